@@ -1,0 +1,34 @@
+package io.streambus;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * The read model of the bus, for dashboards, health checks and operators: what topics exist and, for each partition,
+ * what {@code XINFO STREAM / GROUPS / CONSUMERS} and {@code XPENDING} say, with lag computed where the Redis version
+ * does not report it. Every call reads Redis afresh (no caching).
+ */
+public interface BusAdmin {
+
+  /**
+   * The topics known to the bus: every topic a bus has published to or subscribed to (recorded in the topic
+   * registry {@code <prefix>:topics}), sorted by name.
+   */
+  Future<List<String>> topics();
+
+  /** One topic's statistics, every partition and group. A topic with no streams yet has zero-length partitions. */
+  Future<TopicStats> topic(String topic);
+
+  /** Statistics of every topic. */
+  Future<List<TopicStats>> snapshot();
+
+  /** The partition count recorded for {@code topic}, or the configured one when it was never used. */
+  Future<Integer> partitions(String topic);
+
+  /**
+   * Deletes a consumer group from every partition of the topic (its pending list and scheduled retries included).
+   * Other groups are not affected.
+   */
+  Future<Void> deleteGroup(String topic, String group);
+}

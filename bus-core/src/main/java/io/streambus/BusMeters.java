@@ -1,0 +1,49 @@
+package io.streambus;
+
+/**
+ * Names of the Micrometer meters the bus registers. Every meter has a {@code topic} tag; consumer-side meters also
+ * a {@code group} tag. Prometheus renders dots as underscores and adds {@code _total} to counters.
+ */
+public final class BusMeters {
+  private BusMeters() {
+  }
+
+  /** Counter: messages stored by publish (delayed ones when scheduled). */
+  public static final String PUBLISHED = "streambus.published";
+  /** Counter: publishes that failed (timeout, backpressure, Redis error). */
+  public static final String PUBLISH_FAILED = "streambus.publish.failed";
+  /** Counter: deliveries to handlers (redeliveries included). */
+  public static final String DELIVERED = "streambus.delivered";
+  /** Counter: deliveries of a message delivered before (delivery count above 1): the duplicates at-least-once costs. */
+  public static final String REDELIVERED = "streambus.redelivered";
+  /** Counter: messages acknowledged after their handler succeeded. */
+  public static final String ACKED = "streambus.acked";
+  /** Counter: handler failures (errors, throws, timeouts). */
+  public static final String FAILED = "streambus.failed";
+  /** Counter: failed messages scheduled for another delivery. */
+  public static final String RETRIED = "streambus.retried";
+  /** Counter: pending messages taken over from stalled or dead consumers. */
+  public static final String RECLAIMED = "streambus.reclaimed";
+  /** Counter: messages moved to the dead-letter stream. */
+  public static final String DEAD_LETTERED = "streambus.deadlettered";
+  /** Counter: pending ids whose entry had been trimmed or deleted; acknowledged and dropped. */
+  public static final String PENDING_TRIMMED = "streambus.pending.trimmed";
+  /** Counter: entries replayed to another group, skipped by this one. */
+  public static final String SKIPPED = "streambus.skipped";
+  /** Counter: entries removed by trimming that every group had acknowledged. */
+  public static final String TRIMMED = "streambus.trimmed";
+  /** Counter: entries removed by a MAXLEN cap before every group had read and acknowledged them. */
+  public static final String TRIMMED_UNACKED = "streambus.trimmed.unacked";
+  /** Timer: handler time, tag {@code outcome} = success / failure. */
+  public static final String HANDLER_TIME = "streambus.handler.duration";
+  /** Timer: from the entry id's timestamp to the acknowledgement being queued. */
+  public static final String END_TO_END = "streambus.end_to_end.latency";
+  /** Gauge: stream length (per partition, tag {@code partition}). */
+  public static final String STREAM_LENGTH = "streambus.stream.length";
+  /** Gauge: entries not yet delivered to the group (per partition). */
+  public static final String GROUP_LAG = "streambus.group.lag";
+  /** Gauge: pending (delivered, unacknowledged) entries of the group (per partition). */
+  public static final String GROUP_PENDING = "streambus.group.pending";
+  /** Gauge: handler calls in flight in this process. */
+  public static final String IN_FLIGHT = "streambus.inflight";
+}

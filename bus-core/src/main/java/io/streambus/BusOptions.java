@@ -1,0 +1,448 @@
+package io.streambus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.streambus.RetryOptions.require;
+
+/**
+ * Where Redis is and how the bus lays out and publishes to topics. Defaults are the {@code DEFAULT_*} constants; all
+ * times are in milliseconds.
+ */
+public class BusOptions {
+  /** Default Redis: {@value}. */
+  public static final String DEFAULT_CONNECTION_STRING = "redis://127.0.0.1:6379";
+  /** Default prefix of every key the bus writes: {@value}. */
+  public static final String DEFAULT_KEY_PREFIX = "bus";
+  /** Default partitions per topic: {@value}. */
+  public static final int DEFAULT_PARTITIONS = 1;
+  /** Default publish deadline: {@value} ms. */
+  public static final long DEFAULT_PUBLISH_TIMEOUT_MS = 5_000;
+  /** Default bound of publishes waiting for Redis: {@value}. */
+  public static final int DEFAULT_MAX_PENDING_PUBLISHES = 10_000;
+  /** Default period of trimming: {@value} ms. */
+  public static final long DEFAULT_TRIM_INTERVAL_MS = 10_000;
+  /** Default first reconnect delay: {@value} ms. */
+  public static final long DEFAULT_RECONNECT_INITIAL_MS = 50;
+  /** Default longest reconnect delay: {@value} ms. */
+  public static final long DEFAULT_RECONNECT_MAX_MS = 2_000;
+
+  /** How Redis is deployed. */
+  public enum Topology { STANDALONE, CLUSTER, SENTINEL }
+
+  /** What trimming may remove from a partition's stream. */
+  public enum TrimPolicy {
+    /** Never trim: the stream keeps every entry (event sourcing, replay from the beginning). */
+    NONE,
+    /** Remove entries that every group of the stream has acknowledged; nothing is trimmed while no group exists. */
+    ACKED,
+    /**
+     * Keep the stream at most {@link #getMaxLen()} long, even if groups have not read or acknowledged what is cut;
+     * every such unread or unacknowledged entry dropped is counted in {@code streambus.trimmed.unacked}.
+     */
+    MAXLEN
+  }
+
+  private List<String> connectionStrings;
+  private Topology topology;
+  private String sentinelMasterName;
+  private String tlsCaPemPath;
+  private String tlsCertPemPath;
+  private String tlsKeyPemPath;
+  private boolean tlsVerifyHostname;
+  private String keyPrefix;
+  private int partitions;
+  private Map<String, Integer> topicPartitions;
+  private long publishTimeoutMs;
+  private int maxPendingPublishes;
+  private int publishWaitReplicas;
+  private TrimPolicy trimPolicy;
+  private long maxLen;
+  private long trimIntervalMs;
+  private long reconnectInitialMs;
+  private long reconnectMaxMs;
+
+  public BusOptions() {
+    connectionStrings = new ArrayList<>(List.of(DEFAULT_CONNECTION_STRING));
+    topology = Topology.STANDALONE;
+    tlsVerifyHostname = true;
+    keyPrefix = DEFAULT_KEY_PREFIX;
+    partitions = DEFAULT_PARTITIONS;
+    topicPartitions = new LinkedHashMap<>();
+    publishTimeoutMs = DEFAULT_PUBLISH_TIMEOUT_MS;
+    maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
+    trimPolicy = TrimPolicy.ACKED;
+    trimIntervalMs = DEFAULT_TRIM_INTERVAL_MS;
+    reconnectInitialMs = DEFAULT_RECONNECT_INITIAL_MS;
+    reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
+  }
+
+  public BusOptions(BusOptions other) {
+    connectionStrings = new ArrayList<>(other.connectionStrings);
+    topology = other.topology;
+    sentinelMasterName = other.sentinelMasterName;
+    tlsCaPemPath = other.tlsCaPemPath;
+    tlsCertPemPath = other.tlsCertPemPath;
+    tlsKeyPemPath = other.tlsKeyPemPath;
+    tlsVerifyHostname = other.tlsVerifyHostname;
+    keyPrefix = other.keyPrefix;
+    partitions = other.partitions;
+    topicPartitions = new LinkedHashMap<>(other.topicPartitions);
+    publishTimeoutMs = other.publishTimeoutMs;
+    maxPendingPublishes = other.maxPendingPublishes;
+    publishWaitReplicas = other.publishWaitReplicas;
+    trimPolicy = other.trimPolicy;
+    maxLen = other.maxLen;
+    trimIntervalMs = other.trimIntervalMs;
+    reconnectInitialMs = other.reconnectInitialMs;
+    reconnectMaxMs = other.reconnectMaxMs;
+  }
+
+  /**
+   * Reads every field {@link #toJson()} writes; missing fields keep their defaults. {@code connectionString} (one) is
+   * accepted as well as {@code connectionStrings} (a list).
+   */
+  public BusOptions(JsonObject json) {
+    this();
+    if (json.getValue("connectionStrings") instanceof JsonArray list) {
+      connectionStrings = new ArrayList<>();
+      list.forEach(s -> connectionStrings.add(String.valueOf(s)));
+    } else if (json.getString("connectionString") != null) {
+      setConnectionString(json.getString("connectionString"));
+    }
+    if (json.getString("topology") != null) {
+      topology = Topology.valueOf(json.getString("topology").toUpperCase());
+    }
+    sentinelMasterName = json.getString("sentinelMasterName", sentinelMasterName);
+    tlsCaPemPath = json.getString("tlsCaPemPath", tlsCaPemPath);
+    tlsCertPemPath = json.getString("tlsCertPemPath", tlsCertPemPath);
+    tlsKeyPemPath = json.getString("tlsKeyPemPath", tlsKeyPemPath);
+    tlsVerifyHostname = json.getBoolean("tlsVerifyHostname", tlsVerifyHostname);
+    keyPrefix = json.getString("keyPrefix", keyPrefix);
+    partitions = json.getInteger("partitions", partitions);
+    JsonObject tp = json.getJsonObject("topicPartitions");
+    if (tp != null) {
+      tp.forEach(e -> topicPartitions.put(e.getKey(), ((Number) e.getValue()).intValue()));
+    }
+    publishTimeoutMs = json.getLong("publishTimeoutMs", publishTimeoutMs);
+    maxPendingPublishes = json.getInteger("maxPendingPublishes", maxPendingPublishes);
+    publishWaitReplicas = json.getInteger("publishWaitReplicas", publishWaitReplicas);
+    if (json.getString("trimPolicy") != null) {
+      trimPolicy = TrimPolicy.valueOf(json.getString("trimPolicy").toUpperCase());
+    }
+    maxLen = json.getLong("maxLen", maxLen);
+    trimIntervalMs = json.getLong("trimIntervalMs", trimIntervalMs);
+    reconnectInitialMs = json.getLong("reconnectInitialMs", reconnectInitialMs);
+    reconnectMaxMs = json.getLong("reconnectMaxMs", reconnectMaxMs);
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("connectionStrings", new JsonArray(new ArrayList<>(connectionStrings)))
+        .put("topology", topology.name());
+    putIfSet(json, "sentinelMasterName", sentinelMasterName);
+    putIfSet(json, "tlsCaPemPath", tlsCaPemPath);
+    putIfSet(json, "tlsCertPemPath", tlsCertPemPath);
+    putIfSet(json, "tlsKeyPemPath", tlsKeyPemPath);
+    return json.put("tlsVerifyHostname", tlsVerifyHostname)
+        .put("keyPrefix", keyPrefix)
+        .put("partitions", partitions)
+        .put("topicPartitions", new JsonObject(new LinkedHashMap<>(topicPartitions)))
+        .put("publishTimeoutMs", publishTimeoutMs)
+        .put("maxPendingPublishes", maxPendingPublishes)
+        .put("publishWaitReplicas", publishWaitReplicas)
+        .put("trimPolicy", trimPolicy.name())
+        .put("maxLen", maxLen)
+        .put("trimIntervalMs", trimIntervalMs)
+        .put("reconnectInitialMs", reconnectInitialMs)
+        .put("reconnectMaxMs", reconnectMaxMs);
+  }
+
+  private static void putIfSet(JsonObject json, String name, String value) {
+    if (value != null) {
+      json.put(name, value);
+    }
+  }
+
+  /**
+   * @return this
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public BusOptions validate() {
+    require(connectionStrings != null && !connectionStrings.isEmpty(), "connectionStrings must not be empty");
+    for (String s : connectionStrings) {
+      validateConnectionString(s);
+    }
+    require(topology != null, "topology must not be null");
+    require(topology != Topology.SENTINEL || sentinelMasterName != null,
+        "sentinelMasterName is required when topology is SENTINEL");
+    require((tlsCertPemPath == null) == (tlsKeyPemPath == null),
+        "tlsCertPemPath and tlsKeyPemPath must be set together");
+    require(keyPrefix != null && keyPrefix.matches("[A-Za-z0-9._-]{1,64}"),
+        "keyPrefix must be 1-64 of [A-Za-z0-9._-], was '" + keyPrefix + "'");
+    require(partitions >= 1 && partitions <= 1024, "partitions must be in 1..1024, was " + partitions);
+    topicPartitions.forEach((topic, p) -> {
+      require(Topics.isValidName(topic), "topicPartitions: invalid topic name '" + topic + "'");
+      require(p != null && p >= 1 && p <= 1024, "topicPartitions." + topic + " must be in 1..1024, was " + p);
+    });
+    require(publishTimeoutMs >= 1, "publishTimeoutMs must be >= 1, was " + publishTimeoutMs);
+    require(maxPendingPublishes >= 1, "maxPendingPublishes must be >= 1, was " + maxPendingPublishes);
+    require(publishWaitReplicas >= 0, "publishWaitReplicas must be >= 0, was " + publishWaitReplicas);
+    require(trimPolicy != null, "trimPolicy must not be null");
+    require(trimPolicy != TrimPolicy.MAXLEN || maxLen >= 1, "maxLen must be >= 1 when trimPolicy is MAXLEN");
+    require(trimIntervalMs >= 1, "trimIntervalMs must be >= 1, was " + trimIntervalMs);
+    require(reconnectInitialMs >= 1, "reconnectInitialMs must be >= 1, was " + reconnectInitialMs);
+    require(reconnectMaxMs >= reconnectInitialMs, "reconnectMaxMs must be >= reconnectInitialMs");
+    return this;
+  }
+
+  private static void validateConnectionString(String s) {
+    require(s != null && !s.isBlank(), "connectionString must not be blank");
+    URI uri;
+    try {
+      uri = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("connectionString is not a URI: " + redact(s));
+    }
+    String scheme = uri.getScheme();
+    require("redis".equals(scheme) || "rediss".equals(scheme) || "unix".equals(scheme),
+        "connectionString must start with redis://, rediss:// or unix://, was " + redact(s));
+    require("unix".equals(scheme) || uri.getHost() != null, "connectionString has no host: " + redact(s));
+  }
+
+  /** {@code s} with any password replaced by {@code ***}, for messages and logs. */
+  public static String redact(String s) {
+    return s == null ? null : s.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@");
+  }
+
+  /** The first connection string. */
+  public String getConnectionString() {
+    return connectionStrings.get(0);
+  }
+
+  /**
+   * One Redis endpoint: {@code redis://[user:password@]host:port[/db]}, {@code rediss://} for TLS. Replaces the list.
+   * Default {@value #DEFAULT_CONNECTION_STRING}.
+   */
+  public BusOptions setConnectionString(String connectionString) {
+    this.connectionStrings = new ArrayList<>(List.of(connectionString));
+    return this;
+  }
+
+  /** All endpoints: seed nodes of a cluster, or the sentinels. */
+  public List<String> getConnectionStrings() {
+    return connectionStrings;
+  }
+
+  public BusOptions setConnectionStrings(List<String> connectionStrings) {
+    this.connectionStrings = new ArrayList<>(connectionStrings);
+    return this;
+  }
+
+  /** Standalone (default), cluster or sentinel. */
+  public Topology getTopology() {
+    return topology;
+  }
+
+  public BusOptions setTopology(Topology topology) {
+    this.topology = topology;
+    return this;
+  }
+
+  /** The master name to ask the sentinels for (SENTINEL only). */
+  public String getSentinelMasterName() {
+    return sentinelMasterName;
+  }
+
+  public BusOptions setSentinelMasterName(String sentinelMasterName) {
+    this.sentinelMasterName = sentinelMasterName;
+    return this;
+  }
+
+  /** PEM file of the CA that signed Redis's certificate ({@code rediss://}); null trusts the JVM's default CAs. */
+  public String getTlsCaPemPath() {
+    return tlsCaPemPath;
+  }
+
+  public BusOptions setTlsCaPemPath(String tlsCaPemPath) {
+    this.tlsCaPemPath = tlsCaPemPath;
+    return this;
+  }
+
+  /** PEM client certificate, for Redis configured with {@code tls-auth-clients yes}. */
+  public String getTlsCertPemPath() {
+    return tlsCertPemPath;
+  }
+
+  public BusOptions setTlsCertPemPath(String tlsCertPemPath) {
+    this.tlsCertPemPath = tlsCertPemPath;
+    return this;
+  }
+
+  /** PEM private key of the client certificate. */
+  public String getTlsKeyPemPath() {
+    return tlsKeyPemPath;
+  }
+
+  public BusOptions setTlsKeyPemPath(String tlsKeyPemPath) {
+    this.tlsKeyPemPath = tlsKeyPemPath;
+    return this;
+  }
+
+  /** Whether the server certificate's host name must match the connection string's host. Default true. */
+  public boolean isTlsVerifyHostname() {
+    return tlsVerifyHostname;
+  }
+
+  public BusOptions setTlsVerifyHostname(boolean tlsVerifyHostname) {
+    this.tlsVerifyHostname = tlsVerifyHostname;
+    return this;
+  }
+
+  /** Prefix of every key: stream {@code <prefix>:{<topic>:<p>}}. Default {@value #DEFAULT_KEY_PREFIX}. */
+  public String getKeyPrefix() {
+    return keyPrefix;
+  }
+
+  public BusOptions setKeyPrefix(String keyPrefix) {
+    this.keyPrefix = keyPrefix;
+    return this;
+  }
+
+  /**
+   * Partitions of a topic not named in {@link #getTopicPartitions()}. Publishers and consumers of one topic must
+   * agree; the first one to use a topic records its count in Redis and later users with another count fail with an
+   * error naming both. Default {@value #DEFAULT_PARTITIONS}.
+   */
+  public int getPartitions() {
+    return partitions;
+  }
+
+  public BusOptions setPartitions(int partitions) {
+    this.partitions = partitions;
+    return this;
+  }
+
+  /** Per-topic partition counts. */
+  public Map<String, Integer> getTopicPartitions() {
+    return topicPartitions;
+  }
+
+  public BusOptions setTopicPartitions(Map<String, Integer> topicPartitions) {
+    this.topicPartitions = new LinkedHashMap<>(topicPartitions);
+    return this;
+  }
+
+  /** The partition count used for {@code topic}. */
+  public int partitionsOf(String topic) {
+    return topicPartitions.getOrDefault(topic, partitions);
+  }
+
+  /** Deadline of a publish, reconnects included. Default {@value #DEFAULT_PUBLISH_TIMEOUT_MS} ms. */
+  public long getPublishTimeoutMs() {
+    return publishTimeoutMs;
+  }
+
+  public BusOptions setPublishTimeoutMs(long publishTimeoutMs) {
+    this.publishTimeoutMs = publishTimeoutMs;
+    return this;
+  }
+
+  /** Most publishes waiting for Redis; more fail at once with {@link BusException.Backpressure}. Default {@value #DEFAULT_MAX_PENDING_PUBLISHES}. */
+  public int getMaxPendingPublishes() {
+    return maxPendingPublishes;
+  }
+
+  public BusOptions setMaxPendingPublishes(int maxPendingPublishes) {
+    this.maxPendingPublishes = maxPendingPublishes;
+    return this;
+  }
+
+  /**
+   * When above 0, every publish is followed by {@code WAIT n} and fails unless that many replicas acknowledged it
+   * within the publish timeout: it narrows (does not close) the window in which a failover loses acknowledged
+   * messages, as Redis replication is asynchronous. Default 0.
+   */
+  public int getPublishWaitReplicas() {
+    return publishWaitReplicas;
+  }
+
+  public BusOptions setPublishWaitReplicas(int publishWaitReplicas) {
+    this.publishWaitReplicas = publishWaitReplicas;
+    return this;
+  }
+
+  /** What trimming removes; default {@link TrimPolicy#ACKED}. Trimming runs in subscriptions' maintenance. */
+  public TrimPolicy getTrimPolicy() {
+    return trimPolicy;
+  }
+
+  public BusOptions setTrimPolicy(TrimPolicy trimPolicy) {
+    this.trimPolicy = trimPolicy;
+    return this;
+  }
+
+  /** Length cap of each partition's stream for {@link TrimPolicy#MAXLEN}. */
+  public long getMaxLen() {
+    return maxLen;
+  }
+
+  public BusOptions setMaxLen(long maxLen) {
+    this.maxLen = maxLen;
+    return this;
+  }
+
+  /** How often a partition is trimmed, in ms. Default {@value #DEFAULT_TRIM_INTERVAL_MS}. */
+  public long getTrimIntervalMs() {
+    return trimIntervalMs;
+  }
+
+  public BusOptions setTrimIntervalMs(long trimIntervalMs) {
+    this.trimIntervalMs = trimIntervalMs;
+    return this;
+  }
+
+  /** First delay before reconnecting after a lost connection, doubled per failure. Default {@value #DEFAULT_RECONNECT_INITIAL_MS} ms. */
+  public long getReconnectInitialMs() {
+    return reconnectInitialMs;
+  }
+
+  public BusOptions setReconnectInitialMs(long reconnectInitialMs) {
+    this.reconnectInitialMs = reconnectInitialMs;
+    return this;
+  }
+
+  /** Longest delay between reconnect attempts. Default {@value #DEFAULT_RECONNECT_MAX_MS} ms. */
+  public long getReconnectMaxMs() {
+    return reconnectMaxMs;
+  }
+
+  public BusOptions setReconnectMaxMs(long reconnectMaxMs) {
+    this.reconnectMaxMs = reconnectMaxMs;
+    return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof BusOptions other && toJson().equals(other.toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    JsonObject json = toJson();
+    JsonArray redacted = new JsonArray();
+    connectionStrings.forEach(s -> redacted.add(redact(s)));
+    return json.put("connectionStrings", redacted).encode();
+  }
+}

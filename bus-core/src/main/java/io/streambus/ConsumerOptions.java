@@ -1,0 +1,318 @@
+package io.streambus;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Objects;
+
+import static io.streambus.RetryOptions.require;
+
+/**
+ * How a subscription consumes: concurrency, retries, reclaim of stalled peers' messages, draining on close.
+ */
+public class ConsumerOptions {
+  /** Default handler calls in flight per subscription: {@value}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+  /** Default deliveries before a message is dead-lettered: {@value}. */
+  public static final int DEFAULT_MAX_DELIVERIES = 5;
+  /** Default longest wait of one blocking read: {@value} ms. */
+  public static final long DEFAULT_BLOCK_MS = 2_000;
+  /** Default idle time after which a peer's pending message is taken over: {@value} ms. */
+  public static final long DEFAULT_CLAIM_MIN_IDLE_MS = 30_000;
+  /** Default period of the reclaim / retry / cleanup scan: {@value} ms. */
+  public static final long DEFAULT_RECLAIM_INTERVAL_MS = 5_000;
+  /** Default handler deadline: {@value} ms. */
+  public static final long DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
+  /** Default drain deadline on close: {@value} ms. */
+  public static final long DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+  /** Default acknowledgements sent in one XACK: {@value}. */
+  public static final int DEFAULT_ACK_BATCH_SIZE = 256;
+  /** Default idle time after which a consumer that holds nothing is removed from its group: {@value} ms (1 h). */
+  public static final long DEFAULT_CONSUMER_CLEANUP_IDLE_MS = 3_600_000;
+
+  private String consumerName;
+  private int maxInFlight;
+  private int maxDeliveries;
+  private long blockMs;
+  private long claimMinIdleMs;
+  private long reclaimIntervalMs;
+  private long handlerTimeoutMs;
+  private long closeTimeoutMs;
+  private int ackBatchSize;
+  private long consumerCleanupIdleMs;
+  private double maxRatePerSecond;
+  private boolean acceptForeignEntries;
+  private StartPosition startPosition;
+  private RetryOptions retry;
+  private ConsumerListener listener;
+
+  public ConsumerOptions() {
+    maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    maxDeliveries = DEFAULT_MAX_DELIVERIES;
+    blockMs = DEFAULT_BLOCK_MS;
+    claimMinIdleMs = DEFAULT_CLAIM_MIN_IDLE_MS;
+    reclaimIntervalMs = DEFAULT_RECLAIM_INTERVAL_MS;
+    handlerTimeoutMs = DEFAULT_HANDLER_TIMEOUT_MS;
+    closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS;
+    ackBatchSize = DEFAULT_ACK_BATCH_SIZE;
+    consumerCleanupIdleMs = DEFAULT_CONSUMER_CLEANUP_IDLE_MS;
+    acceptForeignEntries = true;
+    startPosition = StartPosition.NEW;
+    retry = new RetryOptions();
+    listener = ConsumerListener.logging();
+  }
+
+  public ConsumerOptions(ConsumerOptions other) {
+    consumerName = other.consumerName;
+    maxInFlight = other.maxInFlight;
+    maxDeliveries = other.maxDeliveries;
+    blockMs = other.blockMs;
+    claimMinIdleMs = other.claimMinIdleMs;
+    reclaimIntervalMs = other.reclaimIntervalMs;
+    handlerTimeoutMs = other.handlerTimeoutMs;
+    closeTimeoutMs = other.closeTimeoutMs;
+    ackBatchSize = other.ackBatchSize;
+    consumerCleanupIdleMs = other.consumerCleanupIdleMs;
+    maxRatePerSecond = other.maxRatePerSecond;
+    acceptForeignEntries = other.acceptForeignEntries;
+    startPosition = other.startPosition;
+    retry = new RetryOptions(other.retry);
+    listener = other.listener;
+  }
+
+  /** Reads every field that {@link #toJson()} writes; missing fields keep their defaults. The listener is not JSON. */
+  public ConsumerOptions(JsonObject json) {
+    this();
+    consumerName = json.getString("consumerName", consumerName);
+    maxInFlight = json.getInteger("maxInFlight", maxInFlight);
+    maxDeliveries = json.getInteger("maxDeliveries", maxDeliveries);
+    blockMs = json.getLong("blockMs", blockMs);
+    claimMinIdleMs = json.getLong("claimMinIdleMs", claimMinIdleMs);
+    reclaimIntervalMs = json.getLong("reclaimIntervalMs", reclaimIntervalMs);
+    handlerTimeoutMs = json.getLong("handlerTimeoutMs", handlerTimeoutMs);
+    closeTimeoutMs = json.getLong("closeTimeoutMs", closeTimeoutMs);
+    ackBatchSize = json.getInteger("ackBatchSize", ackBatchSize);
+    consumerCleanupIdleMs = json.getLong("consumerCleanupIdleMs", consumerCleanupIdleMs);
+    maxRatePerSecond = json.getDouble("maxRatePerSecond", maxRatePerSecond);
+    acceptForeignEntries = json.getBoolean("acceptForeignEntries", acceptForeignEntries);
+    if (json.getValue("startPosition") != null) {
+      startPosition = StartPosition.parse(json.getString("startPosition"));
+    }
+    if (json.getJsonObject("retry") != null) {
+      retry = new RetryOptions(json.getJsonObject("retry"));
+    }
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    if (consumerName != null) {
+      json.put("consumerName", consumerName);
+    }
+    return json.put("maxInFlight", maxInFlight).put("maxDeliveries", maxDeliveries).put("blockMs", blockMs)
+        .put("claimMinIdleMs", claimMinIdleMs).put("reclaimIntervalMs", reclaimIntervalMs)
+        .put("handlerTimeoutMs", handlerTimeoutMs).put("closeTimeoutMs", closeTimeoutMs)
+        .put("ackBatchSize", ackBatchSize).put("consumerCleanupIdleMs", consumerCleanupIdleMs)
+        .put("maxRatePerSecond", maxRatePerSecond).put("acceptForeignEntries", acceptForeignEntries)
+        .put("startPosition", startPosition.toString()).put("retry", retry.toJson());
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the first invalid field
+   */
+  public ConsumerOptions validate() {
+    require(consumerName == null || consumerName.matches("[A-Za-z0-9._:@-]{1,200}"),
+        "consumerName must be 1-200 of [A-Za-z0-9._:@-], was '" + consumerName + "'");
+    require(maxInFlight >= 1 && maxInFlight <= 100_000, "maxInFlight must be in 1..100000, was " + maxInFlight);
+    require(maxDeliveries >= 1, "maxDeliveries must be >= 1, was " + maxDeliveries);
+    require(blockMs >= 1, "blockMs must be >= 1, was " + blockMs);
+    require(claimMinIdleMs >= 1, "claimMinIdleMs must be >= 1, was " + claimMinIdleMs);
+    require(reclaimIntervalMs >= 1, "reclaimIntervalMs must be >= 1, was " + reclaimIntervalMs);
+    require(handlerTimeoutMs >= 1, "handlerTimeoutMs must be >= 1, was " + handlerTimeoutMs);
+    require(closeTimeoutMs >= 0, "closeTimeoutMs must be >= 0, was " + closeTimeoutMs);
+    require(ackBatchSize >= 1, "ackBatchSize must be >= 1, was " + ackBatchSize);
+    require(consumerCleanupIdleMs >= 0, "consumerCleanupIdleMs must be >= 0, was " + consumerCleanupIdleMs);
+    require(maxRatePerSecond >= 0, "maxRatePerSecond must be >= 0, was " + maxRatePerSecond);
+    require(startPosition != null, "startPosition must not be null");
+    require(retry != null, "retry must not be null");
+    require(listener != null, "listener must not be null");
+    retry.validate("retry.");
+    return this;
+  }
+
+  /** The consumer name in the group; null (default) generates {@code <host>-<pid>-<n>}, unique per subscription. */
+  public String getConsumerName() {
+    return consumerName;
+  }
+
+  public ConsumerOptions setConsumerName(String consumerName) {
+    this.consumerName = consumerName;
+    return this;
+  }
+
+  /** Most handler calls outstanding at once; reads ask Redis only for free slots. Default {@value #DEFAULT_MAX_IN_FLIGHT}. */
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  public ConsumerOptions setMaxInFlight(int maxInFlight) {
+    this.maxInFlight = maxInFlight;
+    return this;
+  }
+
+  /**
+   * Deliveries after which a failing message is dead-lettered: a message is handed to handlers at most this many
+   * times (deliveries to consumers that died count too). Default {@value #DEFAULT_MAX_DELIVERIES}.
+   */
+  public int getMaxDeliveries() {
+    return maxDeliveries;
+  }
+
+  public ConsumerOptions setMaxDeliveries(int maxDeliveries) {
+    this.maxDeliveries = maxDeliveries;
+    return this;
+  }
+
+  /** Longest wait of one {@code XREADGROUP BLOCK}, in ms; bounds how fast close() stops reading. Default {@value #DEFAULT_BLOCK_MS}. */
+  public long getBlockMs() {
+    return blockMs;
+  }
+
+  public ConsumerOptions setBlockMs(long blockMs) {
+    this.blockMs = blockMs;
+    return this;
+  }
+
+  /**
+   * How long a message must sit pending, unacknowledged, before another consumer of the group takes it over, in ms.
+   * Must exceed the longest expected handler time. Default {@value #DEFAULT_CLAIM_MIN_IDLE_MS}.
+   */
+  public long getClaimMinIdleMs() {
+    return claimMinIdleMs;
+  }
+
+  public ConsumerOptions setClaimMinIdleMs(long claimMinIdleMs) {
+    this.claimMinIdleMs = claimMinIdleMs;
+    return this;
+  }
+
+  /** Period of the reclaim scan (and of trimming, idle-consumer cleanup and gauges), in ms. Default {@value #DEFAULT_RECLAIM_INTERVAL_MS}. */
+  public long getReclaimIntervalMs() {
+    return reclaimIntervalMs;
+  }
+
+  public ConsumerOptions setReclaimIntervalMs(long reclaimIntervalMs) {
+    this.reclaimIntervalMs = reclaimIntervalMs;
+    return this;
+  }
+
+  /** A handler not done after this many ms counts as failed. Default {@value #DEFAULT_HANDLER_TIMEOUT_MS}. */
+  public long getHandlerTimeoutMs() {
+    return handlerTimeoutMs;
+  }
+
+  public ConsumerOptions setHandlerTimeoutMs(long handlerTimeoutMs) {
+    this.handlerTimeoutMs = handlerTimeoutMs;
+    return this;
+  }
+
+  /** How long close() waits for in-flight handlers, in ms. Default {@value #DEFAULT_CLOSE_TIMEOUT_MS}. */
+  public long getCloseTimeoutMs() {
+    return closeTimeoutMs;
+  }
+
+  public ConsumerOptions setCloseTimeoutMs(long closeTimeoutMs) {
+    this.closeTimeoutMs = closeTimeoutMs;
+    return this;
+  }
+
+  /** Most ids per XACK; acknowledgements are also flushed at the end of each event-loop turn. Default {@value #DEFAULT_ACK_BATCH_SIZE}. */
+  public int getAckBatchSize() {
+    return ackBatchSize;
+  }
+
+  public ConsumerOptions setAckBatchSize(int ackBatchSize) {
+    this.ackBatchSize = ackBatchSize;
+    return this;
+  }
+
+  /**
+   * Consumers of the group idle longer than this (ms) and holding no pending message are removed from the group
+   * (XGROUP DELCONSUMER); 0 disables the cleanup. Default {@value #DEFAULT_CONSUMER_CLEANUP_IDLE_MS}.
+   */
+  public long getConsumerCleanupIdleMs() {
+    return consumerCleanupIdleMs;
+  }
+
+  public ConsumerOptions setConsumerCleanupIdleMs(long consumerCleanupIdleMs) {
+    this.consumerCleanupIdleMs = consumerCleanupIdleMs;
+    return this;
+  }
+
+  /** Most handler calls started per second (protects a slow downstream); 0 (default) means unlimited. */
+  public double getMaxRatePerSecond() {
+    return maxRatePerSecond;
+  }
+
+  public ConsumerOptions setMaxRatePerSecond(double maxRatePerSecond) {
+    this.maxRatePerSecond = maxRatePerSecond;
+    return this;
+  }
+
+  /**
+   * Whether entries without a {@code payload} field (written by other clients) reach the handler (true, default;
+   * {@link Message#fields()} has their data) or are dead-lettered at once with the reason "foreign entry".
+   */
+  public boolean isAcceptForeignEntries() {
+    return acceptForeignEntries;
+  }
+
+  public ConsumerOptions setAcceptForeignEntries(boolean acceptForeignEntries) {
+    this.acceptForeignEntries = acceptForeignEntries;
+    return this;
+  }
+
+  /** Where a group created by this subscription starts. Default {@link StartPosition#NEW}. */
+  public StartPosition getStartPosition() {
+    return startPosition;
+  }
+
+  public ConsumerOptions setStartPosition(StartPosition startPosition) {
+    this.startPosition = startPosition;
+    return this;
+  }
+
+  /** Backoff between deliveries of a failed message. */
+  public RetryOptions getRetry() {
+    return retry;
+  }
+
+  public ConsumerOptions setRetry(RetryOptions retry) {
+    this.retry = retry;
+    return this;
+  }
+
+  /** Receives errors and notable events. Default {@link ConsumerListener#logging()}. */
+  public ConsumerListener getListener() {
+    return listener;
+  }
+
+  public ConsumerOptions setListener(ConsumerListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ConsumerOptions other && toJson().equals(other.toJson())
+        && Objects.equals(listener, other.listener);
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

@@ -1,0 +1,51 @@
+package io.streambus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consumer group on one partition, or summed over a topic's partitions ({@link TopicStats#groups()}).
+ *
+ * @param lag entries in the stream not yet delivered to the group (XINFO GROUPS {@code lag} on Redis 7, counted on
+ *     6.2 or when Redis cannot tell)
+ * @param pending delivered but not acknowledged (the pending entries list)
+ * @param lastDeliveredId the group's last delivered id (null for a sum over partitions)
+ * @param entriesRead XINFO GROUPS {@code entries-read}, or -1 when Redis does not report it
+ * @param oldestUndeliveredAgeMs age of the oldest entry not yet delivered, 0 when none: lag in time
+ * @param oldestPendingAgeMs age of the oldest pending entry (from its id), 0 when none
+ * @param scheduledRetries failed messages waiting for their backoff to end
+ */
+public record GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
+                         long oldestUndeliveredAgeMs, long oldestPendingAgeMs, long scheduledRetries,
+                         List<ConsumerStats> consumers) {
+
+  /** The sum of two partitions' figures for the same group. */
+  public GroupStats plus(GroupStats other) {
+    Map<String, ConsumerStats> merged = new LinkedHashMap<>();
+    for (ConsumerStats c : consumers) {
+      merged.put(c.name(), c);
+    }
+    for (ConsumerStats c : other.consumers) {
+      merged.merge(c.name(), c, ConsumerStats::plus);
+    }
+    long read = entriesRead < 0 || other.entriesRead < 0 ? -1 : entriesRead + other.entriesRead;
+    return new GroupStats(name, lag + other.lag, pending + other.pending, null, read,
+        Math.max(oldestUndeliveredAgeMs, other.oldestUndeliveredAgeMs),
+        Math.max(oldestPendingAgeMs, other.oldestPendingAgeMs), scheduledRetries + other.scheduledRetries,
+        new ArrayList<>(merged.values()));
+  }
+
+  public JsonObject toJson() {
+    JsonArray cs = new JsonArray();
+    consumers.forEach(c -> cs.add(c.toJson()));
+    return new JsonObject().put("name", name).put("lag", lag).put("pending", pending)
+        .put("lastDeliveredId", lastDeliveredId).put("entriesRead", entriesRead)
+        .put("oldestUndeliveredAgeMs", oldestUndeliveredAgeMs).put("oldestPendingAgeMs", oldestPendingAgeMs)
+        .put("scheduledRetries", scheduledRetries).put("consumers", cs);
+  }
+}

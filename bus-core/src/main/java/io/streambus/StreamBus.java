@@ -1,0 +1,101 @@
+package io.streambus;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.streambus.impl.DefaultStreamBus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.util.List;
+
+/**
+ * The entry point of Streambus: publish messages to topics and consume them in consumer groups, on Redis Streams.
+ *
+ * <p>A topic is split into {@link BusOptions#getPartitions() partitions}; each partition is one Redis stream whose
+ * keys share one hash tag ({@code <prefix>:{<topic>:<p>}}), so every partition lives in one Redis Cluster slot and the
+ * bus's Lua scripts on it are atomic. Every group of a topic receives every message (fan-out); within a group each
+ * message goes to one subscription at a time.
+ *
+ * <p>Delivery is <em>at least once</em>: a message is acknowledged only after its handler's future succeeds. A message
+ * whose consumer dies or stalls stays pending and is reclaimed by a peer of the same group; a message that fails
+ * {@link ConsumerOptions#getMaxDeliveries()} times is moved to the partition's dead-letter stream. Handlers must
+ * therefore be idempotent: after a crash or a lost acknowledgement a message can be delivered again.
+ *
+ * <p>All methods are non-blocking, return a {@link Future} and never throw: a bad argument gives a failed future.
+ * Instances are thread-safe. One instance holds a small number of Redis connections (one for commands, plus one
+ * dedicated blocking-read connection per partition of each subscription); share it within a process.
+ */
+public interface StreamBus {
+
+  /**
+   * Creates a bus that registers its meters in Micrometer's global registry.
+   *
+   * @throws IllegalArgumentException when the options are invalid (the message names the field)
+   */
+  static StreamBus create(Vertx vertx, BusOptions options) {
+    return create(vertx, options, Metrics.globalRegistry);
+  }
+
+  /**
+   * Creates a bus that registers its meters in {@code registry}. No Redis connection is made until the first
+   * operation; use {@link #ping()} to check reachability at start-up.
+   *
+   * @throws IllegalArgumentException when the options are invalid (the message names the field)
+   */
+  static StreamBus create(Vertx vertx, BusOptions options, MeterRegistry registry) {
+    return new DefaultStreamBus(vertx, new BusOptions(options).validate(), registry);
+  }
+
+  /** Publishes {@code payload} (see {@link OutgoingMessage#of(String, Object)} for the accepted types). */
+  default Future<MessageId> publish(String topic, Object payload) {
+    try {
+      return publish(OutgoingMessage.of(topic, payload));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Publishes one message. The future succeeds with the message's id once Redis has stored it (for a delayed message:
+   * once it is scheduled). It fails with {@link BusException.Backpressure} when
+   * {@link BusOptions#getMaxPendingPublishes()} publishes are already waiting, and with
+   * {@link BusException.Timeout} when Redis has not confirmed within {@link BusOptions#getPublishTimeout()}; in the
+   * timeout case the message may or may not have been stored. While Redis is unreachable the bus reconnects by itself
+   * and keeps trying until the deadline.
+   */
+  Future<MessageId> publish(OutgoingMessage message);
+
+  /**
+   * Publishes several messages, pipelined. The future succeeds with the ids in the same order when all are stored,
+   * and fails with the first failure otherwise (some of the messages may have been stored then).
+   */
+  Future<List<MessageId>> publishAll(List<OutgoingMessage> messages);
+
+  /**
+   * Starts consuming {@code topic} as a member of {@code group}, creating the group (and the streams) when missing
+   * at {@link ConsumerOptions#getStartPosition()}. The future succeeds once the group exists on every partition and
+   * the read loops run. Several subscriptions (in this process or others) with the same group share the work.
+   *
+   * @param handler called for every message on the subscriber's Vert.x context; never more than
+   *     {@link ConsumerOptions#getMaxInFlight()} calls are outstanding at once
+   */
+  Future<Subscription> subscribe(String topic, String group, MessageHandler handler, ConsumerOptions options);
+
+  /** The dead letters of a topic: list, count, replay, delete, purge. */
+  DeadLetters deadLetters(String topic);
+
+  /** The read model (topics, streams, groups, consumers) that dashboards and health checks use. */
+  BusAdmin admin();
+
+  /** Completes when Redis answers a PING through the command connection. */
+  Future<Void> ping();
+
+  /** The options this bus runs with (a copy). */
+  BusOptions options();
+
+  /**
+   * Closes every subscription (draining as {@link Subscription#close()} does), fails publishes still waiting, and
+   * closes the Redis connections. Idempotent.
+   */
+  Future<Void> close();
+}

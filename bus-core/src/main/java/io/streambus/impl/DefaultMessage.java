@@ -1,0 +1,114 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.streambus.Message;
+import io.streambus.MessageId;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+
+final class DefaultMessage implements Message {
+  private final MessageId id;
+  private final Map<String, Buffer> fields;
+  private final Map<String, String> headers;
+  private final int deliveryCount;
+
+  DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
+    this.id = id;
+    this.fields = Collections.unmodifiableMap(fields);
+    this.headers = Collections.unmodifiableMap(EntryCodec.headers(fields));
+    this.deliveryCount = deliveryCount;
+  }
+
+  @Override
+  public MessageId id() {
+    return id;
+  }
+
+  @Override
+  public String topic() {
+    return id.topic();
+  }
+
+  @Override
+  public int partition() {
+    return id.partition();
+  }
+
+  @Override
+  public String key() {
+    return EntryCodec.text(fields, EntryCodec.KEY);
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  @Override
+  public String contentType() {
+    return EntryCodec.text(fields, EntryCodec.CONTENT_TYPE);
+  }
+
+  @Override
+  public Buffer payload() {
+    return fields.get(EntryCodec.PAYLOAD);
+  }
+
+  @Override
+  public JsonObject json() {
+    Object v = jsonValue();
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw new BusException.NonRetryable("payload of " + id + " is not a JSON object");
+  }
+
+  @Override
+  public JsonArray jsonArray() {
+    Object v = jsonValue();
+    if (v instanceof JsonArray a) {
+      return a;
+    }
+    throw new BusException.NonRetryable("payload of " + id + " is not a JSON array");
+  }
+
+  @Override
+  public Object jsonValue() {
+    Buffer payload = payload();
+    if (payload == null) {
+      throw new BusException.NonRetryable("entry " + id + " has no payload field");
+    }
+    try {
+      return Json.decodeValue(payload);
+    } catch (DecodeException e) {
+      throw new BusException.NonRetryable("payload of " + id + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Map<String, Buffer> fields() {
+    return fields;
+  }
+
+  @Override
+  public int deliveryCount() {
+    return deliveryCount;
+  }
+
+  @Override
+  public Instant publishedAt() {
+    return Instant.ofEpochMilli(Math.max(0, id.timestamp()));
+  }
+
+  @Override
+  public String toString() {
+    return "Message[" + id + ", delivery " + deliveryCount + "]";
+  }
+}

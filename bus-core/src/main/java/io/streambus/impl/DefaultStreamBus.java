@@ -1,0 +1,195 @@
+package io.streambus.impl;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streambus.BusAdmin;
+import io.streambus.BusException;
+import io.streambus.BusOptions;
+import io.streambus.ConsumerOptions;
+import io.streambus.DeadLetters;
+import io.streambus.MessageHandler;
+import io.streambus.MessageId;
+import io.streambus.OutgoingMessage;
+import io.streambus.StreamBus;
+import io.streambus.Subscription;
+import io.streambus.Topics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+import io.vertx.redis.client.Request;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The bus: one Redis client, the shared command channel, the publisher, and the live subscriptions. */
+public final class DefaultStreamBus implements StreamBus {
+  private static final AtomicInteger CONSUMER_SEQ = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final BusOptions options;
+  private final Redis client;
+  private final RedisChannel commands;
+  private final Keys keys;
+  private final Meters meters;
+  private final TopicRegistry topics;
+  private final Publisher publisher;
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final DefaultBusAdmin admin;
+  private volatile Future<Void> closing;
+
+  public DefaultStreamBus(Vertx vertx, BusOptions options, MeterRegistry registry) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.options = options;
+    this.client = Redis.createClient(vertx, redisOptions(options));
+    this.commands = new RedisChannel(vertx, client, "bus commands", options.getReconnectInitialMs(),
+        options.getReconnectMaxMs());
+    this.keys = new Keys(options.getKeyPrefix());
+    this.meters = new Meters(Objects.requireNonNull(registry, "registry"));
+    this.topics = new TopicRegistry(commands, keys, options);
+    this.publisher = new Publisher(commands, keys, options, topics, meters);
+    this.admin = new DefaultBusAdmin(commands, keys, options, topics);
+  }
+
+  /**
+   * The client's options. RESP2 keeps reply shapes identical across Redis versions (see {@link Replies}); the pool
+   * is sized for the long-held connections (one per read loop) plus the command channels.
+   */
+  static RedisOptions redisOptions(BusOptions o) {
+    RedisOptions r = new RedisOptions()
+        .setType(RedisClientType.valueOf(o.getTopology().name()))
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2)
+        .setMaxPoolSize(256)
+        .setMaxPoolWaiting(1024)
+        .setMaxWaitingHandlers(Math.max(2048, o.getMaxPendingPublishes() * 2));
+    r.getEndpoints().clear();
+    o.getConnectionStrings().forEach(r::addConnectionString);
+    if (o.getTopology() == BusOptions.Topology.SENTINEL) {
+      r.setMasterName(o.getSentinelMasterName()).setRole(RedisRole.MASTER);
+    }
+    NetClientOptions net = new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true).setTcpKeepAlive(true);
+    if (o.getConnectionStrings().stream().anyMatch(s -> s.startsWith("rediss:"))) {
+      net.setSsl(true).setHostnameVerificationAlgorithm(o.isTlsVerifyHostname() ? "HTTPS" : "");
+      if (o.getTlsCaPemPath() != null) {
+        net.setTrustOptions(new PemTrustOptions().addCertPath(o.getTlsCaPemPath()));
+      }
+      if (o.getTlsCertPemPath() != null) {
+        net.setKeyCertOptions(new PemKeyCertOptions().setCertPath(o.getTlsCertPemPath())
+            .setKeyPath(o.getTlsKeyPemPath()));
+      }
+    }
+    r.setNetClientOptions(net);
+    return r;
+  }
+
+  @Override
+  public Future<MessageId> publish(OutgoingMessage message) {
+    if (closing != null) {
+      return Future.failedFuture(new BusException.Closed("the bus is closed"));
+    }
+    if (message == null) {
+      return Future.failedFuture(new IllegalArgumentException("message must not be null"));
+    }
+    return publisher.publish(message);
+  }
+
+  @Override
+  public Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {
+    if (closing != null) {
+      return Future.failedFuture(new BusException.Closed("the bus is closed"));
+    }
+    if (messages == null || messages.contains(null)) {
+      return Future.failedFuture(new IllegalArgumentException("messages must not be or contain null"));
+    }
+    return publisher.publishAll(messages);
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String topic, String group, MessageHandler handler, ConsumerOptions options) {
+    if (closing != null) {
+      return Future.failedFuture(new BusException.Closed("the bus is closed"));
+    }
+    ConsumerOptions opts;
+    try {
+      Topics.requireValidName("topic", topic);
+      Topics.requireValidName("group", group);
+      Objects.requireNonNull(handler, "handler");
+      opts = new ConsumerOptions(options == null ? new ConsumerOptions() : options).validate();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    String name = opts.getConsumerName() != null ? opts.getConsumerName() : generatedConsumerName();
+    Context context = vertx.getOrCreateContext();
+    Promise<Subscription> promise = Promise.promise();
+    context.runOnContext(v -> topics.ensure(topic).compose(partitions -> {
+      DefaultSubscription[] holder = new DefaultSubscription[1];
+      holder[0] = new DefaultSubscription(vertx, context, client, keys, topic, group, name, partitions, handler,
+          opts, this.options, meters, () -> subscriptions.remove(holder[0]));
+      subscriptions.add(holder[0]);
+      return holder[0].start().onFailure(e -> subscriptions.remove(holder[0]));
+    }).onComplete(promise));
+    return promise.future();
+  }
+
+  /** {@code <host>-<pid>-<n>}: unique per subscription, and tells an operator which process holds what. */
+  static String generatedConsumerName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "host";
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "_");
+    long pid = ManagementFactory.getRuntimeMXBean().getPid();
+    return host + "-" + pid + "-" + CONSUMER_SEQ.incrementAndGet();
+  }
+
+  @Override
+  public DeadLetters deadLetters(String topic) {
+    Topics.requireValidName("topic", topic);
+    return new DefaultDeadLetters(commands, keys, options, topics, topic);
+  }
+
+  @Override
+  public BusAdmin admin() {
+    return admin;
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return commands.send(Request.cmd(Command.PING), System.currentTimeMillis() + options.getPublishTimeoutMs())
+        .mapEmpty();
+  }
+
+  @Override
+  public BusOptions options() {
+    return new BusOptions(options);
+  }
+
+  @Override
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      List<Future<Void>> subs = new ArrayList<>();
+      new ArrayList<>(subscriptions).forEach(s -> subs.add(s.close()));
+      closing = Future.join(subs).transform(x -> commands.close()).transform(x -> {
+        client.close();
+        return Future.succeededFuture();
+      });
+    }
+    return closing;
+  }
+}

@@ -1,0 +1,388 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.streambus.BusMeters;
+import io.streambus.BusOptions;
+import io.streambus.ConsumerListener;
+import io.streambus.ConsumerOptions;
+import io.streambus.MessageHandler;
+import io.streambus.MessageId;
+import io.streambus.Subscription;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One group membership: a {@link PartitionReader} per partition, the handler dispatch and its outcome (ack, retry,
+ * dead letter), and {@link Maintenance} (reclaim, due retries, delayed messages, trimming, gauges). All state is
+ * confined to the context the subscription was created on.
+ */
+final class DefaultSubscription implements Subscription {
+  private static final int MAX_ERROR_TEXT = 1000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Keys keys;
+  private final String topic;
+  private final String group;
+  private final String consumerName;
+  private final int partitions;
+  private final MessageHandler handler;
+  private final ConsumerOptions options;
+  private final BusOptions busOptions;
+  private final Meters meters;
+  private final RedisChannel commands;
+  private final List<RedisChannel> readChannels = new ArrayList<>();
+  private final List<PartitionReader> readers = new ArrayList<>();
+  private final Slots slots;
+  private final AckBatcher acks;
+  private final Maintenance maintenance;
+  private final Runnable onClosed;
+  private int handlerCalls;
+  private boolean paused;
+  private Future<Void> closing;
+  private Promise<Void> drained;
+
+  DefaultSubscription(Vertx vertx, Context context, Redis client, Keys keys, String topic, String group,
+                      String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
+                      BusOptions busOptions, Meters meters, Runnable onClosed) {
+    this.vertx = vertx;
+    this.context = context;
+    this.keys = keys;
+    this.topic = topic;
+    this.group = group;
+    this.consumerName = consumerName;
+    this.partitions = partitions;
+    this.handler = handler;
+    this.options = options;
+    this.busOptions = busOptions;
+    this.meters = meters;
+    this.onClosed = onClosed;
+    long backoffInitial = busOptions.getReconnectInitialMs();
+    long backoffMax = busOptions.getReconnectMaxMs();
+    this.commands = new RedisChannel(vertx, client, "commands of " + consumerName, backoffInitial, backoffMax);
+    this.slots = new Slots(options.getMaxInFlight(), options.getMaxRatePerSecond());
+    this.acks = new AckBatcher(context, commands, group, p -> keys.stream(topic, p), options.getAckBatchSize(),
+        (stream, e) -> listener().onRedisError(stream, "XACK", e));
+    for (int p = 0; p < partitions; p++) {
+      RedisChannel channel = new RedisChannel(vertx, client, "reader of " + keys.stream(topic, p), backoffInitial,
+          backoffMax);
+      readChannels.add(channel);
+      readers.add(new PartitionReader(vertx, this, p, keys.stream(topic, p), channel, backoffInitial, backoffMax));
+    }
+    this.maintenance = new Maintenance(vertx, this);
+  }
+
+  /** Creates the group on every partition, then starts the loops. Runs on the subscription's context. */
+  Future<Subscription> start() {
+    List<Future<Void>> groups = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      groups.add(ensureGroup(p));
+    }
+    return Future.all(groups).map(v -> {
+      readers.forEach(PartitionReader::start);
+      maintenance.start();
+      return (Subscription) this;
+    }).recover(e -> closeChannels().transform(x -> Future.failedFuture(e)));
+  }
+
+  /** XGROUP CREATE ... MKSTREAM; an existing group is fine (BUSYGROUP). */
+  Future<Void> ensureGroup(int partition) {
+    Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(keys.stream(topic, partition)).arg(group)
+        .arg(options.getStartPosition().groupCreateId()).arg("MKSTREAM");
+    return commands.send(create, deadline()).<Void>mapEmpty().recover(e ->
+        RedisErrors.is(e, "BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e));
+  }
+
+  private long deadline() {
+    return System.currentTimeMillis() + busOptions.getPublishTimeoutMs();
+  }
+
+  /**
+   * Hands one entry (whose slot is already reserved) to the handler, or settles it without the handler: entries
+   * replayed to another group are skipped, entries past the delivery limit or unusable are dead-lettered.
+   */
+  void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
+    String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);
+    if (target != null && !target.equals(group)) {
+      acks.ack(partition, id);
+      meters.counter(BusMeters.SKIPPED, topic, group).increment();
+      slots.release(1);
+      return;
+    }
+    DefaultMessage message = new DefaultMessage(MessageId.of(topic, partition, id), fields, deliveries);
+    if (deliveries > options.getMaxDeliveries()) {
+      deadLetter(message, "delivery-limit", "delivered " + (deliveries - 1)
+          + " times without an acknowledgement (consumers crashed, stalled or failed)");
+      slots.release(1);
+      return;
+    }
+    if (fields.isEmpty()) {
+      deadLetter(message, "malformed-entry", "the entry has no fields");
+      slots.release(1);
+      return;
+    }
+    if (message.payload() == null && !options.isAcceptForeignEntries()) {
+      deadLetter(message, "foreign-entry", "the entry has no payload field; fields: " + fields.keySet());
+      slots.release(1);
+      return;
+    }
+    meters.counter(BusMeters.DELIVERED, topic, group).increment();
+    if (deliveries > 1) {
+      meters.counter(BusMeters.REDELIVERED, topic, group).increment();
+    }
+    handlerCalls++;
+    long started = System.nanoTime();
+    Promise<Void> outcome = Promise.promise();
+    long timer = vertx.setTimer(options.getHandlerTimeoutMs(), t -> outcome.tryFail(new TimeoutException(
+        "handler did not complete within " + options.getHandlerTimeoutMs() + " ms")));
+    try {
+      Future<Void> f = handler.handle(message);
+      if (f == null) {
+        outcome.tryFail(new NullPointerException("handler returned null instead of a Future"));
+      } else {
+        f.onComplete(outcome::tryComplete, outcome::tryFail);
+      }
+    } catch (Throwable t) {
+      outcome.tryFail(t);
+    }
+    outcome.future().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      handlerCalls--;
+      meters.handlerTimer(topic, group, ar.succeeded()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      if (ar.succeeded()) {
+        acks.ack(partition, id);
+        meters.counter(BusMeters.ACKED, topic, group).increment();
+        meters.recordEndToEnd(topic, group, message.id().timestamp());
+      } else {
+        failed(message, ar.cause());
+      }
+      slots.release(1);
+      checkDrained();
+    });
+  }
+
+  private void failed(DefaultMessage message, Throwable error) {
+    meters.counter(BusMeters.FAILED, topic, group).increment();
+    boolean dead = error instanceof BusException.NonRetryable
+        || message.deliveryCount() >= options.getMaxDeliveries();
+    safely(() -> listener().onHandlerFailure(message, error, !dead));
+    if (dead) {
+      deadLetter(message, error.getClass().getName(), String.valueOf(error.getMessage()));
+    } else {
+      scheduleRetry(message);
+    }
+  }
+
+  /**
+   * Leaves the message pending and records when it may be delivered again in the group's retry set. Any consumer of
+   * the group claims it once due (this one need not survive); if the ZADD fails, reclaim still recovers it.
+   */
+  private void scheduleRetry(DefaultMessage message) {
+    int partition = message.partition();
+    long delay = options.getRetry().backoffMs(message.deliveryCount());
+    long due = System.currentTimeMillis() + delay;
+    Request zadd = Request.cmd(Command.ZADD).arg(keys.retries(topic, partition, group)).arg(due)
+        .arg(message.id().value());
+    commands.send(zadd, deadline()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        meters.counter(BusMeters.RETRIED, topic, group).increment();
+        maintenance.dueAt(due);
+      } else {
+        listener().onRedisError(keys.stream(topic, partition), "ZADD retry", ar.cause());
+      }
+    });
+  }
+
+  /** Moves the message to the dead-letter stream (atomically with its XACK). Failure leaves it pending for reclaim. */
+  void deadLetter(DefaultMessage message, String errorClass, String error) {
+    int partition = message.partition();
+    String stream = keys.stream(topic, partition);
+    String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
+    Scripts.DEAD_LETTER.run(commands, deadline(),
+            List.of(stream, keys.deadLetters(topic, partition), keys.retries(topic, partition, group)),
+            group, message.id().value(), consumerName, message.deliveryCount(), errorClass, text,
+            System.currentTimeMillis())
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            if (ar.result() != null) {
+              meters.counter(BusMeters.DEAD_LETTERED, topic, group).increment();
+              safely(() -> listener().onDeadLetter(stream, message.id().value(), errorClass + ": " + text));
+            } else {
+              meters.counter(BusMeters.PENDING_TRIMMED, topic, group).increment();
+            }
+          } else {
+            listener().onRedisError(stream, "dead-letter", ar.cause());
+          }
+        });
+  }
+
+  private void safely(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(DefaultSubscription.class).warn("listener threw", e);
+    }
+  }
+
+  /** Sends CLIENT UNBLOCK for a parked read (close() uses it to stop without waiting for BLOCK to time out). */
+  void unblock(long clientId) {
+    commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), deadline());
+  }
+
+  boolean canUnblock() {
+    return busOptions.getTopology() == BusOptions.Topology.STANDALONE;
+  }
+
+  @Override
+  public void pause() {
+    context.runOnContext(v -> paused = true);
+  }
+
+  @Override
+  public void resume() {
+    context.runOnContext(v -> {
+      if (paused && closing == null) {
+        paused = false;
+        readers.forEach(PartitionReader::kick);
+      }
+    });
+  }
+
+  boolean isPaused() {
+    return paused || closing != null;
+  }
+
+  @Override
+  public Future<Void> close() {
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> doClose().onComplete(promise));
+    return promise.future();
+  }
+
+  private Future<Void> doClose() {
+    if (closing != null) {
+      return closing;
+    }
+    maintenance.stop();
+    List<Future<Void>> stopped = new ArrayList<>();
+    readers.forEach(r -> stopped.add(r.stop()));
+    drained = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, options.getCloseTimeoutMs()), t -> drained.tryComplete());
+    closing = Future.join(stopped)
+        .transform(x -> {
+          checkDrained();
+          return drained.future();
+        })
+        .transform(x -> {
+          vertx.cancelTimer(timer);
+          return acks.flush();
+        })
+        .transform(x -> removeConsumerIfIdle())
+        .transform(x -> closeChannels())
+        .andThen(x -> onClosed.run())
+        .transform(x -> Future.succeededFuture());
+    return closing;
+  }
+
+  private void checkDrained() {
+    if (drained != null && handlerCalls == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /** XGROUP DELCONSUMER on every partition where this consumer holds nothing (the script checks atomically). */
+  private Future<Void> removeConsumerIfIdle() {
+    List<Future<?>> all = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      all.add(Scripts.DELETE_CONSUMER.run(commands, deadline(), List.of(keys.stream(topic, p)), group, consumerName));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  private Future<Void> closeChannels() {
+    List<Future<Void>> all = new ArrayList<>();
+    readChannels.forEach(c -> all.add(c.close()));
+    all.add(commands.close());
+    return Future.join(all).mapEmpty();
+  }
+
+  // accessors for the loops
+
+  Slots slots() {
+    return slots;
+  }
+
+  /** Entries asked for per read: the free slots, split fairly between partitions. */
+  int readCount() {
+    return Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
+  }
+
+  ConsumerListener listener() {
+    return options.getListener();
+  }
+
+  ConsumerOptions options() {
+    return options;
+  }
+
+  BusOptions busOptions() {
+    return busOptions;
+  }
+
+  RedisChannel commands() {
+    return commands;
+  }
+
+  Keys keys() {
+    return keys;
+  }
+
+  Meters meters() {
+    return meters;
+  }
+
+  int partitions() {
+    return partitions;
+  }
+
+  Context context() {
+    return context;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public String group() {
+    return group;
+  }
+
+  @Override
+  public String consumerName() {
+    return consumerName;
+  }
+
+  @Override
+  public int inFlight() {
+    return handlerCalls;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closing != null;
+  }
+}

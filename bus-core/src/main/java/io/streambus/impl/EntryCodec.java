@@ -1,0 +1,79 @@
+package io.streambus.impl;
+
+import io.streambus.OutgoingMessage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry format: plain field/value pairs that any Redis client can read and write.
+ * {@code payload}, {@code content-type}, {@code key}, {@code h:<header>}, and {@code x-target-group} on replayed
+ * dead letters.
+ */
+final class EntryCodec {
+  static final String PAYLOAD = "payload";
+  static final String CONTENT_TYPE = "content-type";
+  static final String KEY = "key";
+  static final String HEADER_PREFIX = "h:";
+  static final String TARGET_GROUP = "x-target-group";
+
+  private EntryCodec() {
+  }
+
+  /** The entry's fields as alternating name / value arguments for XADD. */
+  static List<Object> encode(OutgoingMessage m) {
+    List<Object> args = new ArrayList<>(6 + 2 * m.headers().size());
+    args.add(PAYLOAD);
+    args.add(m.payload());
+    args.add(CONTENT_TYPE);
+    args.add(m.contentType());
+    if (m.key() != null) {
+      args.add(KEY);
+      args.add(m.key());
+    }
+    m.headers().forEach((name, value) -> {
+      args.add(HEADER_PREFIX + name);
+      args.add(value);
+    });
+    return args;
+  }
+
+  /**
+   * Fields of a reply array {@code [f1, v1, f2, v2, ...]}. A malformed array (odd length, nil names) yields what can
+   * be read; the caller decides whether the entry is usable.
+   */
+  static Map<String, Buffer> fields(Response array) {
+    Map<String, Buffer> fields = new LinkedHashMap<>();
+    if (array == null) {
+      return fields;
+    }
+    int n = array.size();
+    for (int i = 0; i + 1 < n; i += 2) {
+      Response name = array.get(i);
+      Response value = array.get(i + 1);
+      if (name != null) {
+        fields.put(name.toString(), value == null ? Buffer.buffer() : value.toBuffer());
+      }
+    }
+    return fields;
+  }
+
+  static Map<String, String> headers(Map<String, Buffer> fields) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    fields.forEach((k, v) -> {
+      if (k.startsWith(HEADER_PREFIX) && k.length() > HEADER_PREFIX.length()) {
+        headers.put(k.substring(HEADER_PREFIX.length()), v.toString());
+      }
+    });
+    return headers;
+  }
+
+  static String text(Map<String, Buffer> fields, String name) {
+    Buffer b = fields.get(name);
+    return b == null ? null : b.toString();
+  }
+}

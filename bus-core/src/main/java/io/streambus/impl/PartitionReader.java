@@ -1,0 +1,174 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+
+import java.util.List;
+
+/**
+ * The read loop of one partition: reserve free handler slots, {@code XREADGROUP ... COUNT <free> BLOCK <ms> ... >} on
+ * a connection of its own, hand the entries over, repeat. Errors back off and retry; a vanished group is recreated.
+ * Used from the subscription's context only.
+ */
+final class PartitionReader {
+  private final Vertx vertx;
+  private final DefaultSubscription sub;
+  private final int partition;
+  private final String stream;
+  private final RedisChannel channel;
+  private final Backoff backoff;
+  private boolean running;
+  private boolean reading;
+  private boolean waiting;
+  private RedisConnection identified;
+  private long clientId = -1;
+  private Promise<Void> idle;
+
+  PartitionReader(Vertx vertx, DefaultSubscription sub, int partition, String stream, RedisChannel channel,
+                  long backoffInitialMs, long backoffMaxMs) {
+    this.vertx = vertx;
+    this.sub = sub;
+    this.partition = partition;
+    this.stream = stream;
+    this.channel = channel;
+    this.backoff = new Backoff(backoffInitialMs, backoffMaxMs);
+  }
+
+  void start() {
+    running = true;
+    loop();
+  }
+
+  /** Continues after a pause; no-op while a read or wait is outstanding. */
+  void kick() {
+    if (running && !reading && !waiting) {
+      loop();
+    }
+  }
+
+  private void loop() {
+    if (!running || sub.isPaused()) {
+      signalIdle();
+      return;
+    }
+    int n = sub.slots().acquire(sub.readCount());
+    if (n == 0) {
+      waiting = true;
+      long untilToken = sub.slots().msUntilToken();
+      if (untilToken > 0 && sub.slots().free() > 0) {
+        vertx.setTimer(untilToken, t -> {
+          waiting = false;
+          loop();
+        });
+      } else {
+        sub.slots().onRelease(() -> {
+          waiting = false;
+          loop();
+        });
+      }
+      return;
+    }
+    reading = true;
+    Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(sub.group()).arg(sub.consumerName())
+        .arg("COUNT").arg(n).arg("BLOCK").arg(sub.options().getBlockMs()).arg("STREAMS").arg(stream).arg(">");
+    identify().compose(v -> channel.send(read)).onComplete(ar -> {
+      reading = false;
+      if (ar.succeeded()) {
+        backoff.reset();
+        List<Replies.Entry> entries = Replies.readGroup(ar.result());
+        sub.slots().release(n - entries.size());
+        for (Replies.Entry e : entries) {
+          sub.deliver(partition, e.id(), e.fields(), 1);
+        }
+        loop();
+      } else {
+        sub.slots().release(n);
+        onError(ar.cause());
+      }
+    });
+  }
+
+  private void onError(Throwable e) {
+    if (!running) {
+      signalIdle();
+      return;
+    }
+    if (e instanceof BusException.Closed) {
+      running = false;
+      signalIdle();
+      return;
+    }
+    if (RedisErrors.is(e, "NOGROUP")) {
+      sub.ensureGroup(partition).onComplete(ar -> {
+        if (ar.failed()) {
+          sub.listener().onRedisError(stream, "XGROUP CREATE", ar.cause());
+          retryLater();
+        } else {
+          loop();
+        }
+      });
+      return;
+    }
+    sub.listener().onRedisError(stream, "XREADGROUP", e);
+    retryLater();
+  }
+
+  private void retryLater() {
+    waiting = true;
+    vertx.setTimer(backoff.nextDelay(), t -> {
+      waiting = false;
+      loop();
+    });
+  }
+
+  /**
+   * Learns the connection's CLIENT ID once per connection, so that close() can CLIENT UNBLOCK a read parked in
+   * BLOCK instead of waiting for it to time out. Standalone only: in a cluster the id belongs to one node.
+   */
+  private Future<Void> identify() {
+    if (!sub.canUnblock()) {
+      return Future.succeededFuture();
+    }
+    return channel.connection().compose(c -> {
+      if (c == identified) {
+        return Future.succeededFuture();
+      }
+      return c.send(Request.cmd(Command.CLIENT).arg("ID")).<Void>map(r -> {
+        identified = c;
+        clientId = r.toLong();
+        return null;
+      });
+    }).recover(e -> Future.<Void>succeededFuture());
+  }
+
+  /** Stops reading; the future completes when no read is outstanding. */
+  Future<Void> stop() {
+    running = false;
+    if (!reading) {
+      return Future.succeededFuture();
+    }
+    if (idle == null) {
+      idle = Promise.promise();
+    }
+    if (clientId >= 0) {
+      sub.unblock(clientId);
+    }
+    return idle.future();
+  }
+
+  private void signalIdle() {
+    if (idle != null) {
+      idle.tryComplete();
+    }
+  }
+
+  int partition() {
+    return partition;
+  }
+
+}

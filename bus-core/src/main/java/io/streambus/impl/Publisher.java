@@ -1,0 +1,133 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.streambus.BusMeters;
+import io.streambus.BusOptions;
+import io.streambus.MessageId;
+import io.streambus.OutgoingMessage;
+import io.streambus.Topics;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+
+/**
+ * Publishes: picks the partition, writes the entry (XADD, or the delayed-set script) on the shared command channel,
+ * and bounds what is waiting for Redis.
+ */
+final class Publisher {
+  private final RedisChannel channel;
+  private final Keys keys;
+  private final BusOptions options;
+  private final TopicRegistry topics;
+  private final Meters meters;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicLong roundRobin = new AtomicLong();
+
+  Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
+    this.channel = channel;
+    this.keys = keys;
+    this.options = options;
+    this.topics = topics;
+    this.meters = meters;
+  }
+
+  /**
+   * The partition of a key: CRC-32 of its UTF-8 bytes modulo the partition count, a rule any other client can
+   * reproduce.
+   */
+  static int partitionOf(String key, int partitions) {
+    CRC32 crc = new CRC32();
+    crc.update(key.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % partitions);
+  }
+
+  Future<MessageId> publish(OutgoingMessage message) {
+    String topic = message.topic();
+    if (!Topics.isValidName(topic)) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'"));
+    }
+    if (pending.incrementAndGet() > options.getMaxPendingPublishes()) {
+      pending.decrementAndGet();
+      meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
+      return Future.failedFuture(new BusException.Backpressure(
+          "more than " + options.getMaxPendingPublishes() + " publishes are waiting for Redis"));
+    }
+    long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
+    List<Object> fields = EntryCodec.encode(message);
+    String key = message.key();
+    long deliverAt = message.deliverAt();
+    Future<MessageId> result = topics.ensure(topic).compose(partitions -> {
+      int partition = key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
+      if (deliverAt > System.currentTimeMillis()) {
+        return schedule(topic, partition, deliverAt, fields, deadline);
+      }
+      Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
+      addArgs(xadd, fields);
+      return channel.send(xadd, deadline)
+          .compose(id -> waitForReplicas(deadline).map(v -> MessageId.of(topic, partition, id.toString())));
+    });
+    return result.andThen(ar -> {
+      pending.decrementAndGet();
+      meters.counter(ar.succeeded() ? BusMeters.PUBLISHED : BusMeters.PUBLISH_FAILED, topic).increment();
+    });
+  }
+
+  private Future<MessageId> schedule(String topic, int partition, long deliverAt, List<Object> fields, long deadline) {
+    String token = UUID.randomUUID().toString();
+    Object[] args = new Object[2 + fields.size()];
+    args[0] = deliverAt;
+    args[1] = token;
+    for (int i = 0; i < fields.size(); i++) {
+      args[2 + i] = fields.get(i);
+    }
+    return Scripts.PUBLISH_DELAYED.run(channel, deadline, List.of(keys.delayed(topic, partition)), args)
+        .map(r -> new MessageId(topic, partition, token, true));
+  }
+
+  private Future<Void> waitForReplicas(long deadline) {
+    int replicas = options.getPublishWaitReplicas();
+    if (replicas == 0) {
+      return Future.succeededFuture();
+    }
+    long timeout = Math.max(1, deadline - System.currentTimeMillis());
+    return channel.send(Request.cmd(Command.WAIT).arg(replicas).arg(timeout), deadline).compose(r -> {
+      int acked = r.toInteger();
+      return acked >= replicas ? Future.succeededFuture() : Future.failedFuture(new BusException(
+          "stored on the master but acknowledged by only " + acked + " of " + replicas + " replicas"));
+    });
+  }
+
+  static void addArgs(Request request, List<Object> fields) {
+    for (Object f : fields) {
+      if (f instanceof Buffer b) {
+        request.arg(b);
+      } else {
+        request.arg(f.toString());
+      }
+    }
+  }
+
+  Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {
+    List<Future<MessageId>> futures = new ArrayList<>(messages.size());
+    for (OutgoingMessage m : messages) {
+      futures.add(publish(m));
+    }
+    return Future.all(futures).map(cf -> {
+      List<MessageId> ids = new ArrayList<>(messages.size());
+      for (Future<MessageId> f : futures) {
+        ids.add(f.result());
+      }
+      return ids;
+    });
+  }
+}

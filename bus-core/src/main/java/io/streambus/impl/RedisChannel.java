@@ -1,0 +1,162 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One long-lived Redis connection that reconnects by itself. Commands sent on it are pipelined (nothing waits for
+ * the previous reply). The bus keeps one channel for commands and one per blocking read loop, because a blocking
+ * XREADGROUP holds its connection until it returns.
+ */
+final class RedisChannel {
+  private final Vertx vertx;
+  private final Redis client;
+  private final String name;
+  private final Backoff backoff;
+  private RedisConnection connection;
+  private Future<RedisConnection> connecting;
+  private int failures;
+  private boolean closed;
+
+  RedisChannel(Vertx vertx, Redis client, String name, long reconnectInitialMs, long reconnectMaxMs) {
+    this.vertx = vertx;
+    this.client = client;
+    this.name = name;
+    this.backoff = new Backoff(reconnectInitialMs, reconnectMaxMs);
+  }
+
+  /** The open connection, or a connect attempt (delayed by the backoff after failures). */
+  synchronized Future<RedisConnection> connection() {
+    if (closed) {
+      return Future.failedFuture(new BusException.Closed(name + " is closed"));
+    }
+    if (connection != null) {
+      return Future.succeededFuture(connection);
+    }
+    if (connecting != null) {
+      return connecting;
+    }
+    Promise<RedisConnection> promise = Promise.promise();
+    connecting = promise.future();
+    long delay = failures == 0 ? 0 : backoff.nextDelay();
+    if (delay == 0) {
+      connect(promise);
+    } else {
+      vertx.setTimer(delay, t -> connect(promise));
+    }
+    return connecting;
+  }
+
+  private void connect(Promise<RedisConnection> promise) {
+    client.connect().onComplete(ar -> {
+      synchronized (this) {
+        connecting = null;
+        if (ar.succeeded() && !closed) {
+          RedisConnection c = ar.result();
+          connection = c;
+          failures = 0;
+          backoff.reset();
+          c.exceptionHandler(e -> invalidate(c));
+          c.endHandler(v -> invalidate(c));
+        } else {
+          failures++;
+          if (ar.succeeded()) {
+            ar.result().close();
+          }
+        }
+      }
+      if (ar.succeeded() && !isClosed()) {
+        promise.complete(ar.result());
+      } else {
+        promise.fail(ar.succeeded() ? new BusException.Closed(name + " is closed") : ar.cause());
+      }
+    });
+  }
+
+  /** Drops {@code c} if it is still the current connection: the next command reconnects. */
+  void invalidate(RedisConnection c) {
+    synchronized (this) {
+      if (connection != c) {
+        return;
+      }
+      connection = null;
+      failures = Math.max(failures, 1);
+    }
+    c.close();
+  }
+
+  /** Drops the current connection, whatever it is (used to abort a blocking read). */
+  void reset() {
+    RedisConnection c;
+    synchronized (this) {
+      c = connection;
+    }
+    if (c != null) {
+      invalidate(c);
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Sends once; a failure other than a Redis error reply drops the connection so that the next send reconnects. */
+  Future<Response> send(Request request) {
+    return connection().compose(c -> c.send(request).onFailure(e -> {
+      if (RedisErrors.code(e) == null) {
+        invalidate(c);
+      }
+    }));
+  }
+
+  /**
+   * Sends, retrying connection losses and transient replies (LOADING, CLUSTERDOWN...) with backoff until
+   * {@code deadline} (epoch ms). After the deadline the future fails with {@link BusException.Timeout} naming the
+   * last error. Error replies that retrying cannot fix fail at once.
+   */
+  Future<Response> send(Request request, long deadline) {
+    Promise<Response> promise = Promise.promise();
+    attempt(request, deadline, promise, new Backoff(20, 500));
+    long remaining = deadline - System.currentTimeMillis();
+    long timer = vertx.setTimer(Math.max(1, remaining), t -> promise.tryFail(
+        new BusException.Timeout("Redis did not answer within the deadline (" + name + ")")));
+    return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  private void attempt(Request request, long deadline, Promise<Response> promise, Backoff retryBackoff) {
+    if (promise.future().isComplete()) {
+      return;
+    }
+    send(request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        promise.tryComplete(ar.result());
+        return;
+      }
+      Throwable e = ar.cause();
+      long delay = retryBackoff.nextDelay();
+      if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
+        promise.tryFail(e);
+      } else if (System.currentTimeMillis() + delay >= deadline) {
+        promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
+      } else {
+        vertx.setTimer(delay, t -> attempt(request, deadline, promise, retryBackoff));
+      }
+    });
+  }
+
+  Future<Void> close() {
+    RedisConnection c;
+    synchronized (this) {
+      closed = true;
+      c = connection;
+      connection = null;
+    }
+    return c == null ? Future.succeededFuture() : c.close();
+  }
+}

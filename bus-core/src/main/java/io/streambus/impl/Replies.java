@@ -1,0 +1,124 @@
+package io.streambus.impl;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Typed views of stream replies. The bus asks for RESP2 on its connections, so replies have one shape whatever the
+ * server: XINFO answers flat name/value arrays and XREADGROUP nested arrays (RESP3 would make both maps, and Lua
+ * replies are RESP2 anyway). Parsing here tolerates nils where a deleted entry leaves a hole.
+ */
+final class Replies {
+  private Replies() {
+  }
+
+  /** One stream entry: id and fields. */
+  record Entry(String id, Map<String, Buffer> fields, int deliveries) {
+  }
+
+  /** Entries of an XREADGROUP reply for one stream ({@code [[stream, [[id, fields], ...]]]}, or nil). */
+  static List<Entry> readGroup(Response reply) {
+    List<Entry> out = new ArrayList<>();
+    if (reply == null) {
+      return out;
+    }
+    for (Response stream : reply) {
+      Response entries = stream == null || stream.size() < 2 ? null : stream.get(1);
+      if (entries == null) {
+        continue;
+      }
+      for (Response e : entries) {
+        if (e != null && e.size() >= 1 && e.get(0) != null) {
+          out.add(new Entry(e.get(0).toString(), EntryCodec.fields(e.size() > 1 ? e.get(1) : null), 1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Entries of an XRANGE reply. */
+  static List<Entry> range(Response reply) {
+    List<Entry> out = new ArrayList<>();
+    if (reply == null) {
+      return out;
+    }
+    for (Response e : reply) {
+      if (e != null && e.size() >= 2) {
+        out.add(new Entry(e.get(0).toString(), EntryCodec.fields(e.get(1)), 0));
+      }
+    }
+    return out;
+  }
+
+  /** The claim script's reply: {@code [trimmed, id, fields, deliveries, ...]}. */
+  record Claimed(int trimmed, List<Entry> entries) {
+  }
+
+  static Claimed claimed(Response reply) {
+    int trimmed = reply.get(0).toInteger();
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 1; i + 2 < reply.size(); i += 3) {
+      entries.add(new Entry(reply.get(i).toString(), EntryCodec.fields(reply.get(i + 1)),
+          reply.get(i + 2).toInteger()));
+    }
+    return new Claimed(trimmed, entries);
+  }
+
+  /** A flat name/value array (XINFO) as a map. */
+  static Map<String, Response> map(Response flat) {
+    Map<String, Response> m = new LinkedHashMap<>();
+    if (flat == null) {
+      return m;
+    }
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      m.put(flat.get(i).toString(), flat.get(i + 1));
+    }
+    return m;
+  }
+
+  /** Each element of an array of flat name/value arrays (XINFO GROUPS / CONSUMERS). */
+  static List<Map<String, Response>> maps(Response array) {
+    List<Map<String, Response>> out = new ArrayList<>();
+    if (array != null) {
+      for (Response r : array) {
+        out.add(map(r));
+      }
+    }
+    return out;
+  }
+
+  static long longOf(Map<String, Response> m, String name, long otherwise) {
+    Response r = m.get(name);
+    if (r == null) {
+      return otherwise;
+    }
+    try {
+      return r.toLong();
+    } catch (RuntimeException e) {
+      return otherwise;
+    }
+  }
+
+  static String stringOf(Map<String, Response> m, String name) {
+    Response r = m.get(name);
+    return r == null ? null : r.toString();
+  }
+
+  /** Milliseconds part of an entry id, or -1. */
+  static long idTime(String id) {
+    if (id == null) {
+      return -1;
+    }
+    int dash = id.indexOf('-');
+    try {
+      return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

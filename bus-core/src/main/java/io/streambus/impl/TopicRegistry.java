@@ -1,0 +1,57 @@
+package io.streambus.impl;
+
+import io.streambus.BusException;
+import io.streambus.BusOptions;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Records each topic's partition count in the hash {@code <prefix>:topics}: the first user of a topic fixes it, and a
+ * later user configured differently gets an error naming both counts instead of silently splitting the topic.
+ */
+final class TopicRegistry {
+  private final RedisChannel channel;
+  private final Keys keys;
+  private final BusOptions options;
+  private final Map<String, Future<Integer>> known = new ConcurrentHashMap<>();
+
+  TopicRegistry(RedisChannel channel, Keys keys, BusOptions options) {
+    this.channel = channel;
+    this.keys = keys;
+    this.options = options;
+  }
+
+  /** Registers the topic once per process; the future gives its partition count. */
+  Future<Integer> ensure(String topic) {
+    Future<Integer> f = known.get(topic);
+    if (f != null && !f.failed()) {
+      return f;
+    }
+    int configured = options.partitionsOf(topic);
+    long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
+    Future<Integer> fresh = channel.send(Request.cmd(Command.HSETNX).arg(keys.registry()).arg(topic).arg(configured),
+            deadline)
+        .compose(r -> channel.send(Request.cmd(Command.HGET).arg(keys.registry()).arg(topic), deadline))
+        .compose(r -> {
+          int recorded = r == null ? configured : Integer.parseInt(r.toString());
+          if (recorded != configured) {
+            return Future.failedFuture(new BusException("topic '" + topic + "' has " + recorded
+                + " partitions in Redis (" + keys.registry() + ") but this bus is configured with " + configured));
+          }
+          return Future.succeededFuture(recorded);
+        });
+    known.put(topic, fresh);
+    return fresh;
+  }
+
+  /** The recorded count, or the configured one for an unknown topic. */
+  Future<Integer> recorded(String topic) {
+    return channel.send(Request.cmd(Command.HGET).arg(keys.registry()).arg(topic),
+            System.currentTimeMillis() + options.getPublishTimeoutMs())
+        .map(r -> r == null ? options.partitionsOf(topic) : Integer.parseInt(r.toString()));
+  }
+}

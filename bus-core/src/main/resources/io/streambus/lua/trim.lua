@@ -1,0 +1,49 @@
+-- Trims a stream without ever removing an entry some group still needs: the cut is the smallest of, over all groups,
+-- the oldest pending id and the id after the last delivered one. With a MAXLEN cap, what the cap removes beyond
+-- that is counted separately (those entries are lost to the groups that had not read or acknowledged them).
+-- KEYS[1] stream; ARGV[1] 'acked' or 'maxlen', ARGV[2] max length. Returns {trimmed safely, dropped unacked}.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {0, 0}
+end
+local function parse(id)
+  local dash = string.find(id, '-')
+  return tonumber(string.sub(id, 1, dash - 1)), tonumber(string.sub(id, dash + 1))
+end
+local function less(a, b)
+  local am, as = parse(a)
+  local bm, bs = parse(b)
+  return am < bm or (am == bm and as < bs)
+end
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+local safe = 0
+if #groups > 0 then
+  local cut = nil
+  for _, g in ipairs(groups) do
+    local name, last = nil, nil
+    for i = 1, #g, 2 do
+      if g[i] == 'name' then name = g[i + 1] end
+      if g[i] == 'last-delivered-id' then last = g[i + 1] end
+    end
+    local ms, seq = parse(last)
+    local candidate
+    if seq >= 9007199254740991 then
+      -- a group created "from a time" sits at <ms>-<max seq>; Lua numbers cannot add one to that exactly
+      candidate = string.format('%d-0', ms + 1)
+    else
+      candidate = string.format('%d-%d', ms, seq + 1)
+    end
+    local summary = redis.call('XPENDING', KEYS[1], name)
+    if tonumber(summary[1]) > 0 and less(summary[2], candidate) then
+      candidate = summary[2]
+    end
+    if cut == nil or less(candidate, cut) then
+      cut = candidate
+    end
+  end
+  safe = redis.call('XTRIM', KEYS[1], 'MINID', cut)
+end
+local dropped = 0
+if ARGV[1] == 'maxlen' then
+  dropped = redis.call('XTRIM', KEYS[1], 'MAXLEN', tonumber(ARGV[2]))
+end
+return {safe, dropped}

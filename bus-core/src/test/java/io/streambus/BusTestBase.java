@@ -1,0 +1,126 @@
+package io.streambus;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A real redis-server per test class (flavor from {@code -Dstreambus.test.redis}), a Vert.x instance, random topic
+ * names per test, and helpers to wait for futures and conditions with deadlines.
+ */
+public abstract class BusTestBase {
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  protected static RedisServer redis;
+  protected static Vertx vertx;
+  protected SimpleMeterRegistry registry;
+  protected String topic;
+  private final List<StreamBus> buses = new ArrayList<>();
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.startDefault();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @BeforeEach
+  void names(TestInfo info) {
+    registry = new SimpleMeterRegistry();
+    topic = info.getTestMethod().map(m -> m.getName()).orElse("t") + "-" + SEQ.incrementAndGet();
+  }
+
+  @AfterEach
+  void closeBuses() {
+    for (StreamBus b : buses) {
+      try {
+        await(b.close());
+      } catch (RuntimeException e) {
+        // a test that broke Redis on purpose may leave a bus that cannot close cleanly
+      }
+    }
+    buses.clear();
+  }
+
+  protected BusOptions busOptions() {
+    return new BusOptions().setConnectionString(redis.uri()).setKeyPrefix("test");
+  }
+
+  protected StreamBus bus() {
+    return bus(busOptions());
+  }
+
+  protected StreamBus bus(BusOptions options) {
+    StreamBus b = StreamBus.create(vertx, options, registry);
+    buses.add(b);
+    return b;
+  }
+
+  protected static ConsumerOptions fastConsumer() {
+    return new ConsumerOptions().setBlockMs(200).setClaimMinIdleMs(1_000).setReclaimIntervalMs(200)
+        .setRetry(new RetryOptions().setInitialBackoffMs(20).setMaxBackoffMs(100)).setCloseTimeoutMs(5_000);
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new RuntimeException(cause);
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  public static Throwable awaitFailure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+    throw new AssertionError("expected the future to fail, it succeeded with " + future.result());
+  }
+
+  protected static void eventually(Duration timeout, BooleanSupplier condition, String what) {
+    Poll.until(timeout, condition, () -> what);
+  }
+
+  protected String stream(int partition) {
+    return "test:{" + topic + ":" + partition + "}";
+  }
+
+  protected String dlq(int partition) {
+    return stream(partition) + ":dlq";
+  }
+
+  protected long count(String meter) {
+    return (long) registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+}

@@ -1,0 +1,343 @@
+package io.streambus.testsupport;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Redis Cluster of real SYSTEM-flavor (7.0) redis-server processes on loopback, created with
+ * {@code redis-cli --cluster create}.
+ *
+ * <p>Contract: {@link #start} returns once every node reports {@code cluster_state:ok}, knows every
+ * node and all 16384 slots, and every replica's link to its master is up (30 s deadline). Nodes use
+ * {@code --cluster-node-timeout 2000}, so after {@link RedisServer#kill()} of a master its replica
+ * takes over within a few seconds. Roles are always read from the cluster, never remembered from
+ * start time. {@link #close()} closes every node.
+ */
+public final class RedisCluster implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final int SLOTS = 16_384;
+
+    private final List<RedisServer> nodes;
+    private final int replicasPerMaster;
+
+    private RedisCluster(List<RedisServer> nodes, int replicasPerMaster) {
+        this.nodes = List.copyOf(nodes);
+        this.replicasPerMaster = replicasPerMaster;
+    }
+
+    /**
+     * Starts {@code masters} (at least 3) masters with {@code replicasPerMaster} replicas each, AOF off,
+     * and waits (30 s deadline) until the cluster is fully formed.
+     */
+    public static RedisCluster start(int masters, int replicasPerMaster) {
+        if (masters < 3) {
+            throw new IllegalArgumentException("Redis Cluster needs at least 3 masters, not " + masters);
+        }
+        if (replicasPerMaster < 0) {
+            throw new IllegalArgumentException("replicasPerMaster " + replicasPerMaster);
+        }
+        List<RedisServer> started = new ArrayList<>();
+        try {
+            int total = masters * (1 + replicasPerMaster);
+            for (int i = 0; i < total; i++) {
+                started.add(RedisServer.builder()
+                        .flavor(RedisFlavor.SYSTEM)
+                        .name("cluster-node-" + i)
+                        .cluster(true)
+                        .start());
+            }
+            RedisCluster cluster = new RedisCluster(started, replicasPerMaster);
+            cluster.create();
+            cluster.awaitFormed(START_TIMEOUT);
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            started.forEach(RedisServer::close);
+            throw e;
+        }
+    }
+
+    /** Every node, in start order (including stopped or killed ones). */
+    public List<RedisServer> nodes() {
+        return nodes;
+    }
+
+    /** The current masters, as a running node sees them in CLUSTER NODES: running, not failed. */
+    public List<RedisServer> masters() {
+        Map<Integer, NodeLine> view = view(anyRunning());
+        List<RedisServer> result = new ArrayList<>();
+        for (RedisServer node : nodes) {
+            NodeLine line = view.get(node.port());
+            if (line != null && line.isMaster() && !line.isFailing() && node.isRunning()) {
+                result.add(node);
+            }
+        }
+        return result;
+    }
+
+    /** {@code redis://127.0.0.1:<port>} for every node, in start order. */
+    public List<String> uris() {
+        List<String> uris = new ArrayList<>();
+        for (RedisServer node : nodes) {
+            uris.add(node.uri());
+        }
+        return uris;
+    }
+
+    /**
+     * The master that currently owns the slot of {@code key}, per CLUSTER KEYSLOT and CLUSTER NODES of a
+     * running node. May be a dead node if the cluster has not yet noticed; use {@link #awaitHealthy} first.
+     */
+    public RedisServer nodeForSlotOwner(String key) {
+        RedisServer asked = anyRunning();
+        int slot = Math.toIntExact((Long) asked.commandRaw("CLUSTER", "KEYSLOT", key));
+        for (NodeLine line : view(asked).values()) {
+            if (line.isMaster() && line.owns(slot)) {
+                return byPort(line.port);
+            }
+        }
+        throw new IllegalStateException("no node owns slot " + slot + " (key " + key + ") according to " + asked);
+    }
+
+    /**
+     * Waits until every running node says {@code cluster_state:ok} with all slots assigned, and in every
+     * running node's view each slot-owning master is a running, non-failed node (so right after a master
+     * is killed this waits for the failover rather than passing on a stale view).
+     *
+     * @throws AssertionError with each node's state on timeout
+     */
+    public void awaitHealthy(Duration timeout) {
+        Poll.until(timeout, this::healthy, this::describe);
+    }
+
+    /** Closes every node (kills running ones, deletes their temp dirs). */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (RedisServer node : nodes) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void create() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(RedisFlavor.systemTool("redis-cli").toString());
+        cmd.add("--cluster");
+        cmd.add("create");
+        for (RedisServer node : nodes) {
+            cmd.add(node.host() + ":" + node.port());
+        }
+        cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
+        Path output = nodes.get(0).dir().resolve("cluster-create.out");
+        try {
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .redirectInput(Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!p.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("redis-cli --cluster create did not finish within " + START_TIMEOUT
+                        + ":\n" + read(output));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli --cluster create failed with exit code " + p.exitValue()
+                        + ":\n" + read(output));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the cluster", e);
+        }
+    }
+
+    private void awaitFormed(Duration timeout) {
+        Poll.until(timeout, () -> {
+            if (!healthy()) {
+                return false;
+            }
+            for (RedisServer node : nodes) {
+                String info = node.command("CLUSTER", "INFO");
+                if (!String.valueOf(nodes.size()).equals(RedisServer.infoField(info, "cluster_known_nodes"))) {
+                    return false;
+                }
+                String replication = node.command("INFO", "replication");
+                if ("slave".equals(RedisServer.infoField(replication, "role"))
+                        && !"up".equals(RedisServer.infoField(replication, "master_link_status"))) {
+                    return false;
+                }
+            }
+            return masters().size() == nodes.size() / (1 + replicasPerMaster);
+        }, this::describe);
+    }
+
+    private boolean healthy() {
+        boolean anyRunning = false;
+        for (RedisServer node : nodes) {
+            if (!node.isRunning()) {
+                continue;
+            }
+            anyRunning = true;
+            String info = node.command("CLUSTER", "INFO");
+            if (!"ok".equals(RedisServer.infoField(info, "cluster_state"))
+                    || !String.valueOf(SLOTS).equals(RedisServer.infoField(info, "cluster_slots_assigned"))) {
+                return false;
+            }
+            for (NodeLine line : view(node).values()) {
+                if (line.slotCount() > 0) {
+                    RedisServer owner = byPortOrNull(line.port);
+                    if (!line.isMaster() || line.isFailing() || owner == null || !owner.isRunning()) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return anyRunning;
+    }
+
+    private String describe() {
+        StringBuilder text = new StringBuilder("cluster not healthy:");
+        for (RedisServer node : nodes) {
+            text.append("\n== ").append(node.port()).append(node.isRunning() ? " (running)" : " (not running)");
+            if (node.isRunning()) {
+                try {
+                    String info = node.command("CLUSTER", "INFO");
+                    text.append(" state=").append(RedisServer.infoField(info, "cluster_state"))
+                            .append(" slots_assigned=").append(RedisServer.infoField(info, "cluster_slots_assigned"))
+                            .append(" known_nodes=").append(RedisServer.infoField(info, "cluster_known_nodes"))
+                            .append('\n').append(node.command("CLUSTER", "NODES").trim());
+                } catch (RuntimeException e) {
+                    text.append(" ").append(e);
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    private RedisServer anyRunning() {
+        for (RedisServer node : nodes) {
+            if (node.isRunning()) {
+                return node;
+            }
+        }
+        throw new IllegalStateException("no cluster node is running");
+    }
+
+    private RedisServer byPort(int port) {
+        RedisServer node = byPortOrNull(port);
+        if (node == null) {
+            throw new IllegalStateException("port " + port + " is not a node of this cluster");
+        }
+        return node;
+    }
+
+    private RedisServer byPortOrNull(int port) {
+        for (RedisServer node : nodes) {
+            if (node.port() == port) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static Map<Integer, NodeLine> view(RedisServer node) {
+        Map<Integer, NodeLine> byPort = new HashMap<>();
+        for (String line : node.command("CLUSTER", "NODES").split("\n")) {
+            if (!line.isBlank()) {
+                NodeLine parsed = NodeLine.parse(line.trim());
+                byPort.put(parsed.port, parsed);
+            }
+        }
+        return byPort;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    /** One line of CLUSTER NODES: {@code <id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot>...}. */
+    static final class NodeLine {
+        final int port;
+        final List<String> flags;
+        final List<int[]> slotRanges;
+
+        private NodeLine(int port, List<String> flags, List<int[]> slotRanges) {
+            this.port = port;
+            this.flags = flags;
+            this.slotRanges = slotRanges;
+        }
+
+        static NodeLine parse(String line) {
+            String[] fields = line.split(" ");
+            String address = fields[1];
+            int colon = address.lastIndexOf(':', address.indexOf('@') < 0 ? address.length() : address.indexOf('@'));
+            int end = address.indexOf('@') < 0 ? address.length() : address.indexOf('@');
+            int port = Integer.parseInt(address.substring(colon + 1, end));
+            List<int[]> ranges = new ArrayList<>();
+            for (int i = 8; i < fields.length; i++) {
+                String slot = fields[i];
+                if (slot.startsWith("[")) {
+                    continue; // importing/migrating marker, not ownership
+                }
+                int dash = slot.indexOf('-');
+                if (dash < 0) {
+                    int s = Integer.parseInt(slot);
+                    ranges.add(new int[] {s, s});
+                } else {
+                    ranges.add(new int[] {Integer.parseInt(slot.substring(0, dash)),
+                            Integer.parseInt(slot.substring(dash + 1))});
+                }
+            }
+            return new NodeLine(port, List.of(fields[2].split(",")), ranges);
+        }
+
+        boolean isMaster() {
+            return flags.contains("master");
+        }
+
+        boolean isFailing() {
+            return flags.contains("fail") || flags.contains("fail?");
+        }
+
+        boolean owns(int slot) {
+            for (int[] range : slotRanges) {
+                if (slot >= range[0] && slot <= range[1]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        int slotCount() {
+            int count = 0;
+            for (int[] range : slotRanges) {
+                count += range[1] - range[0] + 1;
+            }
+            return count;
+        }
+    }
+}
