@@ -18,20 +18,8 @@ final class Pages {
   static void mount(Router router) {
     // The webjar path carries the version, so its files never change: cache them for a day.
     router.get("/webjars/uplot/*").handler(StaticHandler.create(UPLOT).setMaxAgeSeconds(86_400));
-    router.get("/").handler(Pages::trailingSlash);
     router.get("/*").handler(Pages::revalidate).handler(StaticHandler.create(WEBROOT).setCachingEnabled(false)
         .setDirectoryListing(false));
-  }
-
-  /** The page uses relative URLs, which resolve against the mount point only when the URL ends with a slash. */
-  private static void trailingSlash(RoutingContext ctx) {
-    String path = ctx.request().path();
-    if (path.endsWith("/")) {
-      ctx.next();
-    } else {
-      String query = ctx.request().query();
-      ctx.response().setStatusCode(308).putHeader("Location", path + "/" + (query == null ? "" : "?" + query)).end();
-    }
   }
 
   private static void revalidate(RoutingContext ctx) {

@@ -218,19 +218,24 @@
     }
   }
 
+  // Rows are kept by key and updated in place, so that numbers can glide and the selection survives a sample.
   function upsertRow(tbody, key, build) {
-    let row = tbody.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    tbody.rows_ = tbody.rows_ || new Map();
+    let row = tbody.rows_.get(key);
     if (!row) {
       row = build();
-      row.dataset.key = key;
+      tbody.rows_.set(key, row);
       tbody.append(row);
     }
     return row;
   }
 
   function removeStale(tbody, keys) {
-    for (const row of [...tbody.querySelectorAll('tr[data-key]')]) {
-      if (!keys.has(row.dataset.key)) row.remove();
+    for (const [key, row] of tbody.rows_ || []) {
+      if (!keys.has(key)) {
+        row.remove();
+        tbody.rows_.delete(key);
+      }
     }
   }
 
@@ -264,7 +269,7 @@
     const keys = new Set();
     for (const t of topics) {
       for (const g of t.groups) {
-        const key = `${t.topic}\u0000${g.name}`;
+        const key = JSON.stringify([t.topic, g.name]);
         keys.add(key);
         const row = upsertRow(tbody, key, () => el('tr', {class: 'selectable', data: {topic: t.topic, group: g.name},
           on: {click: () => selectTopic(t.topic)}},
@@ -459,7 +464,7 @@
     clear(tbody);
     for (const d of dl.items) {
       const row = el('tr', {class: 'selectable', data: {ref: d.ref}, on: {click: () => toggleDetail(d.ref)}},
-        el('td', {}, formatTime(d.deadLetteredAt)), el('td', {class: 'mono'}, d.ref),
+        el('td', {class: 'nowrap'}, formatTime(d.deadLetteredAt)), el('td', {class: 'mono nowrap'}, d.ref),
         el('td', {class: 'mono'}, d.group || '–'), el('td', {class: 'num'}, formatInt(d.deliveries)),
         el('td', {class: 'error-text'}, [d.errorClass, d.error].filter(Boolean).join(': ')));
       tbody.append(row);
