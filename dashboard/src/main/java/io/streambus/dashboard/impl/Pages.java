@@ -1,5 +1,6 @@
 package io.streambus.dashboard.impl;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -17,9 +18,10 @@ final class Pages {
 
   static void mount(Router router) {
     // The webjar path carries the version, so its files never change: cache them for a day.
-    router.get("/webjars/uplot/*").handler(StaticHandler.create(UPLOT).setMaxAgeSeconds(86_400));
-    router.get("/*").handler(Pages::revalidate).handler(StaticHandler.create(WEBROOT).setCachingEnabled(false)
-        .setDirectoryListing(false));
+    router.route("/webjars/uplot/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create(UPLOT).setMaxAgeSeconds(86_400));
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(Pages::revalidate)
+        .handler(StaticHandler.create(WEBROOT).setCachingEnabled(false).setDirectoryListing(false));
   }
 
   private static void revalidate(RoutingContext ctx) {

@@ -89,6 +89,9 @@ public final class Sampler {
     Sample previous = latest;
     Sample next;
     if (ar.succeeded()) {
+      if (previous.error() != null) {
+        LOG.info("Sampling the bus works again");
+      }
       next = derive(previous.seq() + 1, ar.result());
       history.add(next);
     } else {

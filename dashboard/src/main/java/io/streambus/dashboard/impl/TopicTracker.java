@@ -1,6 +1,7 @@
 package io.streambus.dashboard.impl;
 
 import io.streambus.GroupStats;
+import io.streambus.PartitionStats;
 import io.streambus.TopicStats;
 
 import java.util.ArrayDeque;
@@ -9,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns the successive snapshots of one topic into rates and group states. Rates are deltas between two samples
@@ -40,7 +42,7 @@ final class TopicTracker {
   }
 
   private GroupSample group(TopicStats now, GroupStats g, GroupStats before, double seconds) {
-    Long delivered = before == null || seconds <= 0 ? null : delivered(previous, before, now, g);
+    Long delivered = before == null || seconds <= 0 ? null : delivered(previous, now, g.name());
     // What left the pending list was either delivered in this interval or pending before it.
     Long acked = delivered == null ? null : Math.max(0, delivered - (g.pending() - before.pending()));
     Deque<GroupPoint> window = windows.computeIfAbsent(g.name(), n -> new ArrayDeque<>());
@@ -53,15 +55,37 @@ final class TopicTracker {
         acked == null ? null : rate(acked, seconds), state);
   }
 
+  /** Entries delivered to the group between two samples, summed over the partitions. */
+  static long delivered(TopicStats before, TopicStats now, String group) {
+    long sum = 0;
+    for (PartitionStats p : now.partitions()) {
+      GroupStats g = find(p, group);
+      GroupStats b = p.partition() < before.partitions().size()
+          ? find(before.partitions().get(p.partition()), group) : null;
+      if (g != null && b != null) {
+        sum += delivered(before.partitions().get(p.partition()), b, p, g);
+      }
+    }
+    return sum;
+  }
+
   /**
-   * Entries delivered to the group between two samples: from {@code entries-read} where Redis reports it on every
-   * partition, else from the topic's added entries minus the lag (what has been read, counted from the other end).
+   * Entries delivered on one partition: from {@code entries-read} where Redis reports it; else nothing when the
+   * last delivered id stayed put; else from the added entries minus the lag. That last estimate mixes two replies
+   * (XINFO STREAM and XINFO GROUPS) that a running producer separates, hence the other two come first.
    */
-  static long delivered(TopicStats topicBefore, GroupStats before, TopicStats topicNow, GroupStats now) {
-    long delta = before.entriesRead() >= 0 && now.entriesRead() >= 0
-        ? now.entriesRead() - before.entriesRead()
-        : (topicNow.entriesAdded() - now.lag()) - (topicBefore.entriesAdded() - before.lag());
-    return Math.max(0, delta);
+  private static long delivered(PartitionStats pBefore, GroupStats before, PartitionStats pNow, GroupStats now) {
+    if (before.entriesRead() >= 0 && now.entriesRead() >= 0) {
+      return Math.max(0, now.entriesRead() - before.entriesRead());
+    }
+    if (Objects.equals(before.lastDeliveredId(), now.lastDeliveredId())) {
+      return 0;
+    }
+    return Math.max(0, (pNow.entriesAdded() - now.lag()) - (pBefore.entriesAdded() - before.lag()));
+  }
+
+  private static GroupStats find(PartitionStats p, String group) {
+    return p.groups().stream().filter(g -> g.name().equals(group)).findFirst().orElse(null);
   }
 
   private static double rate(long count, double seconds) {

@@ -14,9 +14,9 @@ class TopicTrackerTest {
   private static final long INTERVAL = 1_000;
   private final TopicTracker tracker = new TopicTracker(3, INTERVAL);
 
-  /** A one-partition topic at time {@code t} with one group "g". */
+  /** A one-partition topic at time {@code t} with one group "g" whose last delivered id moves with what it read. */
   private static TopicStats at(long t, long added, long lag, long pending, long entriesRead, long ageMs) {
-    GroupStats g = new GroupStats("g", lag, pending, "0-0", entriesRead, ageMs, 0, 0,
+    GroupStats g = new GroupStats("g", lag, pending, (added - lag) + "-0", entriesRead, ageMs, 0, 0,
         List.of(new ConsumerStats("c", pending, 5)));
     PartitionStats p = new PartitionStats(0, "bus:{t:0}", added, added, null, null, 0, 0, List.of(g));
     return new TopicStats("t", t, List.of(p));
@@ -51,6 +51,33 @@ class TopicTrackerTest {
     GroupSample g = next(1_000, 150, 20, 0, -1, 0);
 
     assertThat(g.deliveredRate()).as("(150 - 20) - (100 - 10)").isEqualTo(40.0);
+  }
+
+  @Test
+  void nothingIsDeliveredWhileTheLastDeliveredIdStaysPut() {
+    GroupStats g0 = new GroupStats("g", 10, 0, "5-0", -1, 0, 0, 0, List.of());
+    GroupStats g1 = new GroupStats("g", 12, 0, "5-0", -1, 0, 0, 0, List.of());
+    tracker.next(new TopicStats("t", 0, List.of(new PartitionStats(0, "s", 15, 15, null, null, 0, 0, List.of(g0)))));
+    // Entries added and lag come from two replies: a producer between them makes added - lag move.
+    TopicSample s = tracker.next(new TopicStats("t", 1_000,
+        List.of(new PartitionStats(0, "s", 20, 20, null, null, 0, 0, List.of(g1)))));
+
+    assertThat(s.groups().get(0).deliveredRate()).isZero();
+  }
+
+  @Test
+  void deliveredIsSummedOverPartitions() {
+    GroupStats a0 = new GroupStats("g", 0, 0, "1-0", 10, 0, 0, 0, List.of());
+    GroupStats b0 = new GroupStats("g", 0, 0, "1-0", 20, 0, 0, 0, List.of());
+    GroupStats a1 = new GroupStats("g", 0, 0, "2-0", 15, 0, 0, 0, List.of());
+    GroupStats b1 = new GroupStats("g", 0, 0, "2-0", 27, 0, 0, 0, List.of());
+    tracker.next(new TopicStats("t", 0, List.of(new PartitionStats(0, "s0", 10, 10, null, null, 0, 0, List.of(a0)),
+        new PartitionStats(1, "s1", 20, 20, null, null, 0, 0, List.of(b0)))));
+    TopicSample s = tracker.next(new TopicStats("t", 1_000,
+        List.of(new PartitionStats(0, "s0", 15, 15, null, null, 0, 0, List.of(a1)),
+            new PartitionStats(1, "s1", 27, 27, null, null, 0, 0, List.of(b1)))));
+
+    assertThat(s.groups().get(0).deliveredRate()).isEqualTo(12.0);
   }
 
   @Test
