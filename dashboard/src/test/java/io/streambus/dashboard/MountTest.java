@@ -36,4 +36,20 @@ class MountTest extends DashboardTestBase {
       await(server.close());
     }
   }
+
+  @Test
+  void theVerticleCanShowABusItDoesNotOwnAndLeavesItOpen() {
+    StreamBus bus = bus();
+    await(bus.publish("orders", "x"));
+    DashboardVerticle verticle = new DashboardVerticle(bus, io.streambus.dashboard.impl.OpsRoutes.prometheus(),
+        new DashboardConfig(busOptions(), new DashboardOptions(), "127.0.0.1", 0));
+    String id = await(vertx.deployVerticle(verticle));
+    baseUrl = "http://127.0.0.1:" + verticle.actualPort();
+    awaitJson("/api/topics", j -> j.getJsonArray("topics").size() == 1, "the shared bus's topic");
+    assertThat(get("/metrics").body()).contains("jvm_memory_used_bytes");
+
+    await(vertx.undeploy(id));
+
+    assertThat(await(bus.publish("orders", "still open")).topic()).isEqualTo("orders");
+  }
 }
