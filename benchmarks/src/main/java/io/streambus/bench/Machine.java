@@ -1,0 +1,67 @@
+package io.streambus.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** A description of where the figures came from. */
+final class Machine {
+  private Machine() {
+  }
+
+  static String describe(String redisVersion) {
+    Runtime rt = Runtime.getRuntime();
+    Properties versions = versions();
+    return String.join("\n",
+        "machine:  " + rt.availableProcessors() + " cores (" + cpuModel() + "), " + System.getProperty("os.name") + " "
+            + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", load average "
+            + loadAverage(),
+        "software: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+            + " (max heap " + rt.maxMemory() / (1024 * 1024) + " MB), Vert.x " + versions.getProperty("vertx.version")
+            + ", Micrometer " + versions.getProperty("micrometer.version") + ", redis-server " + redisVersion
+            + " (loopback, no persistence)");
+  }
+
+  static String loadAverage() {
+    String s = read("/proc/loadavg");
+    if (s == null) {
+      return "n/a";
+    }
+    String[] parts = s.trim().split("\\s+");
+    return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "n/a";
+  }
+
+  private static String cpuModel() {
+    String s = read("/proc/cpuinfo");
+    if (s != null) {
+      for (String line : s.split("\n")) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    }
+    return "cpu unknown";
+  }
+
+  private static String read(String path) {
+    try {
+      return Files.readString(Path.of(path));
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Properties versions() {
+    Properties p = new Properties();
+    try (InputStream in = Machine.class.getResourceAsStream("/streambus-bench.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // versions are informative only
+    }
+    return p;
+  }
+}
