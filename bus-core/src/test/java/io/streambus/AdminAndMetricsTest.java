@@ -76,6 +76,7 @@ class AdminAndMetricsTest extends BusTestBase {
     Timer handler = registry.get(BusMeters.HANDLER_TIME).tag("outcome", "success").timer();
     assertThat(handler.count()).isEqualTo(5);
     assertThat(registry.get(BusMeters.END_TO_END).tag("group", "g").timer().count()).isEqualTo(5);
+    assertThat(registry.get(BusMeters.IN_FLIGHT).tag("group", "g").gauge().value()).isZero();
     eventually(Duration.ofSeconds(10), () -> registry.find(BusMeters.STREAM_LENGTH).tag("topic", topic).gauge() != null
         && registry.find(BusMeters.STREAM_LENGTH).tag("topic", topic).gauge().value() == 5, "length gauge");
     eventually(Duration.ofSeconds(10), () -> registry.find(BusMeters.GROUP_LAG).tag("group", "g").gauge() != null
