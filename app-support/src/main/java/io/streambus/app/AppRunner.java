@@ -119,7 +119,7 @@ public final class AppRunner {
     int code = EXIT_OK;
     long started = System.nanoTime();
     try {
-      await(prepared.application().stop().eventually(() -> prepared.vertx().close()), deadline);
+      await(prepared.application().stop(), deadline);
       LOG.info("{} stopped cleanly in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     } catch (TimeoutException e) {
       LOG.warn("{} did not drain within {} ms; unfinished messages stay pending for peers to reclaim", name,
@@ -129,6 +129,9 @@ public final class AppRunner {
       LOG.warn("{} stopped with an error: {}", name, message(e));
       code = EXIT_FAILURE;
     }
+    // Closing Vert.x only releases threads now that the application has drained, and its completion can be
+    // emitted on an event loop it has just shut down (so it may never be seen): bounded, and not part of the verdict.
+    closeQuietly(prepared.vertx());
     Runtime.getRuntime().halt(code);
   }
 
@@ -142,7 +145,7 @@ public final class AppRunner {
 
   private static void closeQuietly(Vertx vertx) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
     } catch (Exception e) {
       // the process is about to exit anyway
     }
