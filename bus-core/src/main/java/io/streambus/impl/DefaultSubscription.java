@@ -45,11 +45,11 @@ final class DefaultSubscription implements Subscription {
   private final RedisChannel commands;
   private final List<RedisChannel> readChannels = new ArrayList<>();
   private final List<PartitionReader> readers = new ArrayList<>();
-  private final Slots slots;
+  private final Slots<DefaultMessage> slots;
+  private boolean rateTimerSet;
   private final AckBatcher acks;
   private final Maintenance maintenance;
   private final Runnable onClosed;
-  private int handlerCalls;
   private boolean paused;
   private Future<Void> closing;
   private Promise<Void> drained;
@@ -72,7 +72,8 @@ final class DefaultSubscription implements Subscription {
     long backoffInitial = busOptions.getReconnectInitialMs();
     long backoffMax = busOptions.getReconnectMaxMs();
     this.commands = new RedisChannel(vertx, client, "commands of " + consumerName, backoffInitial, backoffMax);
-    this.slots = new Slots(options.getMaxInFlight(), options.getMaxRatePerSecond());
+    this.slots = new Slots<>(options.getMaxInFlight(), options.getMaxRatePerSecond(), this::invoke,
+        this::waitForRateToken);
     this.acks = new AckBatcher(context, commands, group, p -> keys.stream(topic, p), options.getAckBatchSize(),
         (stream, e) -> listener().onRedisError(stream, "XACK", e));
     for (int p = 0; p < partitions; p++) {
@@ -110,39 +111,47 @@ final class DefaultSubscription implements Subscription {
   }
 
   /**
-   * Hands one entry (whose slot is already reserved) to the handler, or settles it without the handler: entries
-   * replayed to another group are skipped, entries past the delivery limit or unusable are dead-lettered.
+   * Settles an entry without the handler when it must not reach it (replayed to another group: skipped; past the
+   * delivery limit or unusable: dead-lettered), else queues it for a handler slot.
    */
   void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
     String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);
     if (target != null && !target.equals(group)) {
       acks.ack(partition, id);
       meters.counter(BusMeters.SKIPPED, topic, group).increment();
-      slots.release(1);
       return;
     }
     DefaultMessage message = new DefaultMessage(MessageId.of(topic, partition, id), fields, deliveries);
     if (deliveries > options.getMaxDeliveries()) {
       deadLetter(message, "delivery-limit", "delivered " + (deliveries - 1)
           + " times without an acknowledgement (consumers crashed, stalled or failed)");
-      slots.release(1);
-      return;
-    }
-    if (fields.isEmpty()) {
+    } else if (fields.isEmpty()) {
       deadLetter(message, "malformed-entry", "the entry has no fields");
-      slots.release(1);
-      return;
-    }
-    if (message.payload() == null && !options.isAcceptForeignEntries()) {
+    } else if (message.payload() == null && !options.isAcceptForeignEntries()) {
       deadLetter(message, "foreign-entry", "the entry has no payload field; fields: " + fields.keySet());
-      slots.release(1);
-      return;
+    } else {
+      slots.submit(message);
     }
+  }
+
+  private void waitForRateToken() {
+    if (!rateTimerSet) {
+      rateTimerSet = true;
+      vertx.setTimer(slots.msUntilToken(), t -> {
+        rateTimerSet = false;
+        slots.pump();
+      });
+    }
+  }
+
+  /** One handler call; the slot is held until the handler's future completes or times out. */
+  private void invoke(DefaultMessage message) {
+    int partition = message.partition();
+    String id = message.id().value();
     meters.counter(BusMeters.DELIVERED, topic, group).increment();
-    if (deliveries > 1) {
+    if (message.deliveryCount() > 1) {
       meters.counter(BusMeters.REDELIVERED, topic, group).increment();
     }
-    handlerCalls++;
     long started = System.nanoTime();
     Promise<Void> outcome = Promise.promise();
     long timer = vertx.setTimer(options.getHandlerTimeoutMs(), t -> outcome.tryFail(new TimeoutException(
@@ -159,7 +168,6 @@ final class DefaultSubscription implements Subscription {
     }
     outcome.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
-      handlerCalls--;
       meters.handlerTimer(topic, group, ar.succeeded()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         acks.ack(partition, id);
@@ -168,7 +176,7 @@ final class DefaultSubscription implements Subscription {
       } else {
         failed(message, ar.cause());
       }
-      slots.release(1);
+      slots.finished();
       checkDrained();
     });
   }
@@ -297,7 +305,7 @@ final class DefaultSubscription implements Subscription {
   }
 
   private void checkDrained() {
-    if (drained != null && handlerCalls == 0) {
+    if (drained != null && slots.active() == 0) {
       drained.tryComplete();
     }
   }
@@ -320,7 +328,7 @@ final class DefaultSubscription implements Subscription {
 
   // accessors for the loops
 
-  Slots slots() {
+  Slots<DefaultMessage> slots() {
     return slots;
   }
 
@@ -378,7 +386,7 @@ final class DefaultSubscription implements Subscription {
 
   @Override
   public int inFlight() {
-    return handlerCalls;
+    return slots.active();
   }
 
   @Override

@@ -107,7 +107,7 @@ final class Maintenance {
    * Claims pending entries (see claim.lua for the modes) for as many free slots as there are, and delivers them.
    */
   private Future<Void> claim(int partition, String mode, long minIdle) {
-    int n = sub.slots().acquire(CLAIM_BATCH);
+    int n = Math.min(CLAIM_BATCH, sub.slots().freeForClaim());
     if (n == 0) {
       return Future.succeededFuture();
     }
@@ -118,12 +118,10 @@ final class Maintenance {
             System.currentTimeMillis(), minIdle)
         .onComplete(ar -> {
           if (ar.failed()) {
-            sub.slots().release(n);
             sub.listener().onRedisError(stream, "claim " + mode, ar.cause());
             return;
           }
           Replies.Claimed claimed = Replies.claimed(ar.result());
-          sub.slots().release(n - claimed.entries().size());
           if (claimed.trimmed() > 0) {
             sub.meters().counter(BusMeters.PENDING_TRIMMED, sub.topic(), sub.group()).increment(claimed.trimmed());
           }

@@ -56,21 +56,13 @@ final class PartitionReader {
       signalIdle();
       return;
     }
-    int n = sub.slots().acquire(sub.readCount());
+    int n = sub.slots().reserveForRead(sub.readCount());
     if (n == 0) {
       waiting = true;
-      long untilToken = sub.slots().msUntilToken();
-      if (untilToken > 0 && sub.slots().free() > 0) {
-        vertx.setTimer(untilToken, t -> {
-          waiting = false;
-          loop();
-        });
-      } else {
-        sub.slots().onRelease(() -> {
-          waiting = false;
-          loop();
-        });
-      }
+      sub.slots().onRelease(() -> {
+        waiting = false;
+        loop();
+      });
       return;
     }
     reading = true;
@@ -81,13 +73,13 @@ final class PartitionReader {
       if (ar.succeeded()) {
         backoff.reset();
         List<Replies.Entry> entries = Replies.readGroup(ar.result());
-        sub.slots().release(n - entries.size());
+        sub.slots().readDone(n);
         for (Replies.Entry e : entries) {
           sub.deliver(partition, e.id(), e.fields(), 1);
         }
         loop();
       } else {
-        sub.slots().release(n);
+        sub.slots().readDone(n);
         onError(ar.cause());
       }
     });

@@ -43,14 +43,16 @@ final class RedisChannel {
       return connecting;
     }
     Promise<RedisConnection> promise = Promise.promise();
-    connecting = promise.future();
+    Future<RedisConnection> attempt = promise.future();
+    connecting = attempt;
     long delay = failures == 0 ? 0 : backoff.nextDelay();
     if (delay == 0) {
       connect(promise);
     } else {
       vertx.setTimer(delay, t -> connect(promise));
     }
-    return connecting;
+    // not "connecting": a connect that completes at once has already cleared it
+    return attempt;
   }
 
   private void connect(Promise<RedisConnection> promise) {

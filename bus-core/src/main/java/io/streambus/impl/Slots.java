@@ -1,57 +1,94 @@
 package io.streambus.impl;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Backpressure: the handler slots of one subscription. A reader reserves slots before it asks Redis for entries
- * (COUNT = slots reserved), returns those the reply did not fill, and each delivered message holds its slot until its
- * handler completes. An optional token bucket caps the rate at which slots are handed out.
- * Used from the subscription's context only.
+ * Backpressure for one subscription. At most {@code capacity} handler calls run at once; messages beyond that (a
+ * claim or a read that returned more than was free when it was sent) wait in a local queue, in order, and an optional
+ * token bucket caps how fast handler calls start. Reads reserve what they ask for, so a read never asks for more
+ * than is free: the queue stays bounded by what reclaim adds. Used from the subscription's context only.
+ *
+ * @param <T> what a handler call is started with
  */
-final class Slots {
+final class Slots<T> {
   private final int capacity;
   private final double ratePerSecond;
-  private int used;
+  private final Consumer<T> starter;
+  private final Runnable onRateWait;
+  private final ArrayDeque<T> queue = new ArrayDeque<>();
+  private final List<Runnable> waiters = new ArrayList<>();
+  private int active;
+  private int reserved;
   private double tokens;
   private long refilledAt;
-  private final List<Runnable> waiters = new ArrayList<>();
 
-  Slots(int capacity, double ratePerSecond) {
+  /**
+   * @param starter starts a handler call; {@link #finished()} must be called when it completes
+   * @param onRateWait called when queued work waits for a rate token; it must call {@link #pump()} later
+   */
+  Slots(int capacity, double ratePerSecond, Consumer<T> starter, Runnable onRateWait) {
     this.capacity = capacity;
     this.ratePerSecond = ratePerSecond;
+    this.starter = starter;
+    this.onRateWait = onRateWait;
     this.tokens = Math.max(1, ratePerSecond);
     this.refilledAt = System.nanoTime();
   }
 
-  /** Reserves up to {@code max} slots; may be 0. */
-  int acquire(int max) {
-    int n = Math.min(max, capacity - used);
-    if (ratePerSecond > 0 && n > 0) {
-      refill();
-      n = Math.min(n, (int) tokens);
-      tokens -= n;
-    }
-    n = Math.max(0, n);
-    used += n;
+  /** How many entries a read may ask for now (at most {@code max}); reserves them until {@link #readDone}. */
+  int reserveForRead(int max) {
+    int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved));
+    reserved += n;
     return n;
   }
 
-  /** Returns slots; wakes whoever waited for one. */
-  void release(int n) {
-    if (n <= 0) {
-      return;
+  /** Ends a read's reservation (call before handing its entries to {@link #submit}). */
+  void readDone(int reservedCount) {
+    reserved -= reservedCount;
+    if (reservedCount > 0) {
+      wake();
     }
-    used -= n;
+  }
+
+  /** Free handler slots, ignoring read reservations: what a claim may ask for. */
+  int freeForClaim() {
+    return Math.max(0, capacity - active - queue.size());
+  }
+
+  /** Queues work and starts what capacity and rate allow. */
+  void submit(T item) {
+    queue.add(item);
+    pump();
+  }
+
+  /** Starts queued work while capacity and rate allow. */
+  void pump() {
+    while (!queue.isEmpty() && active < capacity) {
+      if (ratePerSecond > 0 && !takeToken()) {
+        onRateWait.run();
+        return;
+      }
+      active++;
+      starter.accept(queue.poll());
+    }
+  }
+
+  /** A handler call completed. */
+  void finished() {
+    active--;
+    pump();
     wake();
   }
 
-  /** Runs {@code r} once when slots are released (or {@link #wake()} is called). */
+  /** Runs {@code r} once, the next time a slot frees up. */
   void onRelease(Runnable r) {
     waiters.add(r);
   }
 
-  void wake() {
+  private void wake() {
     if (waiters.isEmpty()) {
       return;
     }
@@ -60,21 +97,30 @@ final class Slots {
     copy.forEach(Runnable::run);
   }
 
-  int used() {
-    return used;
+  int active() {
+    return active;
   }
 
-  int free() {
-    return capacity - used;
+  int queued() {
+    return queue.size();
   }
 
-  /** When rate limited and out of tokens: ms until the next token; else 0. */
+  /** Ms until the next rate token (0 when not rate limited or a token is there). */
   long msUntilToken() {
     if (ratePerSecond <= 0) {
       return 0;
     }
     refill();
-    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * 1000 / ratePerSecond);
+    return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / ratePerSecond));
+  }
+
+  private boolean takeToken() {
+    refill();
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
   }
 
   private void refill() {

@@ -111,6 +111,7 @@ public final class FaultProxy implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                Poll.sleep(10); // e.g. out of file descriptors: do not spin
                 continue;
             }
             if (refusing || closed) {

@@ -70,7 +70,7 @@ public final class Ports {
 
     static boolean isBindable(int port) {
         try (ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-            return true;
+            return socket.getLocalPort() == port;
         } catch (IOException e) {
             return false;
         }

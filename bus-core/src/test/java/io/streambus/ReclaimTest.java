@@ -1,0 +1,114 @@
+package io.streambus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReclaimTest extends BusTestBase {
+
+  /** A consumer that reads and then never answers stands in for a dead or stalled worker. */
+  @Test
+  void messagesOfAStalledConsumerAreReclaimedByAPeer() {
+    StreamBus bus = bus();
+    AtomicInteger stalled = new AtomicInteger();
+    await(bus.subscribe(topic, "g", m -> {
+      stalled.incrementAndGet();
+      return Promise.<Void>promise().future(); // never completes
+    }, fastConsumer().setConsumerName("stuck").setHandlerTimeoutMs(600_000).setMaxInFlight(10)));
+    for (int i = 0; i < 10; i++) {
+      await(bus.publish(topic, new JsonObject().put("i", i)));
+    }
+    eventually(Duration.ofSeconds(10), () -> stalled.get() == 10, "the stuck consumer holds all 10");
+
+    Set<Integer> done = ConcurrentHashMap.newKeySet();
+    List<Integer> counts = new CopyOnWriteArrayList<>();
+    await(bus.subscribe(topic, "g", m -> {
+      done.add(m.json().getInteger("i"));
+      counts.add(m.deliveryCount());
+      return Future.succeededFuture();
+    }, fastConsumer().setConsumerName("healthy").setClaimMinIdleMs(500)));
+    eventually(Duration.ofSeconds(15), () -> done.size() == 10, "the peer reclaimed and handled all 10");
+    assertThat(counts).allMatch(c -> c == 2);
+    assertThat(count(BusMeters.RECLAIMED)).isEqualTo(10);
+    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("0"),
+        "nothing pending");
+  }
+
+  /** A message that "kills" every worker that takes it ends in the DLQ once its deliveries reach the limit. */
+  @Test
+  void aMessageThatStallsEveryConsumerEndsInTheDeadLetterStream() {
+    StreamBus bus = bus();
+    AtomicInteger attempts = new AtomicInteger();
+    ConsumerOptions opts = fastConsumer().setMaxDeliveries(3).setClaimMinIdleMs(300).setHandlerTimeoutMs(600_000);
+    for (int i = 0; i < 2; i++) {
+      await(bus.subscribe(topic, "g", m -> {
+        attempts.incrementAndGet();
+        return Promise.<Void>promise().future();
+      }, new ConsumerOptions(opts).setConsumerName("w" + i)));
+    }
+    await(bus.publish(topic, "crash me"));
+    eventually(Duration.ofSeconds(20), () -> "1".equals(redis.command("XLEN", dlq(0))), "in the DLQ");
+    assertThat(attempts.get()).isEqualTo(3);
+    DeadLetter d = await(bus.deadLetters(topic).list(null, 1)).items().get(0);
+    assertThat(d.errorClass()).isEqualTo("delivery-limit");
+    assertThat(d.deliveries()).isEqualTo(4);
+  }
+
+  @Test
+  void pendingEntriesDeletedFromTheStreamAreAcknowledgedAndCountedNotLoopedOn() {
+    StreamBus bus = bus();
+    await(bus.subscribe(topic, "g", m -> Promise.<Void>promise().future(),
+        fastConsumer().setConsumerName("stuck").setHandlerTimeoutMs(600_000)));
+    MessageId id = await(bus.publish(topic, "gone soon"));
+    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("1"), "pending");
+    redis.command("XDEL", stream(0), id.value());
+    await(bus.subscribe(topic, "g", m -> Future.succeededFuture(),
+        fastConsumer().setConsumerName("peer").setClaimMinIdleMs(300)));
+    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("0"),
+        "the dangling pending id is acknowledged");
+    eventually(Duration.ofSeconds(5), () -> count(BusMeters.PENDING_TRIMMED) == 1, "counted");
+  }
+
+  @Test
+  void aRestartedConsumerWithAFixedNameRecoversItsOwnPendingAtOnce() {
+    StreamBus first = bus();
+    Subscription s = await(first.subscribe(topic, "g", m -> Promise.<Void>promise().future(),
+        fastConsumer().setConsumerName("fixed").setHandlerTimeoutMs(600_000).setCloseTimeoutMs(1)));
+    await(first.publish(topic, "x"));
+    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("1"), "held");
+    await(s.close());
+    assertThat(redis.command("XPENDING", stream(0), "g")).startsWith("1");
+
+    AtomicInteger got = new AtomicInteger();
+    await(bus().subscribe(topic, "g", m -> {
+      got.incrementAndGet();
+      return Future.succeededFuture();
+    }, fastConsumer().setConsumerName("fixed").setClaimMinIdleMs(600_000)));
+    eventually(Duration.ofSeconds(10), () -> got.get() == 1, "own pending redelivered without waiting for idle");
+  }
+
+  @Test
+  void idleConsumersHoldingNothingAreRemovedFromTheGroup() {
+    StreamBus bus = bus();
+    redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
+    redis.command("XGROUP", "CREATECONSUMER", stream(0), "g", "ghost");
+    await(bus.subscribe(topic, "g", m -> Future.succeededFuture(),
+        fastConsumer().setConsumerName("live").setConsumerCleanupIdleMs(300)));
+    // Redis 7.0 registers a consumer only once XREADGROUP hands it an entry
+    await(bus.publish(topic, "x"));
+    eventually(Duration.ofSeconds(10), () -> !redis.command("XINFO", "CONSUMERS", stream(0), "g").contains("ghost"),
+        "ghost removed");
+    eventually(Duration.ofSeconds(5), () -> redis.command("XINFO", "CONSUMERS", stream(0), "g").contains("live"),
+        "the live consumer stays");
+  }
+}
