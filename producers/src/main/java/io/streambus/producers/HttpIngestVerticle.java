@@ -116,7 +116,8 @@ public final class HttpIngestVerticle extends VerticleBase {
       respondError(ctx, ApiError.badRequest("bad_request", err.getMessage()));
       return;
     }
-    LOG.warn("publish failed, answering 503: {}", err.toString());
+    // Per request and counted in streambus_publish_failed_total: at WARN an outage would flood the log.
+    LOG.debug("publish failed, answering 503: {}", err.toString());
     String code = err instanceof BusException.Backpressure ? "overloaded" : "unavailable";
     ctx.response().putHeader("Retry-After", String.valueOf(config.retryAfterSeconds()));
     respondError(ctx, new ApiError(503, code, "the message was not accepted, retry later: " + err.getMessage()));

@@ -132,6 +132,35 @@ class IngestApiTest {
     assertThat(Long.parseLong(redis.command("XLEN", "test:{outage:0}"))).isGreaterThanOrEqualTo(1);
   }
 
+  @Test
+  void publishesBeyondThePendingBoundGet503OverloadedAtOnce() throws Exception {
+    ProducersApp small = new ProducersApp(vertx, Settings.of(Map.of("BUS_REDIS_URL", proxy.uri(),
+        "BUS_KEY_PREFIX", "test", "BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0",
+        "BUS_MAX_PENDING_PUBLISHES", "1", "BUS_PUBLISH_TIMEOUT_MS", "3000")));
+    await(small.start());
+    proxy.refuse(true);
+    try {
+      String url = "http://127.0.0.1:" + small.httpPort() + "/topics/busy/messages";
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+      // The first publish waits for the unreachable Redis and holds the only pending slot.
+      var first = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      io.streambus.testsupport.Poll.until(java.time.Duration.ofSeconds(10), () -> {
+        try {
+          HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+          return r.statusCode() == 503 && new JsonObject(r.body()).getString("error").equals("overloaded")
+              && r.headers().firstValue("Retry-After").isPresent();
+        } catch (Exception e) {
+          return false;
+        }
+      }, () -> "a second publish is refused as overloaded while the first waits");
+      assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    } finally {
+      proxy.refuse(false);
+      await(small.stop());
+    }
+  }
+
   private static void assertError(HttpResponse<String> r, int status, String code) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
