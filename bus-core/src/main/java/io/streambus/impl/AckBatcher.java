@@ -28,18 +28,23 @@ final class AckBatcher {
   private final IntFunction<String> streamOf;
   private final int batchSize;
   private final BiConsumer<String, Throwable> onError;
+  private final BiConsumer<Integer, List<String>> onSettled;
   private final Map<Integer, List<String>> waiting = new TreeMap<>();
   private final Set<Future<?>> inFlight = new HashSet<>();
   private boolean flushScheduled;
 
+  /**
+   * @param onSettled told which ids of a partition an XACK carried, once it is answered (acknowledged or not)
+   */
   AckBatcher(Context context, RedisChannel channel, String group, IntFunction<String> streamOf, int batchSize,
-             BiConsumer<String, Throwable> onError) {
+             BiConsumer<String, Throwable> onError, BiConsumer<Integer, List<String>> onSettled) {
     this.context = context;
     this.channel = channel;
     this.group = group;
     this.streamOf = streamOf;
     this.batchSize = batchSize;
     this.onError = onError;
+    this.onSettled = onSettled;
   }
 
   void ack(int partition, String id) {
@@ -79,6 +84,7 @@ final class AckBatcher {
       if (ar.failed()) {
         onError.accept(stream, ar.cause());
       }
+      onSettled.accept(partition, ids);
     });
   }
 }

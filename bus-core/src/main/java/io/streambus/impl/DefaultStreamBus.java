@@ -43,6 +43,7 @@ public final class DefaultStreamBus implements StreamBus {
   private final Vertx vertx;
   private final BusOptions options;
   private final Redis client;
+  private final Channels channels;
   private final RedisChannel commands;
   private final Keys keys;
   private final Meters meters;
@@ -56,8 +57,8 @@ public final class DefaultStreamBus implements StreamBus {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = options;
     this.client = Redis.createClient(vertx, redisOptions(options));
-    this.commands = new RedisChannel(vertx, client, "bus commands", options.getReconnectInitialMs(),
-        options.getReconnectMaxMs());
+    this.channels = new Channels(vertx, client, options);
+    this.commands = channels.create("bus commands");
     this.keys = new Keys(options.getKeyPrefix());
     this.meters = new Meters(Objects.requireNonNull(registry, "registry"));
     this.topics = new TopicRegistry(commands, keys, options);
@@ -137,7 +138,7 @@ public final class DefaultStreamBus implements StreamBus {
     Promise<Subscription> promise = Promise.promise();
     context.runOnContext(v -> topics.ensure(topic).compose(partitions -> {
       DefaultSubscription[] holder = new DefaultSubscription[1];
-      holder[0] = new DefaultSubscription(vertx, context, client, keys, topic, group, name, partitions, handler,
+      holder[0] = new DefaultSubscription(vertx, context, channels, keys, topic, group, name, partitions, handler,
           opts, this.options, meters, () -> subscriptions.remove(holder[0]));
       subscriptions.add(holder[0]);
       return holder[0].start().onFailure(e -> subscriptions.remove(holder[0]));

@@ -14,12 +14,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -50,11 +51,13 @@ final class DefaultSubscription implements Subscription {
   private final AckBatcher acks;
   private final Maintenance maintenance;
   private final Runnable onClosed;
+  /** Per partition, the ids this subscription holds (queued, in a handler, or being acknowledged / retried). */
+  private final List<Set<String>> held = new ArrayList<>();
   private boolean paused;
   private Future<Void> closing;
   private Promise<Void> drained;
 
-  DefaultSubscription(Vertx vertx, Context context, Redis client, Keys keys, String topic, String group,
+  DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
                       String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
                       BusOptions busOptions, Meters meters, Runnable onClosed) {
     this.vertx = vertx;
@@ -71,14 +74,14 @@ final class DefaultSubscription implements Subscription {
     this.onClosed = onClosed;
     long backoffInitial = busOptions.getReconnectInitialMs();
     long backoffMax = busOptions.getReconnectMaxMs();
-    this.commands = new RedisChannel(vertx, client, "commands of " + consumerName, backoffInitial, backoffMax);
+    this.commands = channels.create("commands of " + consumerName);
     this.slots = new Slots<>(options.getMaxInFlight(), options.getMaxRatePerSecond(), this::invoke,
         this::waitForRateToken);
     this.acks = new AckBatcher(context, commands, group, p -> keys.stream(topic, p), options.getAckBatchSize(),
-        (stream, e) -> listener().onRedisError(stream, "XACK", e));
+        (stream, e) -> listener().onRedisError(stream, "XACK", e), (p, ids) -> ids.forEach(id -> settled(p, id)));
     for (int p = 0; p < partitions; p++) {
-      RedisChannel channel = new RedisChannel(vertx, client, "reader of " + keys.stream(topic, p), backoffInitial,
-          backoffMax);
+      held.add(new HashSet<>());
+      RedisChannel channel = channels.create("reader of " + keys.stream(topic, p));
       readChannels.add(channel);
       readers.add(new PartitionReader(vertx, this, p, keys.stream(topic, p), channel, backoffInitial, backoffMax));
     }
@@ -115,6 +118,9 @@ final class DefaultSubscription implements Subscription {
    * delivery limit or unusable: dead-lettered), else queues it for a handler slot.
    */
   void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
+    if (!held.get(partition).add(id)) {
+      return; // already being handled here: a claim raced with the read that brought it
+    }
     String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);
     if (target != null && !target.equals(group)) {
       acks.ack(partition, id);
@@ -132,6 +138,20 @@ final class DefaultSubscription implements Subscription {
     } else {
       slots.submit(message);
     }
+  }
+
+  /** The entry's fate is recorded in Redis (acknowledged, scheduled or dead-lettered, or that failed): let go. */
+  private void settled(int partition, String id) {
+    held.get(partition).remove(id);
+  }
+
+  void recoverOwn(int partition) {
+    maintenance.recoverOwn(partition);
+  }
+
+  /** The ids of {@code partition} this subscription holds: a claim must not take them. */
+  List<String> held(int partition) {
+    return new ArrayList<>(held.get(partition));
   }
 
   private void waitForRateToken() {
@@ -204,6 +224,7 @@ final class DefaultSubscription implements Subscription {
     Request zadd = Request.cmd(Command.ZADD).arg(keys.retries(topic, partition, group)).arg(due)
         .arg(message.id().value());
     commands.send(zadd, deadline()).onComplete(ar -> {
+      settled(partition, message.id().value());
       if (ar.succeeded()) {
         meters.counter(BusMeters.RETRIED, topic, group).increment();
         maintenance.dueAt(due);
@@ -223,6 +244,7 @@ final class DefaultSubscription implements Subscription {
             group, message.id().value(), consumerName, message.deliveryCount(), errorClass, text,
             System.currentTimeMillis())
         .onComplete(ar -> {
+          settled(partition, message.id().value());
           if (ar.succeeded()) {
             if (ar.result() != null) {
               meters.counter(BusMeters.DEAD_LETTERED, topic, group).increment();

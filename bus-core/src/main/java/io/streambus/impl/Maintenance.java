@@ -57,6 +57,16 @@ final class Maintenance {
     }
   }
 
+  /**
+   * A read failed with its connection: entries Redis handed over in the lost reply now sit in this consumer's
+   * pending list, unknown to it. Take them back at once rather than after the claim idle time.
+   */
+  void recoverOwn(int partition) {
+    if (!stopped) {
+      claim(partition, "own", 0);
+    }
+  }
+
   /** A retry becomes due at {@code at}: run the due scan then rather than at the next period. */
   void dueAt(long at) {
     if (stopped || at >= nextDueAt) {
@@ -113,9 +123,11 @@ final class Maintenance {
     }
     Keys keys = sub.keys();
     String stream = keys.stream(sub.topic(), partition);
+    List<Object> args = new ArrayList<>(List.of(sub.group(), sub.consumerName(), mode, n, System.currentTimeMillis(),
+        minIdle));
+    args.addAll(sub.held(partition));
     return Scripts.CLAIM.run(sub.commands(), deadline(), List.of(stream,
-                keys.retries(sub.topic(), partition, sub.group())), sub.group(), sub.consumerName(), mode, n,
-            System.currentTimeMillis(), minIdle)
+                keys.retries(sub.topic(), partition, sub.group())), args.toArray())
         .onComplete(ar -> {
           if (ar.failed()) {
             sub.listener().onRedisError(stream, "claim " + mode, ar.cause());

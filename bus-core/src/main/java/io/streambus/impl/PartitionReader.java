@@ -16,6 +16,7 @@ import java.util.List;
  * Used from the subscription's context only.
  */
 final class PartitionReader {
+  private static final long READ_MARGIN_MS = 5_000;
   private final Vertx vertx;
   private final DefaultSubscription sub;
   private final int partition;
@@ -68,7 +69,11 @@ final class PartitionReader {
     reading = true;
     Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(sub.group()).arg(sub.consumerName())
         .arg("COUNT").arg(n).arg("BLOCK").arg(sub.options().getBlockMs()).arg("STREAMS").arg(stream).arg(">");
+    // A half-open connection (peer gone without a reset) would park the read forever: past BLOCK plus a margin,
+    // drop the connection, which fails the read and reconnects.
+    long guard = vertx.setTimer(sub.options().getBlockMs() + READ_MARGIN_MS, t -> channel.reset());
     identify().compose(v -> channel.send(read)).onComplete(ar -> {
+      vertx.cancelTimer(guard);
       reading = false;
       if (ar.succeeded()) {
         backoff.reset();
@@ -107,6 +112,9 @@ final class PartitionReader {
       return;
     }
     sub.listener().onRedisError(stream, "XREADGROUP", e);
+    if (RedisErrors.code(e) == null) {
+      sub.recoverOwn(partition);
+    }
     retryLater();
   }
 

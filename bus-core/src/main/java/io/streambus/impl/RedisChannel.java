@@ -4,6 +4,7 @@ import io.streambus.BusException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
@@ -19,13 +20,18 @@ final class RedisChannel {
   private final Redis client;
   private final String name;
   private final Backoff backoff;
+  private final int selectDb;
   private RedisConnection connection;
   private Future<RedisConnection> connecting;
   private int failures;
   private boolean closed;
 
-  RedisChannel(Vertx vertx, Redis client, String name, long reconnectInitialMs, long reconnectMaxMs) {
+  /**
+   * @param selectDb the database of the connection string, or -1 in a cluster (see {@link #own})
+   */
+  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, long reconnectInitialMs, long reconnectMaxMs) {
     this.vertx = vertx;
+    this.selectDb = selectDb;
     this.client = client;
     this.name = name;
     this.backoff = new Backoff(reconnectInitialMs, reconnectMaxMs);
@@ -56,7 +62,7 @@ final class RedisChannel {
   }
 
   private void connect(Promise<RedisConnection> promise) {
-    client.connect().onComplete(ar -> {
+    client.connect().compose(this::own).onComplete(ar -> {
       synchronized (this) {
         connecting = null;
         if (ar.succeeded() && !closed) {
@@ -78,6 +84,22 @@ final class RedisChannel {
       } else {
         promise.fail(ar.succeeded() ? new BusException.Closed(name + " is closed") : ar.cause());
       }
+    });
+  }
+
+  /**
+   * Makes a pooled connection ours alone. The client pools every connection, and closing a pooled connection
+   * returns it to the pool with whatever it still has in flight (a parked XREADGROUP, a command that timed out), for
+   * the next borrower to receive. A SELECT marks it "tainted" for the pool, so that close() really closes the socket
+   * and evicts it. Skipped in a cluster, where SELECT reaches one node and only db 0 exists.
+   */
+  private Future<RedisConnection> own(RedisConnection c) {
+    if (selectDb < 0) {
+      return Future.succeededFuture(c);
+    }
+    return c.send(Request.cmd(Command.SELECT).arg(selectDb)).map(r -> c).recover(e -> {
+      c.close();
+      return Future.failedFuture(e);
     });
   }
 

@@ -3,10 +3,13 @@
 -- consumers can never both take the same entry).
 --
 -- KEYS[1] stream, KEYS[2] retry zset of the group
--- ARGV[1] group, ARGV[2] this consumer, ARGV[3] mode, ARGV[4] limit, ARGV[5] now (ms), ARGV[6] min idle (ms)
+-- ARGV[1] group, ARGV[2] this consumer, ARGV[3] mode, ARGV[4] limit, ARGV[5] now (ms), ARGV[6] min idle (ms),
+-- ARGV[7..] ids this consumer holds right now (handling them, or acknowledging them): never claimed
 -- mode 'due':   entries whose scheduled retry time has come (from the retry zset)
--- mode 'stale': entries idle >= min idle on any other consumer, except those waiting for a scheduled retry
--- mode 'own':   entries pending on this very consumer (a restart under a fixed name), except scheduled retries
+-- mode 'stale': entries idle >= min idle on any consumer, this one included (an entry whose XREADGROUP reply was
+--               lost with a dropped connection sits in our own pending list, unknown to us)
+-- mode 'own':   entries pending on this very consumer (after a restart under a fixed name, or a lost read reply)
+-- Both 'stale' and 'own' leave alone entries waiting for a scheduled retry.
 -- Returns {trimmed, id1, fields1, deliveries1, id2, ...}; pending ids whose entry no longer exists are acknowledged
 -- and counted in trimmed.
 local stream, retry = KEYS[1], KEYS[2]
@@ -14,6 +17,10 @@ local group, me, mode = ARGV[1], ARGV[2], ARGV[3]
 local limit, now, minIdle = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local out = {0}
 local trimmed = 0
+local held = {}
+for i = 7, #ARGV do
+  held[ARGV[i]] = true
+end
 
 local function claim(id, deliveries, idle)
   local r = redis.call('XCLAIM', stream, group, me, idle, id)
@@ -50,8 +57,8 @@ else
     if taken >= limit then
       break
     end
-    local id, owner, deliveries = e[1], e[2], tonumber(e[4])
-    if (mode == 'own' or owner ~= me) and not redis.call('ZSCORE', retry, id) then
+    local id, deliveries = e[1], tonumber(e[4])
+    if not held[id] and not redis.call('ZSCORE', retry, id) then
       claim(id, deliveries, mode == 'own' and 0 or minIdle)
       taken = taken + 1
     end

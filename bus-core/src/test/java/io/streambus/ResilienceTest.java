@@ -1,0 +1,148 @@
+package io.streambus;
+
+import io.streambus.testsupport.FaultProxy;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Redis restarts, dropped connections, an unreachable Redis: the bus keeps going and loses nothing. */
+class ResilienceTest extends BusTestBase {
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    closeBuses(); // before their Redis goes away, so that they close cleanly
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+  }
+
+  private RedisServer aofServer() {
+    RedisServer s = RedisServer.builder().aof(true).name("resilience").start();
+    closeables.add(s);
+    return s;
+  }
+
+  private StreamBus busOn(String uri) {
+    return bus(busOptions().setConnectionString(uri).setPublishTimeoutMs(15_000).setReconnectMaxMs(200));
+  }
+
+  @Test
+  void publishingAndConsumingResumeAfterARedisRestartWithNothingLost() {
+    RedisServer server = aofServer();
+    StreamBus bus = busOn(server.uri());
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    await(bus.subscribe(topic, "g", m -> {
+      seen.add(m.json().getInteger("i"));
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    List<Future<MessageId>> acked = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      acked.add(bus.publish(topic, new JsonObject().put("i", i)));
+    }
+    await(Future.all(acked));
+    eventually(Duration.ofSeconds(10), () -> seen.size() == 200, "first 200");
+
+    server.kill();
+    // publishes issued while Redis is down wait for it (within their deadline) instead of failing
+    List<Future<MessageId>> during = new ArrayList<>();
+    for (int i = 200; i < 300; i++) {
+      during.add(bus.publish(topic, new JsonObject().put("i", i)));
+    }
+    server.start();
+    await(Future.all(during));
+    eventually(Duration.ofSeconds(20), () -> seen.size() == 300, "all 300 after the restart");
+    eventually(Duration.ofSeconds(10), () -> server.command("XPENDING", stream(0), "g").startsWith("0"),
+        "everything acknowledged");
+  }
+
+  @Test
+  void droppedConnectionsAreReestablishedByThemselves() {
+    RedisServer server = aofServer();
+    FaultProxy proxy = FaultProxy.start(server.host(), server.port());
+    closeables.add(0, proxy);
+    StreamBus bus = busOn(proxy.uri());
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    await(bus.subscribe(topic, "g", m -> {
+      seen.add(m.json().getInteger("i"));
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    for (int round = 0; round < 3; round++) {
+      int base = round * 100;
+      List<Future<MessageId>> sent = new ArrayList<>();
+      for (int i = base; i < base + 100; i++) {
+        sent.add(bus.publish(topic, new JsonObject().put("i", i)));
+      }
+      await(Future.all(sent));
+      proxy.dropConnections();
+    }
+    eventually(Duration.ofSeconds(20), () -> seen.size() == 300, "all 300 despite 3 drops");
+    eventually(Duration.ofSeconds(10), () -> server.command("XPENDING", stream(0), "g").startsWith("0"),
+        "everything acknowledged");
+  }
+
+  @Test
+  void aPublishWhoseDeadlinePassesFailsWithAClearError() {
+    RedisServer server = aofServer();
+    FaultProxy proxy = FaultProxy.start(server.host(), server.port());
+    closeables.add(0, proxy);
+    StreamBus bus = bus(busOptions().setConnectionString(proxy.uri()).setPublishTimeoutMs(500));
+    await(bus.publish(topic, "ok"));
+    proxy.refuse(true);
+    long started = System.currentTimeMillis();
+    Throwable e = awaitFailure(bus.publish(topic, "lost?"));
+    long took = System.currentTimeMillis() - started;
+    assertThat(e).isInstanceOf(BusException.Timeout.class).hasMessageContaining("Redis");
+    assertThat(took).isBetween(400L, 5_000L);
+    proxy.refuse(false);
+    await(bus.publish(topic, "works again"));
+  }
+
+  @Test
+  void tooManyWaitingPublishesFailFastWithBackpressure() {
+    RedisServer server = aofServer();
+    FaultProxy proxy = FaultProxy.start(server.host(), server.port());
+    closeables.add(0, proxy);
+    StreamBus bus = bus(busOptions().setConnectionString(proxy.uri()).setMaxPendingPublishes(10)
+        .setPublishTimeoutMs(3_000));
+    await(bus.publish(topic, "registers the topic"));
+    proxy.refuse(true);
+    List<Future<MessageId>> waiting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      waiting.add(bus.publish(topic, "w" + i));
+    }
+    Throwable e = awaitFailure(bus.publish(topic, "one too many"));
+    assertThat(e).isInstanceOf(BusException.Backpressure.class).hasMessageContaining("10");
+    proxy.refuse(false);
+    await(Future.all(waiting));
+    assertThat(server.command("XLEN", stream(0))).isEqualTo("11");
+  }
+
+  @Test
+  void aDeletedGroupIsRecreatedAndConsumingGoesOn() {
+    StreamBus bus = bus();
+    AtomicInteger got = new AtomicInteger();
+    await(bus.subscribe(topic, "g", m -> {
+      got.incrementAndGet();
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    await(bus.publish(topic, "1"));
+    eventually(Duration.ofSeconds(10), () -> got.get() == 1, "first");
+    redis.command("XGROUP", "DESTROY", stream(0), "g");
+    eventually(Duration.ofSeconds(10), () -> redis.command("XINFO", "GROUPS", stream(0)).contains("g"),
+        "group recreated");
+    await(bus.publish(topic, "2"));
+    eventually(Duration.ofSeconds(10), () -> got.get() == 2, "second");
+  }
+}

@@ -1,0 +1,611 @@
+// Streambus dashboard. Plain JavaScript, no build step.
+//
+// Safety rule for this file: every value that comes from the bus (topic, group and consumer names, payloads,
+// headers, error texts) reaches the DOM through textContent or a text node, never through innerHTML.
+'use strict';
+
+(() => {
+  const TOKEN_KEY = 'streambus.token';
+  const HISTORY_SECONDS_SHOWN = 900;
+  const PALETTE = ['#2f6fde', '#1a7f37', '#b35900', '#8250df', '#c62828', '#0e7490', '#a21caf', '#4d7c0f'];
+  const IN_COLOR = '#1f2937';
+
+  const state = {
+    config: null,
+    sample: null,
+    selected: null,
+    series: null,      // chart data of the selected topic: {t: [], rateIn: [], groups: {name: {lag: [], delivered: []}}}
+    charts: null,      // {rate: uPlot, lag: uPlot, groups: [names]}
+    deadLetters: {items: [], cursor: null, open: null, count: -1},
+    streamAbort: null,
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  // ---- DOM helpers: text only ------------------------------------------------------------------------------------
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === undefined || value === null) continue;
+      if (key === 'class') node.className = value;
+      else if (key === 'data') Object.entries(value).forEach(([k, v]) => { node.dataset[k] = v; });
+      else if (key === 'on') Object.entries(value).forEach(([k, v]) => node.addEventListener(k, v));
+      else node[key] = value;
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  // ---- Formatting ------------------------------------------------------------------------------------------------
+
+  const intFormat = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+  const rateFormat = new Intl.NumberFormat('en-US', {minimumFractionDigits: 1, maximumFractionDigits: 1});
+
+  function formatInt(v) { return v === null || v === undefined ? '–' : intFormat.format(v); }
+  function formatRate(v) { return v === null || v === undefined ? '–' : rateFormat.format(v); }
+
+  function formatDuration(ms) {
+    if (ms === null || ms === undefined) return '–';
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    const s = ms / 1000;
+    if (s < 60) return `${s.toFixed(1)} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60) return `${m} m ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
+    const h = Math.floor(m / 60);
+    return `${h} h ${String(m % 60).padStart(2, '0')} m`;
+  }
+
+  function formatTime(ms) {
+    return ms ? new Date(ms).toLocaleString(undefined, {hour12: false}) : '–';
+  }
+
+  function idTime(id) {
+    const ms = Number(String(id || '').split('-')[0]);
+    return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  }
+
+  // ---- Numbers that glide to their new value ---------------------------------------------------------------------
+
+  const TWEEN_MS = 450;
+
+  function setNumber(cell, value, format) {
+    const target = value === null || value === undefined ? null : Number(value);
+    cell.dataset.value = target === null ? '' : String(target);
+    const from = cell._shown;
+    cell._format = format;
+    if (target === null || from === null || from === undefined || from === target
+        || document.visibilityState === 'hidden') {
+      cell._shown = target;
+      cell.textContent = format(target);
+      return;
+    }
+    const start = performance.now();
+    const step = (now) => {
+      if (cell.dataset.value !== String(target)) return; // a newer value took over
+      const k = Math.min(1, (now - start) / TWEEN_MS);
+      const eased = 1 - Math.pow(1 - k, 3);
+      cell._shown = k === 1 ? target : from + (target - from) * eased;
+      cell.textContent = format(cell._shown);
+      if (k < 1) requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  }
+
+  // ---- Notices ---------------------------------------------------------------------------------------------------
+
+  function notice(key, text, kind) {
+    const box = $('notices');
+    let node = box.querySelector(`[data-key="${key}"]`);
+    if (!text) {
+      if (node) node.remove();
+      return;
+    }
+    if (!node) {
+      node = el('div', {data: {key}});
+      box.append(node);
+    }
+    node.className = `notice ${kind || ''}`;
+    node.textContent = text;
+  }
+
+  function flash(text, kind) {
+    notice('flash', text, kind);
+    clearTimeout(flash.timer);
+    flash.timer = setTimeout(() => notice('flash', null), 6000);
+  }
+
+  // ---- HTTP ------------------------------------------------------------------------------------------------------
+
+  function token() {
+    return sessionStorage.getItem(TOKEN_KEY) || '';
+  }
+
+  function headers() {
+    const t = token();
+    return t ? {[state.config ? state.config.tokenHeader : 'X-Bus-Token']: t} : {};
+  }
+
+  async function api(path, options = {}) {
+    const response = await fetch(path, {...options, headers: {...headers(), ...(options.headers || {})},
+      cache: 'no-store'});
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const error = new Error(body.error || `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return body;
+  }
+
+  const enc = encodeURIComponent;
+
+  // ---- Live stream (server-sent events read with fetch, so that the token header can go along) -------------------
+
+  async function stream() {
+    for (;;) {
+      const abort = new AbortController();
+      state.streamAbort = abort;
+      try {
+        const response = await fetch('api/stream', {headers: headers(), cache: 'no-store', signal: abort.signal});
+        if (!response.ok) {
+          const body = await response.json().catch(() => ({}));
+          throw new Error(body.error || `HTTP ${response.status}`);
+        }
+        setLive('live', 'live');
+        notice('stream', null);
+        await readEvents(response.body, onSample);
+        setLive('reconnecting', 'reconnecting');
+      } catch (e) {
+        if (!abort.signal.aborted) {
+          setLive('reconnecting', 'reconnecting');
+          notice('stream', `Live updates interrupted: ${e.message}. Retrying…`, 'error');
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, abort.signal.aborted ? 0 : 2000));
+    }
+  }
+
+  async function readEvents(body, handler) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const {value, done} = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        if (data) handler(JSON.parse(data));
+      }
+    }
+  }
+
+  function setLive(stateName, text) {
+    const live = $('live');
+    live.dataset.state = stateName;
+    live.textContent = text;
+  }
+
+  // ---- Samples ---------------------------------------------------------------------------------------------------
+
+  function onSample(sample) {
+    const previous = state.sample;
+    state.sample = sample;
+    document.body.dataset.seq = String(sample.seq);
+    $('sampled').textContent = sample.seq > 0
+      ? `sampled ${formatTime(sample.sampledAt)} · every ${sample.intervalMs / 1000} s`
+      : 'waiting for the first sample';
+    notice('sampler', sample.error ? `Cannot read the bus: ${sample.error}` : null, 'error');
+    if (sample.error) setLive('error', 'Redis unreachable');
+    renderTopics(sample.topics);
+    renderGroups(sample.topics);
+    if (!state.selected && sample.topics.length) selectTopic(sample.topics[0].topic);
+    const topic = sample.topics.find((t) => t.topic === state.selected);
+    if (topic) {
+      if (!previous || previous.seq !== sample.seq) appendSeries(sample, topic);
+      renderConsumers(topic);
+      if (topic.deadLetters !== state.deadLetters.count) loadDeadLetters();
+    }
+  }
+
+  // Rows are kept by key and updated in place, so that numbers can glide and the selection survives a sample.
+  function upsertRow(tbody, key, build) {
+    tbody.rows_ = tbody.rows_ || new Map();
+    let row = tbody.rows_.get(key);
+    if (!row) {
+      row = build();
+      tbody.rows_.set(key, row);
+      tbody.append(row);
+    }
+    return row;
+  }
+
+  function removeStale(tbody, keys) {
+    for (const [key, row] of tbody.rows_ || []) {
+      if (!keys.has(key)) {
+        row.remove();
+        tbody.rows_.delete(key);
+      }
+    }
+  }
+
+  function cell(field, numeric) {
+    return el('td', {class: numeric ? 'num' : '', data: {field}});
+  }
+
+  function renderTopics(topics) {
+    const tbody = $('topics').tBodies[0];
+    const keys = new Set();
+    for (const t of topics) {
+      keys.add(t.topic);
+      const row = upsertRow(tbody, t.topic, () => el('tr', {class: 'selectable', data: {topic: t.topic},
+        on: {click: () => selectTopic(t.topic)}},
+      el('td', {class: 'mono', data: {field: 'topic'}}, t.topic), cell('partitions', true), cell('length', true),
+      cell('rateIn', true), cell('deadLetters', true), cell('scheduled', true), cell('groups', true)));
+      row.classList.toggle('selected', t.topic === state.selected);
+      setNumber(row.querySelector('[data-field=partitions]'), t.partitionCount, formatInt);
+      setNumber(row.querySelector('[data-field=length]'), t.length, formatInt);
+      setNumber(row.querySelector('[data-field=rateIn]'), t.rateIn, formatRate);
+      setNumber(row.querySelector('[data-field=deadLetters]'), t.deadLetters, formatInt);
+      setNumber(row.querySelector('[data-field=scheduled]'), t.scheduled, formatInt);
+      setNumber(row.querySelector('[data-field=groups]'), t.groups.length, formatInt);
+    }
+    removeStale(tbody, keys);
+    $('no-topics').hidden = topics.length > 0;
+  }
+
+  function renderGroups(topics) {
+    const tbody = $('groups').tBodies[0];
+    const keys = new Set();
+    for (const t of topics) {
+      for (const g of t.groups) {
+        const key = JSON.stringify([t.topic, g.name]);
+        keys.add(key);
+        const row = upsertRow(tbody, key, () => el('tr', {class: 'selectable', data: {topic: t.topic, group: g.name},
+          on: {click: () => selectTopic(t.topic)}},
+        el('td', {class: 'mono'}, t.topic), el('td', {class: 'mono', data: {field: 'group'}}, g.name),
+        el('td', {}, el('span', {class: 'badge', data: {field: 'state'}})),
+        cell('lag', true), cell('lagMs', true), cell('pending', true), cell('oldestPendingAgeMs', true),
+        cell('deliveredRate', true), cell('ackedRate', true), cell('consumers', true)));
+        row.classList.toggle('selected', t.topic === state.selected);
+        const badge = row.querySelector('[data-field=state]');
+        badge.dataset.state = g.state;
+        badge.textContent = g.state.replace('_', ' ').toLowerCase();
+        setNumber(row.querySelector('[data-field=lag]'), g.lag, formatInt);
+        setNumber(row.querySelector('[data-field=lagMs]'), g.oldestUndeliveredAgeMs, formatDuration);
+        setNumber(row.querySelector('[data-field=pending]'), g.pending, formatInt);
+        setNumber(row.querySelector('[data-field=oldestPendingAgeMs]'), g.oldestPendingAgeMs, formatDuration);
+        setNumber(row.querySelector('[data-field=deliveredRate]'), g.deliveredRate, formatRate);
+        setNumber(row.querySelector('[data-field=ackedRate]'), g.ackedRate, formatRate);
+        setNumber(row.querySelector('[data-field=consumers]'), g.consumers.length, formatInt);
+      }
+    }
+    removeStale(tbody, keys);
+  }
+
+  function renderConsumers(topic) {
+    const box = $('consumers');
+    clear(box);
+    if (!topic.groups.length) {
+      box.append(el('p', {class: 'empty'}, 'No consumer groups.'));
+      return;
+    }
+    for (const g of topic.groups) {
+      const rows = g.consumers.map((c) => el('tr', {data: {consumer: c.name}},
+        el('td', {class: 'mono'}, c.name), el('td', {class: 'num'}, formatInt(c.pending)),
+        el('td', {class: 'num'}, formatDuration(c.idleMs))));
+      box.append(el('div', {data: {group: g.name}},
+        el('h4', {}, el('span', {class: 'mono'}, g.name), ' ', el('span', {class: 'muted'},
+          `${g.consumers.length} consumer${g.consumers.length === 1 ? '' : 's'}`)),
+        el('table', {class: 'grid'},
+          el('thead', {}, el('tr', {}, el('th', {}, 'Consumer'), el('th', {class: 'num'}, 'Pending'),
+            el('th', {class: 'num'}, 'Idle'))),
+          el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colSpan: 3, class: 'empty'}, 'none'))))));
+    }
+  }
+
+  // ---- Selection and charts --------------------------------------------------------------------------------------
+
+  async function selectTopic(name) {
+    if (state.selected === name) return;
+    state.selected = name;
+    state.deadLetters = {items: [], cursor: null, open: null, count: -1};
+    $('detail').hidden = false;
+    $('detail-topic').textContent = name;
+    document.querySelectorAll('tr[data-topic]').forEach((r) => r.classList.toggle('selected',
+      r.dataset.topic === name));
+    destroyCharts();
+    state.series = null;
+    try {
+      const history = await api(`api/history?topic=${enc(name)}&seconds=${HISTORY_SECONDS_SHOWN}`);
+      if (state.selected !== name) return;
+      state.series = seriesFromHistory(history);
+      drawCharts();
+    } catch (e) {
+      flash(`Cannot load the history of ${name}: ${e.message}`, 'error');
+    }
+    const topic = state.sample && state.sample.topics.find((t) => t.topic === name);
+    if (topic) renderConsumers(topic);
+    loadDeadLetters();
+  }
+
+  function seriesFromHistory(h) {
+    const groups = {};
+    for (const [name, g] of Object.entries(h.groups)) {
+      groups[name] = {lag: g.lag.slice(), delivered: g.deliveredRate.slice()};
+    }
+    return {t: h.t.map((ms) => ms / 1000), rateIn: h.rateIn.slice(), groups};
+  }
+
+  function appendSeries(sample, topic) {
+    const s = state.series;
+    if (!s) return;
+    const t = sample.sampledAt / 1000;
+    if (s.t.length && s.t[s.t.length - 1] >= t) return;
+    s.t.push(t);
+    s.rateIn.push(topic.rateIn);
+    const seen = new Set();
+    for (const g of topic.groups) {
+      seen.add(g.name);
+      if (!s.groups[g.name]) s.groups[g.name] = {lag: s.t.slice(1).map(() => null), delivered: s.t.slice(1).map(() => null)};
+      s.groups[g.name].lag.push(g.lag);
+      s.groups[g.name].delivered.push(g.deliveredRate);
+    }
+    for (const [name, g] of Object.entries(s.groups)) {
+      if (!seen.has(name)) { g.lag.push(null); g.delivered.push(null); }
+    }
+    const cutoff = t - HISTORY_SECONDS_SHOWN;
+    while (s.t.length && s.t[0] < cutoff) {
+      s.t.shift();
+      s.rateIn.shift();
+      Object.values(s.groups).forEach((g) => { g.lag.shift(); g.delivered.shift(); });
+    }
+    const names = Object.keys(s.groups);
+    if (!state.charts || names.join('\u0000') !== state.charts.groups.join('\u0000')) drawCharts();
+    else updateCharts();
+  }
+
+  function chartData() {
+    const s = state.series;
+    const names = Object.keys(s.groups);
+    return {
+      names,
+      rate: [s.t, s.rateIn, ...names.map((n) => s.groups[n].delivered)],
+      lag: [s.t, ...names.map((n) => s.groups[n].lag)],
+    };
+  }
+
+  function chartOptions(container, series, yLabel) {
+    return {
+      width: Math.max(300, container.clientWidth),
+      height: 240,
+      scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(1, max * 1.1)]}},
+      axes: [{}, {label: yLabel, size: 60}],
+      legend: {live: true},
+      series: [{}, ...series],
+    };
+  }
+
+  function drawCharts() {
+    destroyCharts();
+    if (!state.series || typeof uPlot === 'undefined') return;
+    const data = chartData();
+    const rateBox = $('chart-rate');
+    const lagBox = $('chart-lag');
+    const color = (i) => PALETTE[i % PALETTE.length];
+    const rateSeries = [{label: 'in', stroke: IN_COLOR, width: 2, value: (u, v) => formatRate(v)},
+      ...data.names.map((n, i) => ({label: `${n} delivered`, stroke: color(i), width: 1.5,
+        value: (u, v) => formatRate(v)}))];
+    const lagSeries = data.names.map((n, i) => ({label: n, stroke: color(i), width: 1.5,
+      fill: `${color(i)}1a`, value: (u, v) => formatInt(v)}));
+    state.charts = {
+      groups: data.names,
+      rate: new uPlot(chartOptions(rateBox, rateSeries, 'msg/s'), data.rate, rateBox),
+      lag: new uPlot(chartOptions(lagBox, lagSeries, 'entries'), data.lag, lagBox),
+    };
+    rateBox.dataset.series = String(rateSeries.length);
+    lagBox.dataset.series = String(lagSeries.length);
+  }
+
+  function updateCharts() {
+    const data = chartData();
+    state.charts.rate.setData(data.rate);
+    state.charts.lag.setData(data.lag);
+  }
+
+  function destroyCharts() {
+    if (state.charts) {
+      state.charts.rate.destroy();
+      state.charts.lag.destroy();
+      state.charts = null;
+    }
+  }
+
+  window.addEventListener('resize', () => {
+    if (!state.charts) return;
+    for (const [chart, box] of [[state.charts.rate, $('chart-rate')], [state.charts.lag, $('chart-lag')]]) {
+      chart.setSize({width: Math.max(300, box.clientWidth), height: 240});
+    }
+  });
+
+  // ---- Dead letters ----------------------------------------------------------------------------------------------
+
+  async function loadDeadLetters(append) {
+    const topic = state.selected;
+    if (!topic) return;
+    const dl = state.deadLetters;
+    const count = state.sample && (state.sample.topics.find((t) => t.topic === topic) || {}).deadLetters;
+    if (count !== undefined) dl.count = count;
+    const cursor = append && dl.cursor ? `&cursor=${enc(dl.cursor)}` : '';
+    try {
+      const page = await api(`api/topics/${enc(topic)}/deadletters?limit=50${cursor}`);
+      if (state.selected !== topic) return;
+      dl.items = append ? dl.items.concat(page.items) : page.items;
+      dl.cursor = page.nextCursor;
+      renderDeadLetters();
+    } catch (e) {
+      if (e.status !== 404) flash(`Cannot list the dead letters of ${topic}: ${e.message}`, 'error');
+    }
+  }
+
+  function renderDeadLetters() {
+    const dl = state.deadLetters;
+    const tbody = $('deadletters').tBodies[0];
+    clear(tbody);
+    for (const d of dl.items) {
+      const row = el('tr', {class: 'selectable', data: {ref: d.ref}, on: {click: () => toggleDetail(d.ref)}},
+        el('td', {class: 'nowrap'}, formatTime(d.deadLetteredAt)), el('td', {class: 'mono nowrap'}, d.ref),
+        el('td', {class: 'mono'}, d.group || '–'), el('td', {class: 'num'}, formatInt(d.deliveries)),
+        el('td', {class: 'error-text'}, [d.errorClass, d.error].filter(Boolean).join(': ')));
+      tbody.append(row);
+      if (dl.open === d.ref) tbody.append(detailRow(d));
+    }
+    $('dl-count').textContent = dl.count >= 0 ? `(${formatInt(dl.count)})` : '';
+    $('no-deadletters').hidden = dl.items.length > 0;
+    $('dl-more').hidden = !dl.cursor;
+    $('dl-purge').disabled = !dl.items.length || !mutationsAllowed();
+  }
+
+  function toggleDetail(ref) {
+    state.deadLetters.open = state.deadLetters.open === ref ? null : ref;
+    renderDeadLetters();
+  }
+
+  function prettyPayload(d) {
+    if (d.payload === null || d.payload === undefined) return '(no payload field: a foreign entry)';
+    const looksJson = (d.contentType || '').includes('json') || /^\s*[[{"]/.test(d.payload);
+    if (looksJson) {
+      try {
+        return JSON.stringify(JSON.parse(d.payload), null, 2);
+      } catch (e) {
+        // not JSON after all: shown as it is
+      }
+    }
+    return d.payload;
+  }
+
+  function detailRow(d) {
+    const meta = [
+      ['Reference', d.ref], ['Original id', d.originalId], ['Published', formatTime(idTime(d.originalId))],
+      ['Dead-lettered', formatTime(d.deadLetteredAt)], ['Source stream', d.sourceStream], ['Group', d.group],
+      ['Consumer', d.consumer], ['Deliveries', formatInt(d.deliveries)], ['Content type', d.contentType],
+      ['Key', d.key], ['Error class', d.errorClass],
+    ];
+    const headerRows = Object.entries(d.headers || {}).map(([k, v]) => el('tr', {},
+      el('td', {class: 'mono'}, k), el('td', {class: 'mono'}, v)));
+    const extraFields = Object.entries(d.fields || {}).filter(([k]) => k !== 'payload' && !k.startsWith('h:'));
+    const mutable = mutationsAllowed();
+    return el('tr', {class: 'dl-detail', data: {detail: d.ref}}, el('td', {colSpan: 5},
+      el('dl', {class: 'dl-meta'}, meta.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v === null || v === undefined ? '–' : v)])),
+      el('div', {class: 'dl-block'}, el('h4', {}, 'Error'), el('pre', {data: {field: 'error'}}, d.error || '–')),
+      el('div', {class: 'dl-block'}, el('h4', {}, 'Payload'), el('pre', {data: {field: 'payload'}}, prettyPayload(d))),
+      el('div', {class: 'dl-block'}, el('h4', {}, 'Headers'), headerRows.length
+        ? el('table', {class: 'grid', data: {field: 'headers'}}, el('tbody', {}, headerRows))
+        : el('p', {class: 'empty'}, 'none')),
+      extraFields.length ? el('div', {class: 'dl-block'}, el('h4', {}, 'Other fields'),
+        el('pre', {}, extraFields.map(([k, v]) => `${k}: ${v}`).join('\n'))) : null,
+      el('div', {class: 'dl-actions'},
+        el('button', {type: 'button', class: 'primary', disabled: !mutable, data: {action: 'replay'},
+          on: {click: () => replay(d)}}, `Replay to ${d.group || 'its group'}`),
+        el('button', {type: 'button', class: 'danger', disabled: !mutable, data: {action: 'delete'},
+          on: {click: () => remove(d)}}, 'Delete'))));
+  }
+
+  function mutationsAllowed() {
+    return Boolean(state.config && state.config.mutationsEnabled);
+  }
+
+  function confirmAction(text) {
+    const dialog = $('confirm');
+    $('confirm-text').textContent = text;
+    return new Promise((resolve) => {
+      const done = (answer) => () => { dialog.close(); resolve(answer); };
+      $('confirm-ok').onclick = done(true);
+      $('confirm-cancel').onclick = done(false);
+      dialog.oncancel = () => resolve(false);
+      dialog.showModal();
+    });
+  }
+
+  async function mutate(question, method, path, success) {
+    if (!token()) {
+      flash('Enter the token (top right) to replay, delete or purge.', 'error');
+      $('token').focus();
+      return;
+    }
+    if (!await confirmAction(question)) return;
+    try {
+      const body = await api(path, {method});
+      flash(success(body), 'info');
+      state.deadLetters.open = null;
+      await loadDeadLetters();
+    } catch (e) {
+      flash(`Failed: ${e.message}`, 'error');
+    }
+  }
+
+  function deadLetterPath(d) {
+    return `api/topics/${enc(state.selected)}/deadletters/${enc(d.partition)}/${enc(d.id)}`;
+  }
+
+  function replay(d) {
+    return mutate(`Replay dead letter ${d.ref} to group "${d.group}"? It is removed from the dead letters and `
+      + 'delivered to that group again.', 'POST', `${deadLetterPath(d)}/replay`,
+    (b) => `Replayed ${b.replayed} as ${b.partition}/${b.id}.`);
+  }
+
+  function remove(d) {
+    return mutate(`Delete dead letter ${d.ref} for good?`, 'DELETE', deadLetterPath(d),
+      (b) => `Deleted ${b.deleted}.`);
+  }
+
+  function purge() {
+    const topic = state.selected;
+    return mutate(`Delete all dead letters of topic "${topic}" for good?`, 'DELETE',
+      `api/topics/${enc(topic)}/deadletters`, (b) => `Purged ${formatInt(b.purged)} dead letters.`);
+  }
+
+  // ---- Start -----------------------------------------------------------------------------------------------------
+
+  function setupToken() {
+    const input = $('token');
+    input.value = token();
+    input.addEventListener('change', () => {
+      const value = input.value.trim();
+      if (value) sessionStorage.setItem(TOKEN_KEY, value);
+      else sessionStorage.removeItem(TOKEN_KEY);
+      notice('read', null);
+      if (state.streamAbort) state.streamAbort.abort(); // reconnect with the new token
+      loadDeadLetters();
+    });
+  }
+
+  async function start() {
+    setupToken();
+    $('dl-more').addEventListener('click', () => loadDeadLetters(true));
+    $('dl-purge').addEventListener('click', purge);
+    try {
+      state.config = await api('api/config');
+    } catch (e) {
+      notice('config', `Cannot reach the dashboard API: ${e.message}`, 'error');
+      return;
+    }
+    if (!state.config.mutationsEnabled) notice('mutations', state.config.howToEnableMutations, 'info');
+    if (state.config.readTokenRequired && !token()) {
+      notice('read', 'This dashboard requires a token to show anything: enter it at the top right.', 'info');
+    }
+    stream();
+  }
+
+  start();
+})();

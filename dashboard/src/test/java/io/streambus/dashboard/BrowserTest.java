@@ -1,0 +1,298 @@
+package io.streambus.dashboard;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streambus.BusException;
+import io.streambus.BusOptions;
+import io.streambus.ConsumerOptions;
+import io.streambus.Message;
+import io.streambus.OutgoingMessage;
+import io.streambus.StreamBus;
+import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.streambus.dashboard.DashboardTestBase.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real page in headless Chromium against a real server and Redis: it loads, its numbers move while a producer
+ * runs, the charts draw, a dead letter is replayed end to end, and hostile payloads stay text.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserTest {
+  private static final String TOKEN = "browser-test-token";
+  private static final String PREFIX = "web";
+  private static final String SCRIPT = "<script>window.__xss=1</script>";
+  private static final String IMG = "<img src=x onerror=\"window.__xss=1\">";
+  private static final String SVG = "\"><svg onload=\"window.__xss=1\">";
+  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+  private RedisServer redis;
+  private Vertx vertx;
+  private StreamBus bus;
+  private WebDriver driver;
+  private WebDriverWait wait;
+  private String baseUrl;
+  private long producer;
+  private final AtomicInteger replayDeliveries = new AtomicInteger();
+
+  @BeforeAll
+  void start() {
+    redis = RedisServer.startDefault();
+    vertx = Vertx.vertx();
+    BusOptions busOptions = new BusOptions().setConnectionString(redis.uri()).setKeyPrefix(PREFIX)
+        .setTopicPartitions(Map.of("shop", 2));
+    bus = StreamBus.create(vertx, busOptions, new SimpleMeterRegistry());
+    DashboardVerticle dashboard = new DashboardVerticle(new DashboardConfig(busOptions,
+        new DashboardOptions().setSampleIntervalMs(500).setMutationToken(TOKEN), "127.0.0.1", 0));
+    await(vertx.deployVerticle(dashboard));
+    baseUrl = "http://127.0.0.1:" + dashboard.actualPort() + "/";
+    shopScene();
+    evilScene();
+    driver = chrome();
+    wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+  }
+
+  /** A running shop: a group that keeps up, one too slow, one stopped, and a producer at 20 messages a second. */
+  private void shopScene() {
+    ConsumerOptions fast = new ConsumerOptions().setBlockMs(100);
+    await(bus.subscribe("shop", "billing", this::bill, fast));
+    await(bus.subscribe("shop", "reporting", m -> Future.succeededFuture(),
+        new ConsumerOptions(fast).setMaxRatePerSecond(8)));
+    await(bus.subscribe("shop", "archive", m -> Future.succeededFuture(), fast)).pause();
+    AtomicInteger n = new AtomicInteger();
+    producer = vertx.setPeriodic(50, id -> bus.publish(OutgoingMessage.json("shop", new JsonObject()
+        .put("order", n.incrementAndGet()).put("amount", 10 + n.get() % 90).put("currency", "EUR"))
+        .header("source", "web-shop")));
+  }
+
+  /** Billing declines the order marked "replay-me" once, and takes it when it comes back; "declined" never. */
+  private Future<Void> bill(Message m) {
+    if (m.text().contains("declined")) {
+      return Future.failedFuture(new BusException.NonRetryable("card declined: insufficient funds"));
+    }
+    if (m.text().contains("replay-me") && replayDeliveries.incrementAndGet() == 1) {
+      return Future.failedFuture(new BusException.NonRetryable("card declined for order replay-me"));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Dead letters whose payloads, headers, error, group and consumer names are all markup. */
+  private void evilScene() {
+    await(bus.subscribe("evil", "guard",
+        m -> Future.failedFuture(new BusException.NonRetryable(SCRIPT + " rejected " + IMG)),
+        new ConsumerOptions().setBlockMs(100)));
+    for (String payload : List.of(SCRIPT, IMG, SVG)) {
+      await(bus.publish(OutgoingMessage.text("evil", payload).header("note", SVG)));
+    }
+    await(bus.publish(OutgoingMessage.json("evil", new JsonObject().put("html", IMG)).header(IMG, SCRIPT)));
+    String stream = PREFIX + ":{evil:0}";
+    redis.command("XGROUP", "CREATE", stream, IMG, "0");
+    redis.command("XREADGROUP", "GROUP", IMG, SVG, "COUNT", "1", "STREAMS", stream, ">");
+  }
+
+  private static WebDriver chrome() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    try {
+      options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+          "--window-size=1440,1400",
+          "--user-data-dir=" + Files.createTempDirectory("streambus-chromium").toAbsolutePath());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (vertx != null) {
+      vertx.cancelTimer(producer);
+      vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void pageLoadsAndItsNumbersChangeWhileAProducerRuns() {
+    driver.get(baseUrl);
+    wait.until(d -> "live".equals(d.findElement(By.id("live")).getAttribute("data-state")));
+
+    By length = By.cssSelector("#topics tr[data-topic='shop'] td[data-field='length']");
+    Set<String> seen = new LinkedHashSet<>();
+    wait.until(d -> {
+      seen.add(d.findElement(length).getAttribute("data-value"));
+      return seen.size() >= 3;
+    });
+    assertThat(seen).doesNotContain("");
+    assertThat(driver.getTitle()).isEqualTo("Streambus dashboard");
+  }
+
+  @Test
+  @Order(2)
+  void chartsRender() {
+    driver.findElement(By.cssSelector("#topics tr[data-topic='shop']")).click();
+    wait.until(d -> "4".equals(d.findElement(By.id("chart-rate")).getAttribute("data-series"))
+        && "3".equals(d.findElement(By.id("chart-lag")).getAttribute("data-series")));
+
+    // The first group's colour, drawn by uPlot on the throughput canvas: its line is really there.
+    wait.until(d -> pixelsOfColour("#chart-rate canvas", 47, 111, 222) > 50);
+    assertThat(driver.findElements(By.cssSelector("#chart-rate .u-legend .u-series"))).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(pixelsOfColour("#chart-lag canvas", 47, 111, 222)).isPositive();
+  }
+
+  private long pixelsOfColour(String canvas, int r, int g, int b) {
+    Object n = ((JavascriptExecutor) driver).executeScript("""
+        const c = document.querySelector(arguments[0]);
+        if (!c) return 0;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] > 100 && Math.abs(d[i] - arguments[1]) < 40 && Math.abs(d[i + 1] - arguments[2]) < 40
+              && Math.abs(d[i + 2] - arguments[3]) < 40) n++;
+        }
+        return n;""", canvas, r, g, b);
+    return ((Number) n).longValue();
+  }
+
+  @Test
+  @Order(3)
+  void aDeadLetterIsReplayedEndToEnd() {
+    await(bus.publish("shop", new JsonObject().put("order", "replay-me").put("amount", 99)));
+    By row = By.cssSelector("#deadletters tr[data-ref]");
+    String ref = wait.until(d -> d.findElements(row).stream().findFirst().orElse(null)).getAttribute("data-ref");
+    driver.findElement(By.id("token")).sendKeys(TOKEN, Keys.TAB);
+
+    // Entering the token reloads the list: find the row afresh.
+    wait.until(d -> d.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).click();
+    clickReplay(ref);
+    driver.findElement(By.id("confirm-cancel")).click();
+    assertThat(driver.findElements(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).hasSize(1);
+    assertThat(replayDeliveries.get()).as("cancelled: not replayed").isEqualTo(1);
+
+    clickReplay(ref);
+    driver.findElement(By.id("confirm-ok")).click();
+    wait.until(d -> d.findElements(By.cssSelector("#deadletters tr[data-ref='" + ref + "']")).isEmpty());
+    Poll.until(Duration.ofSeconds(10), () -> replayDeliveries.get() == 2, () -> "billing receives the replay");
+    assertThat(redis.command("XLEN", PREFIX + ":{shop:0}:dlq")).isEqualTo("0");
+    assertThat(redis.command("XLEN", PREFIX + ":{shop:1}:dlq")).isEqualTo("0");
+  }
+
+  private void clickReplay(String ref) {
+    WebElement replay = wait.until(d -> d.findElements(
+        By.cssSelector("tr[data-detail='" + ref + "'] button[data-action='replay']")).stream().findFirst()
+        .orElse(null));
+    assertThat(replay.getText()).isEqualTo("Replay to billing");
+    replay.click();
+    wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
+  }
+
+  @Test
+  @Order(4)
+  void hostilePayloadsShowAsText() {
+    driver.findElement(By.cssSelector("#topics tr[data-topic='evil']")).click();
+    By rows = By.cssSelector("#deadletters tr[data-ref]");
+    wait.until(d -> d.findElements(rows).size() == 4);
+    List<String> refs = new ArrayList<>();
+    driver.findElements(rows).forEach(r -> refs.add(r.getAttribute("data-ref")));
+
+    List<String> payloads = new ArrayList<>();
+    for (String ref : refs) {
+      driver.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']")).click();
+      WebElement detail = wait.until(d -> d.findElements(By.cssSelector("tr[data-detail='" + ref + "']")).stream()
+          .findFirst().orElse(null));
+      payloads.add(detail.findElement(By.cssSelector("pre[data-field='payload']")).getText());
+      assertThat(detail.findElement(By.cssSelector("pre[data-field='error']")).getText())
+          .isEqualTo(SCRIPT + " rejected " + IMG);
+      assertThat(detail.findElement(By.cssSelector("table[data-field='headers']")).getText()).containsAnyOf(SVG,
+          SCRIPT);
+    }
+    String prettyJson = "{\n  \"html\": \"" + IMG.replace("\"", "\\\"") + "\"\n}";
+    assertThat(payloads).containsExactlyInAnyOrder(SCRIPT, IMG, SVG, prettyJson);
+
+    assertThat(texts("#groups td[data-field='group']")).contains(IMG);
+    assertThat(texts("#consumers tr[data-consumer] td")).contains(SVG);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat(js.executeScript("return typeof window.__xss")).isEqualTo("undefined");
+    assertThat(js.executeScript("return document.querySelectorAll('img, svg, iframe, object').length"))
+        .isEqualTo(0L);
+    assertThat(js.executeScript("return document.scripts.length")).as("only the page's own two").isEqualTo(2L);
+    screenshot("deadletters.png");
+  }
+
+  /** The text of every element matching {@code css}, read in one go (the page re-renders them every sample). */
+  @SuppressWarnings("unchecked")
+  private List<String> texts(String css) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css);
+  }
+
+  @Test
+  @Order(5)
+  void screenshotOfTheShop() {
+    await(bus.publish(OutgoingMessage.json("shop", new JsonObject().put("order", 4711).put("amount", 1250)
+        .put("currency", "EUR").put("status", "declined")).header("source", "web-shop").key("customer-42")));
+    driver.findElement(By.cssSelector("#topics tr[data-topic='shop']")).click();
+    wait.until(d -> !d.findElements(By.cssSelector("#deadletters tr[data-ref]")).isEmpty());
+    wait.until(d -> "4".equals(d.findElement(By.id("chart-rate")).getAttribute("data-series")));
+    wait.until(d -> pixelsOfColour("#chart-rate canvas", 47, 111, 222) > 50);
+    ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+    Path file = screenshot("dashboard.png");
+    assertThat(file).isNotEmptyFile();
+  }
+
+  private Path screenshot(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      File shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
+      Path target = SCREENSHOTS.resolve(name);
+      Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
