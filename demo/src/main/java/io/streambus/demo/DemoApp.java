@@ -14,6 +14,9 @@ import io.streambus.app.Settings;
 import io.streambus.consumers.ConsumerConfig;
 import io.streambus.consumers.ConsumerVerticle;
 import io.streambus.consumers.handlers.SimulateHandler;
+import io.streambus.dashboard.DashboardConfig;
+import io.streambus.dashboard.DashboardOptions;
+import io.streambus.dashboard.DashboardVerticle;
 import io.streambus.producers.HttpIngestVerticle;
 import io.streambus.producers.IngestConfig;
 import io.streambus.producers.LoadGeneratorConfig;
@@ -34,7 +37,8 @@ import java.util.Map;
  * redis-server), producers publishing to {@value #ORDERS} (3 partitions) and {@value #PAYMENTS}, three consumers of
  * group {@value #GROUP} (fast and a little flaky; slow; occasionally stalling past the claim idle time, so its
  * messages are reclaimed), poison messages that end as dead letters, the ingest API and ops routes on
- * {@code BUS_HTTP_PORT} (default {@value #DEFAULT_PORT}), and live figures on the console.
+ * {@code BUS_HTTP_PORT} (default {@value #DEFAULT_PORT}), the dashboard on {@value #DASHBOARD_PORT} (default 8080),
+ * and live figures on the console.
  *
  * <p>Stopping undeploys in the reverse order (intake first, consumers drained), closes the bus, then stops the local
  * Redis.
@@ -47,6 +51,7 @@ public final class DemoApp implements AppRunner.Application {
   public static final String RATE = "BUS_DEMO_RATE";
   public static final String FIGURES_MS = "BUS_DEMO_FIGURES_MS";
   public static final String EMBEDDED_REDIS = "BUS_DEMO_EMBEDDED_REDIS";
+  public static final String DASHBOARD_PORT = "BUS_DEMO_DASHBOARD_PORT";
   private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
   private final Vertx vertx;
@@ -54,12 +59,14 @@ public final class DemoApp implements AppRunner.Application {
   private final HttpConfig http;
   private final double rate;
   private final long figuresMs;
+  private final int dashboardPort;
   private final PrintStream out;
   private final PrometheusMeterRegistry registry = Observability.prometheus();
   private final List<String> deployments = new ArrayList<>();
   private LocalRedis localRedis;
   private StreamBus bus;
   private HttpIngestVerticle ingest;
+  private DashboardVerticle dashboard;
   private long figuresTimer = -1;
 
   /** Validates the settings; starts nothing. @throws io.streambus.app.ConfigException */
@@ -70,6 +77,7 @@ public final class DemoApp implements AppRunner.Application {
     this.http = HttpConfig.from(settings, DEFAULT_PORT);
     this.rate = settings.decimal(RATE, 40, 1, 100_000);
     this.figuresMs = settings.longValue(FIGURES_MS, 5_000, 100, 3_600_000);
+    this.dashboardPort = settings.integer(DASHBOARD_PORT, DashboardConfig.DEFAULT_PORT, 0, 65_535);
     settings.bool(EMBEDDED_REDIS, false);
     busOptions(null);
   }
@@ -86,12 +94,13 @@ public final class DemoApp implements AppRunner.Application {
       localRedis = LocalRedis.start(settings.bool(EMBEDDED_REDIS, false));
       redisUri = localRedis.uri();
     }
-    bus = StreamBus.create(vertx, busOptions(redisUri), registry);
+    BusOptions busOptions = busOptions(redisUri);
+    bus = StreamBus.create(vertx, busOptions, registry);
     String redisDescription = localRedis != null ? localRedis.description() : BusOptions.redact(redisUri);
     return deployConsumers()
         .compose(v -> deployIngest())
         .compose(v -> deploy(new LoadGeneratorVerticle(bus, loadGenerator())))
-        .compose(v -> deployDashboard())
+        .compose(v -> deployDashboard(busOptions))
         .onSuccess(dashboardUrl -> {
           if (localRedis != null) {
             localRedis.detachSafetyHook();
@@ -103,12 +112,13 @@ public final class DemoApp implements AppRunner.Application {
   }
 
   /**
-   * DASHBOARD HOOK: deploy the dashboard here and return the URL to open. Until the dashboard module is wired in,
-   * there is none and the demo prints live figures on the console instead. Wiring it is, roughly:
-   * {@code return deploy(new DashboardVerticle(bus, registry, dashboardConfig)).map("http://localhost:8080/");}
+   * The dashboard, in this process on the demo's bus and registry, on loopback only: without tokens it lets anyone
+   * who reaches it replay and delete dead letters.
    */
-  private Future<String> deployDashboard() {
-    return Future.succeededFuture(null);
+  private Future<String> deployDashboard(BusOptions busOptions) {
+    dashboard = new DashboardVerticle(bus, registry,
+        new DashboardConfig(busOptions, new DashboardOptions(), "127.0.0.1", dashboardPort));
+    return deploy(dashboard).map(v -> "http://localhost:" + dashboard.actualPort() + "/");
   }
 
   private Future<Void> deployConsumers() {
@@ -160,8 +170,8 @@ public final class DemoApp implements AppRunner.Application {
         + "', 1% poison messages");
     out.println("  Consumers:   group '" + GROUP + "': consumer-1 fast (5% failures), consumer-2 slow (150 ms),"
         + " consumer-3 stalls now and then (reclaimed)");
-    out.println(dashboardUrl != null ? "  Open:        " + dashboardUrl
-        : "  Dashboard:   not wired in yet; live figures follow every " + figuresMs / 1000 + " s");
+    out.println("  Open:        " + dashboardUrl + "   (live figures also follow here every "
+        + figuresMs / 1000 + " s)");
     out.println("  Publish:     curl -H 'Content-Type: application/json' -d '{\"hello\":1}' " + base
         + "/topics/orders/messages");
     out.println("  Metrics:     " + base + "/metrics    Ready: " + base + "/ready");
@@ -184,6 +194,11 @@ public final class DemoApp implements AppRunner.Application {
           LOG.info("demo stopped");
           return Future.succeededFuture();
         });
+  }
+
+  /** The dashboard's port (tests start on port 0). */
+  public int dashboardPort() {
+    return dashboard == null ? -1 : dashboard.actualPort();
   }
 
   /** The ingest/ops port bound (tests start on port 0). */

@@ -10,6 +10,10 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +34,8 @@ class DemoAppTest {
     Vertx vertx = Vertx.vertx();
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
     DemoApp app = new DemoApp(vertx, Settings.of(Map.of("BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0",
-        DemoApp.RATE, "150", DemoApp.FIGURES_MS, "1000", DemoApp.EMBEDDED_REDIS, "true")),
+        DemoApp.RATE, "150", DemoApp.FIGURES_MS, "1000", DemoApp.EMBEDDED_REDIS, "true",
+        DemoApp.DASHBOARD_PORT, "0")),
         new PrintStream(screen, true, StandardCharsets.UTF_8));
     try {
       await(app.start());
@@ -46,7 +51,11 @@ class DemoAppTest {
       assertThat(billing.name()).isEqualTo(DemoApp.GROUP);
       assertThat(billing.consumers()).extracting(c -> c.name())
           .contains("consumer-1", "consumer-2", "consumer-3");
-      assertThat(screen.toString(StandardCharsets.UTF_8)).contains("group billing").contains("dead-lettered");
+      assertThat(screen.toString(StandardCharsets.UTF_8)).contains("group billing").contains("dead-lettered")
+          .contains("Open:        http://localhost:" + app.dashboardPort() + "/");
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + app.dashboardPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).as("the dashboard serves its page").isEqualTo(200);
     } finally {
       await(app.stop());
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -22,10 +22,12 @@ class DemoProcessIT {
   @Test
   void startsShowsFiguresAndStopsCleanlyOnCtrlC() throws Exception {
     try (JavaProcess demo = JavaProcess.startJar("demo", Path.of("target", "streambus-demo.jar"),
-        Map.of("BUS_HTTP_PORT", String.valueOf(Ports.free()), DemoApp.FIGURES_MS, "500", DemoApp.RATE, "100"))) {
+        Map.of("BUS_HTTP_PORT", String.valueOf(Ports.free()), DemoApp.DASHBOARD_PORT, String.valueOf(Ports.free()),
+            DemoApp.FIGURES_MS, "500", DemoApp.RATE, "100"))) {
       Poll.until(Duration.ofSeconds(60), () -> demo.output().contains("published"),
           () -> "the welcome screen and a first block of figures:\n" + demo.tail(3_000));
-      assertThat(demo.output()).contains("Streambus demo is running").contains("group billing");
+      assertThat(demo.output()).contains("Streambus demo is running").contains("group billing")
+          .containsPattern("Open: +http://localhost:\\d+/");
       Matcher port = Pattern.compile("on port (\\d+)").matcher(demo.output());
       assertThat(port.find()).as("the Redis port is printed").isTrue();
       int redisPort = Integer.parseInt(port.group(1));
