@@ -31,6 +31,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * A complete live system in one process: Redis (external when {@code BUS_REDIS_URL} is set, else a local
@@ -60,6 +61,7 @@ public final class DemoApp implements AppRunner.Application {
   private final double rate;
   private final long figuresMs;
   private final int dashboardPort;
+  private final String dashboardToken = UUID.randomUUID().toString().substring(0, 13);
   private final PrintStream out;
   private final PrometheusMeterRegistry registry = Observability.prometheus();
   private final List<String> deployments = new ArrayList<>();
@@ -112,12 +114,13 @@ public final class DemoApp implements AppRunner.Application {
   }
 
   /**
-   * The dashboard, in this process on the demo's bus and registry, on loopback only: without tokens it lets anyone
-   * who reaches it replay and delete dead letters.
+   * The dashboard, in this process on the demo's bus and registry, on loopback only. A fresh token per run, printed
+   * on the console, lets the person at this machine try replay and delete of dead letters.
    */
   private Future<String> deployDashboard(BusOptions busOptions) {
-    dashboard = new DashboardVerticle(bus, registry,
-        new DashboardConfig(busOptions, new DashboardOptions(), "127.0.0.1", dashboardPort));
+    DashboardOptions options = new DashboardOptions().setMutationToken(dashboardToken);
+    dashboard = new DashboardVerticle(bus, registry, new DashboardConfig(busOptions, options, "127.0.0.1",
+        dashboardPort));
     return deploy(dashboard).map(v -> "http://localhost:" + dashboard.actualPort() + "/");
   }
 
@@ -170,8 +173,8 @@ public final class DemoApp implements AppRunner.Application {
         + "', 1% poison messages");
     out.println("  Consumers:   group '" + GROUP + "': consumer-1 fast (5% failures), consumer-2 slow (150 ms),"
         + " consumer-3 stalls now and then (reclaimed)");
-    out.println("  Open:        " + dashboardUrl + "   (live figures also follow here every "
-        + figuresMs / 1000 + " s)");
+    out.println("  Open:        " + dashboardUrl + "   (token for replay/delete: " + dashboardToken
+        + "; live figures also follow here every " + figuresMs / 1000 + " s)");
     out.println("  Publish:     curl -H 'Content-Type: application/json' -d '{\"hello\":1}' " + base
         + "/topics/orders/messages");
     out.println("  Metrics:     " + base + "/metrics    Ready: " + base + "/ready");
