@@ -1,7 +1,12 @@
 package io.streambus;
 
+import java.util.regex.Pattern;
+
 /** Naming rules for topics and groups. */
 public final class Topics {
+  // compiled once: publish checks every message's topic
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
   private Topics() {
   }
 
@@ -10,7 +15,7 @@ public final class Topics {
    * the key layout and the cluster hash tags.
    */
   public static boolean isValidName(String name) {
-    return name != null && name.matches("[A-Za-z0-9._-]{1,200}");
+    return name != null && NAME.matcher(name).matches();
   }
 
   /** @throws IllegalArgumentException naming {@code what} when {@code name} is not valid */
