@@ -1,5 +1,7 @@
 package io.streambus.impl;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.streambus.BusException;
 import io.streambus.BusMeters;
 import io.streambus.BusOptions;
@@ -51,6 +53,13 @@ final class DefaultSubscription implements Subscription {
   private boolean rateTimerSet;
   /** Shared by every subscription of this topic and group in the process. */
   private final AtomicLong inFlightGauge;
+  // resolved once: looking a meter up builds its key string, and this runs for every message
+  private final Counter deliveredCounter;
+  private final Counter redeliveredCounter;
+  private final Counter ackedCounter;
+  private final Timer handlerSucceeded;
+  private final Timer handlerFailed;
+  private final Timer endToEnd;
   private final AckBatcher acks;
   private final Maintenance maintenance;
   private final Runnable onClosed;
@@ -91,6 +100,12 @@ final class DefaultSubscription implements Subscription {
     this.maintenance = new Maintenance(vertx, this);
     this.inFlightGauge = meters.gauge(BusMeters.IN_FLIGHT, "Handler calls in flight in this process", topic, group,
         -1);
+    this.deliveredCounter = meters.counter(BusMeters.DELIVERED, topic, group);
+    this.redeliveredCounter = meters.counter(BusMeters.REDELIVERED, topic, group);
+    this.ackedCounter = meters.counter(BusMeters.ACKED, topic, group);
+    this.handlerSucceeded = meters.handlerTimer(topic, group, true);
+    this.handlerFailed = meters.handlerTimer(topic, group, false);
+    this.endToEnd = meters.endToEnd(topic, group);
   }
 
   /** Creates the group on every partition, then starts the loops. Runs on the subscription's context. */
@@ -173,10 +188,10 @@ final class DefaultSubscription implements Subscription {
   private void invoke(DefaultMessage message) {
     int partition = message.partition();
     String id = message.id().value();
-    meters.counter(BusMeters.DELIVERED, topic, group).increment();
+    deliveredCounter.increment();
     inFlightGauge.incrementAndGet();
     if (message.deliveryCount() > 1) {
-      meters.counter(BusMeters.REDELIVERED, topic, group).increment();
+      redeliveredCounter.increment();
     }
     long started = System.nanoTime();
     Promise<Void> outcome = Promise.promise();
@@ -195,11 +210,11 @@ final class DefaultSubscription implements Subscription {
     outcome.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
       inFlightGauge.decrementAndGet();
-      meters.handlerTimer(topic, group, ar.succeeded()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      (ar.succeeded() ? handlerSucceeded : handlerFailed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         acks.ack(partition, id);
-        meters.counter(BusMeters.ACKED, topic, group).increment();
-        meters.recordEndToEnd(topic, group, message.id().timestamp());
+        ackedCounter.increment();
+        Meters.recordEndToEnd(endToEnd, message.id().timestamp());
       } else {
         failed(message, ar.cause());
       }

@@ -64,10 +64,11 @@ final class Meters {
             .tag("topic", topic).tag("group", group).publishPercentileHistogram().register(registry));
   }
 
-  void recordEndToEnd(String topic, String group, long publishedAtMs) {
+  /** Records now minus the entry id's time on {@code timer} (an {@link #endToEnd} timer); skips unknown times. */
+  static void recordEndToEnd(Timer timer, long publishedAtMs) {
     long ms = System.currentTimeMillis() - publishedAtMs;
     if (publishedAtMs > 0 && ms >= 0) {
-      endToEnd(topic, group).record(ms, TimeUnit.MILLISECONDS);
+      timer.record(ms, TimeUnit.MILLISECONDS);
     }
   }
 

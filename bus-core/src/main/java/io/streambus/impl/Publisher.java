@@ -1,5 +1,6 @@
 package io.streambus.impl;
 
+import io.micrometer.core.instrument.Counter;
 import io.streambus.BusException;
 import io.streambus.BusMeters;
 import io.streambus.BusOptions;
@@ -14,7 +15,9 @@ import io.vertx.redis.client.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
@@ -31,6 +34,8 @@ final class Publisher {
   private final Meters meters;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong roundRobin = new AtomicLong();
+  /** The published counter per topic: a {@link Meters} lookup builds its key string, and this runs per message. */
+  private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
 
   Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
     this.channel = channel;
@@ -78,7 +83,11 @@ final class Publisher {
     });
     return result.andThen(ar -> {
       pending.decrementAndGet();
-      meters.counter(ar.succeeded() ? BusMeters.PUBLISHED : BusMeters.PUBLISH_FAILED, topic).increment();
+      if (ar.succeeded()) {
+        publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
+      } else {
+        meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
+      }
     });
   }
 
