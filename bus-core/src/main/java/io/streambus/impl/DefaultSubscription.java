@@ -10,6 +10,7 @@ import io.streambus.ConsumerOptions;
 import io.streambus.MessageHandler;
 import io.streambus.MessageId;
 import io.streambus.Subscription;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -186,41 +187,53 @@ final class DefaultSubscription implements Subscription {
 
   /** One handler call; the slot is held until the handler's future completes or times out. */
   private void invoke(DefaultMessage message) {
-    int partition = message.partition();
-    String id = message.id().value();
     deliveredCounter.increment();
     inFlightGauge.incrementAndGet();
     if (message.deliveryCount() > 1) {
       redeliveredCounter.increment();
     }
     long started = System.nanoTime();
-    Promise<Void> outcome = Promise.promise();
-    long timer = vertx.setTimer(options.getHandlerTimeoutMs(), t -> outcome.tryFail(new TimeoutException(
-        "handler did not complete within " + options.getHandlerTimeoutMs() + " ms")));
+    Future<Void> f;
     try {
-      Future<Void> f = handler.handle(message);
+      f = handler.handle(message);
       if (f == null) {
-        outcome.tryFail(new NullPointerException("handler returned null instead of a Future"));
-      } else {
-        f.onComplete(outcome::tryComplete, outcome::tryFail);
+        f = Future.failedFuture(new NullPointerException("handler returned null instead of a Future"));
       }
     } catch (Throwable t) {
-      outcome.tryFail(t);
+      f = Future.failedFuture(t);
     }
+    if (f.isComplete()) {
+      // done already (a synchronous handler): no timeout to arm, which saves a timer per message
+      completed(message, started, f);
+      return;
+    }
+    Promise<Void> outcome = Promise.promise();
+    long timeoutMs = options.getHandlerTimeoutMs();
+    long remainingMs = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    long timer = vertx.setTimer(Math.max(1, remainingMs), t -> outcome.tryFail(new TimeoutException(
+        "handler did not complete within " + timeoutMs + " ms")));
+    f.onComplete(outcome::tryComplete, outcome::tryFail);
     outcome.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
-      inFlightGauge.decrementAndGet();
-      (ar.succeeded() ? handlerSucceeded : handlerFailed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-      if (ar.succeeded()) {
-        acks.ack(partition, id);
-        ackedCounter.increment();
-        Meters.recordEndToEnd(endToEnd, message.id().timestamp());
-      } else {
-        failed(message, ar.cause());
-      }
-      slots.finished();
-      checkDrained();
+      completed(message, started, ar);
     });
+  }
+
+  /** The handler's outcome: acknowledge, or retry / dead-letter; frees the slot. */
+  private void completed(DefaultMessage message, long started, AsyncResult<Void> ar) {
+    int partition = message.partition();
+    String id = message.id().value();
+    inFlightGauge.decrementAndGet();
+    (ar.succeeded() ? handlerSucceeded : handlerFailed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    if (ar.succeeded()) {
+      acks.ack(partition, id);
+      ackedCounter.increment();
+      Meters.recordEndToEnd(endToEnd, message.id().timestamp());
+    } else {
+      failed(message, ar.cause());
+    }
+    slots.finished();
+    checkDrained();
   }
 
   private void failed(DefaultMessage message, Throwable error) {
