@@ -93,6 +93,27 @@ class ResilienceTest extends BusTestBase {
   }
 
   @Test
+  void publishesThatRedisDoesNotAnswerFailAtTheirDeadlinesOneAfterAnother() throws InterruptedException {
+    StreamBus bus = bus(busOptions().setConnectionString(redis.uri()).setPublishTimeoutMs(300));
+    await(bus.publish(topic, "ok"));
+    redis.command("CLIENT", "PAUSE", "1500", "WRITE");
+    long started = System.currentTimeMillis();
+    Future<MessageId> first = bus.publish(topic, "held 1");
+    Thread.sleep(100);
+    Future<MessageId> second = bus.publish(topic, "held 2");
+    Throwable e1 = awaitFailure(first);
+    long firstTook = System.currentTimeMillis() - started;
+    Throwable e2 = awaitFailure(second);
+    long secondTook = System.currentTimeMillis() - started;
+    assertThat(e1).isInstanceOf(BusException.Timeout.class).hasMessageContaining("did not answer");
+    assertThat(e2).isInstanceOf(BusException.Timeout.class);
+    assertThat(firstTook).isBetween(250L, 1_000L);
+    assertThat(secondTook).isBetween(firstTook + 50, 1_100L);
+    redis.command("CLIENT", "UNPAUSE");
+    await(bus.publish(topic, "works again"));
+  }
+
+  @Test
   void aPublishWhoseDeadlinePassesFailsWithAClearError() {
     RedisServer server = aofServer();
     FaultProxy proxy = FaultProxy.start(server.host(), server.port());
