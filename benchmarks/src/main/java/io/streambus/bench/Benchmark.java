@@ -146,6 +146,8 @@ public final class Benchmark {
           list(byKind.get("bus")), list(byKind.get("plain"))));
       details.add(String.format(Locale.ROOT, "  %-8s cpu    bus %s;  plain %s", "", cpu(byKind.get("bus")),
           cpu(byKind.get("plain"))));
+      details.add(String.format(Locale.ROOT, "  %-8s calls  bus %s;  plain %s", "", calls(byKind.get("bus")),
+          calls(byKind.get("plain"))));
     });
   }
 
@@ -230,6 +232,16 @@ public final class Benchmark {
         reads);
   }
 
+  /** Redis commands per message in the last round, e.g. "xadd 1.00 xack 0.02". */
+  private static String calls(List<Runs.Throughput> values) {
+    if (values == null) {
+      return "-";
+    }
+    return values.get(values.size() - 1).callsPerMessage().entrySet().stream()
+        .filter(e -> e.getValue() >= 0.0005)
+        .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue())).collect(Collectors.joining(" "));
+  }
+
   static Double median(List<Double> values) {
     if (values == null || values.isEmpty()) {
       return null;
@@ -242,6 +254,20 @@ public final class Benchmark {
   private static String listOf(List<Double> values) {
     return values == null ? "-" : values.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v))
         .collect(Collectors.joining(" / "));
+  }
+
+  /** calls=N of each cmdstat_<name> line of INFO commandstats. */
+  static Map<String, Long> calls(RedisServer redis) {
+    Map<String, Long> calls = new LinkedHashMap<>();
+    for (String line : redis.command("INFO", "commandstats").split("\\r?\\n")) {
+      int colon = line.indexOf(':');
+      int at = line.indexOf("calls=");
+      if (line.startsWith("cmdstat_") && colon > 0 && at > 0) {
+        int end = line.indexOf(',', at);
+        calls.put(line.substring(8, colon), Long.parseLong(line.substring(at + 6, end < 0 ? line.length() : end)));
+      }
+    }
+    return calls;
   }
 
   /** total_reads_processed of INFO stats. */
@@ -313,6 +339,11 @@ public final class Benchmark {
     public long redisReads() {
       return reads(redis);
     }
+
+    @Override
+    public Map<String, Long> redisCalls() {
+      return calls(redis);
+    }
   }
 
   /** A 3-master cluster: the bus with {@code partitions} partitions; acknowledgements checked through the metrics. */
@@ -354,6 +385,13 @@ public final class Benchmark {
     @Override
     public long redisReads() {
       return cluster.masters().stream().mapToLong(Benchmark::reads).sum();
+    }
+
+    @Override
+    public Map<String, Long> redisCalls() {
+      Map<String, Long> all = new LinkedHashMap<>();
+      cluster.masters().forEach(m -> calls(m).forEach((k, v) -> all.merge(k, v, Long::sum)));
+      return all;
     }
   }
 }

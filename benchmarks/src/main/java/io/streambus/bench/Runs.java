@@ -15,6 +15,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,10 +51,14 @@ final class Runs {
 
     /** Socket reads Redis has done so far (INFO stats total_reads_processed): how well clients batch their writes. */
     long redisReads();
+
+    /** Calls per command so far (INFO commandstats), lower-case command names; empty when unknown. */
+    Map<String, Long> redisCalls();
   }
 
   /** Throughput of one run in msg/s, and the CPU each message cost in this JVM and in Redis, in microseconds. */
-  record Throughput(double perSecond, double jvmCpuUs, double redisCpuUs, double redisReadsPerMessage) {
+  record Throughput(double perSecond, double jvmCpuUs, double redisCpuUs, double redisReadsPerMessage,
+                    Map<String, Double> callsPerMessage) {
   }
 
   /** Process CPU of this JVM and of Redis, sampled at the start of a run. */
@@ -61,11 +66,19 @@ final class Runs {
     private final long jvmNs = jvmCpuNs();
     private final double redisS = target.redisCpuSeconds();
     private final long reads = target.redisReads();
+    private final Map<String, Long> calls = target.redisCalls();
 
     Throughput per(long messages, double perSecond) {
       double jvm = (jvmCpuNs() - jvmNs) / 1e3 / messages;
       double redis = redisS < 0 ? -1 : (target.redisCpuSeconds() - redisS) * 1e6 / messages;
-      return new Throughput(perSecond, jvm, redis, (target.redisReads() - reads) / (double) messages);
+      Map<String, Double> perMessage = new TreeMap<>();
+      target.redisCalls().forEach((cmd, n) -> {
+        long delta = n - calls.getOrDefault(cmd, 0L);
+        if (delta > 0 && !cmd.equals("info")) {
+          perMessage.put(cmd, delta / (double) messages);
+        }
+      });
+      return new Throughput(perSecond, jvm, redis, (target.redisReads() - reads) / (double) messages, perMessage);
     }
   }
 
