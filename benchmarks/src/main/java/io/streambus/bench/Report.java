@@ -41,6 +41,9 @@ final class Report {
 
   /** Prints the table; returns how many targets were missed. */
   int print(PrintStream out) {
+    if (rows.isEmpty()) {
+      return 0;
+    }
     int missed = 0;
     int checked = 0;
     String format = "%-44s %12s %12s %10s   %-18s %s%n";
