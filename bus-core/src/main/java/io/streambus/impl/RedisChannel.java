@@ -10,6 +10,9 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * One long-lived Redis connection that reconnects by itself. Commands sent on it are pipelined (nothing waits for
  * the previous reply). The bus keeps one channel for commands and one per blocking read loop, because a blocking
@@ -21,17 +24,21 @@ final class RedisChannel {
   private final String name;
   private final Backoff backoff;
   private final int selectDb;
+  private final ClusterRoutes routes;
   private RedisConnection connection;
   private Future<RedisConnection> connecting;
   private int failures;
   private boolean closed;
 
   /**
-   * @param selectDb the database of the connection string, or -1 in a cluster (see {@link #own})
+   * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
+   * @param routes how to reach a given node in a cluster, null when not a cluster
    */
-  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, long reconnectInitialMs, long reconnectMaxMs) {
+  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
+               long reconnectMaxMs) {
     this.vertx = vertx;
     this.selectDb = selectDb;
+    this.routes = routes;
     this.client = client;
     this.name = name;
     this.backoff = new Backoff(reconnectInitialMs, reconnectMaxMs);
@@ -91,13 +98,12 @@ final class RedisChannel {
    * Makes a pooled connection ours alone. The client pools every connection, and closing a pooled connection
    * returns it to the pool with whatever it still has in flight (a parked XREADGROUP, a command that timed out), for
    * the next borrower to receive. A SELECT marks it "tainted" for the pool, so that close() really closes the socket
-   * and evicts it. Skipped in a cluster, where SELECT reaches one node and only db 0 exists.
+   * and evicts it. A cluster connection holds one pooled socket per node: {@link ClusterRoutes#own} taints each
+   * master's.
    */
   private Future<RedisConnection> own(RedisConnection c) {
-    if (selectDb < 0) {
-      return Future.succeededFuture(c);
-    }
-    return c.send(Request.cmd(Command.SELECT).arg(selectDb)).map(r -> c).recover(e -> {
+    Future<?> owned = routes != null ? routes.own(c) : c.send(Request.cmd(Command.SELECT).arg(selectDb));
+    return owned.map(r -> c).recover(e -> {
       c.close();
       return Future.failedFuture(e);
     });
@@ -132,7 +138,19 @@ final class RedisChannel {
 
   /** Sends once; a failure other than a Redis error reply drops the connection so that the next send reconnects. */
   Future<Response> send(Request request) {
-    return connection().compose(c -> c.send(request).onFailure(e -> {
+    return once(c -> c.send(request));
+  }
+
+  /**
+   * Sends once on {@code c}, which must be this channel's connection, to the node of {@code key} in a cluster (for
+   * CLIENT ID / CLIENT UNBLOCK, which name a client of one node).
+   */
+  Future<Response> sendOn(RedisConnection c, Request request, String key) {
+    return routes == null ? c.send(request) : routes.sendAt(c, request, key);
+  }
+
+  private <T> Future<T> once(Function<RedisConnection, Future<T>> op) {
+    return connection().compose(c -> op.apply(c).onFailure(e -> {
       if (RedisErrors.code(e) == null) {
         invalidate(c);
       }
@@ -145,19 +163,45 @@ final class RedisChannel {
    * last error. Error replies that retrying cannot fix fail at once.
    */
   Future<Response> send(Request request, long deadline) {
-    Promise<Response> promise = Promise.promise();
-    attempt(request, deadline, promise, new Backoff(20, 500));
+    return retrying(c -> c.send(request), deadline);
+  }
+
+  /**
+   * Like {@link #send(Request, long)}, for a command the client cannot route by itself (XINFO, XGROUP have no key in
+   * its command table): in a cluster it goes to the master of {@code key}'s slot instead of a random node, which
+   * would answer MOVED and make the client drop its slot map.
+   */
+  Future<Response> send(Request request, String key, long deadline) {
+    if (routes == null) {
+      return send(request, deadline);
+    }
+    return retrying(c -> routes.sendAt(c, request, key), deadline);
+  }
+
+  /**
+   * Sends the requests together on one socket, in order, retrying the whole batch like {@link #send(Request, long)}.
+   * In a cluster their keys must live on one node; keyless commands in the batch go to that node too (WAIT after
+   * XADD counts the replicas of the master that stored the entry).
+   */
+  Future<List<Response>> batch(List<Request> requests, long deadline) {
+    return retrying(c -> ClusterRoutes.batch(c, requests), deadline);
+  }
+
+  private <T> Future<T> retrying(Function<RedisConnection, Future<T>> op, long deadline) {
+    Promise<T> promise = Promise.promise();
+    attempt(op, deadline, promise, new Backoff(20, 500));
     long remaining = deadline - System.currentTimeMillis();
     long timer = vertx.setTimer(Math.max(1, remaining), t -> promise.tryFail(
         new BusException.Timeout("Redis did not answer within the deadline (" + name + ")")));
     return promise.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
-  private void attempt(Request request, long deadline, Promise<Response> promise, Backoff retryBackoff) {
+  private <T> void attempt(Function<RedisConnection, Future<T>> op, long deadline, Promise<T> promise,
+                           Backoff retryBackoff) {
     if (promise.future().isComplete()) {
       return;
     }
-    send(request).onComplete(ar -> {
+    once(op).onComplete(ar -> {
       if (ar.succeeded()) {
         promise.tryComplete(ar.result());
         return;
@@ -169,7 +213,7 @@ final class RedisChannel {
       } else if (System.currentTimeMillis() + delay >= deadline) {
         promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
       } else {
-        vertx.setTimer(delay, t -> attempt(request, deadline, promise, retryBackoff));
+        vertx.setTimer(delay, t -> attempt(op, deadline, promise, retryBackoff));
       }
     });
   }

@@ -25,7 +25,20 @@ public final class RedisErrors {
     String m = t.getMessage();
     int space = m.indexOf(' ');
     String first = space < 0 ? m : m.substring(0, space);
-    return CODES.contains(first) && t.getClass().getName().startsWith("io.vertx.redis") ? first : null;
+    boolean reply = t instanceof Reply || t.getClass().getName().startsWith("io.vertx.redis");
+    return CODES.contains(first) && reply ? first : null;
+  }
+
+  /** True when {@code word} is an error code this class knows. */
+  static boolean isCode(String word) {
+    return CODES.contains(word);
+  }
+
+  /** A Redis error reply recovered from a failed batch (see {@link ClusterRoutes#batch}). */
+  static final class Reply extends RuntimeException {
+    Reply(String message) {
+      super(message, null, false, false);
+    }
   }
 
   public static boolean is(Throwable t, String code) {
