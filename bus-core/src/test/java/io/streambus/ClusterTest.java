@@ -68,6 +68,22 @@ class ClusterTest extends BusTestBase {
     return true;
   }
 
+  private static List<Integer> missing(Set<Integer> expected, Set<Integer> got) {
+    List<Integer> out = new ArrayList<>(expected);
+    out.removeAll(got);
+    return out.subList(0, Math.min(out.size(), 20));
+  }
+
+  private String pendingSummary(String group) {
+    StringBuilder text = new StringBuilder();
+    for (int p = 0; p < PARTITIONS; p++) {
+      text.append("\n  ").append(p).append(": ").append(on(stream(p), "XPENDING", stream(p), group).replace('\n', ' '))
+          .append(" | retry zset ").append(on(stream(p), "ZRANGE", stream(p) + ":retry:" + group, "0", "-1",
+              "WITHSCORES").replace('\n', ' '));
+    }
+    return text.toString();
+  }
+
   private long dlqLength() {
     long total = 0;
     for (int p = 0; p < PARTITIONS; p++) {
@@ -208,6 +224,72 @@ class ClusterTest extends BusTestBase {
     }, "every partition trimmed to nothing once acknowledged");
     assertThat(got.get()).isEqualTo(120);
     eventually(Duration.ofSeconds(5), () -> count(BusMeters.TRIMMED) == 120, "trimmed counted");
+  }
+
+  /**
+   * The headline at-least-once property on the cluster: 5,000 messages over 6 partitions, 3 subscriptions of one
+   * group, 10% of first deliveries fail, 25 poison messages always fail, and twice mid-stream every client socket on
+   * one master is killed (CLIENT KILL). Every message is acknowledged except exactly the poison ones, which are in the
+   * dead-letter streams.
+   */
+  @Test
+  void atLeastOnceWithKilledConnectionsTransientFailuresAndPoison() {
+    int total = 5_000;
+    StreamBus bus = bus(busOptions().setPublishTimeoutMs(15_000));
+    Set<Integer> acked = ConcurrentHashMap.newKeySet();
+    AtomicInteger handled = new AtomicInteger();
+    Set<Integer> poison = new HashSet<>();
+    for (int n = 0; n < total; n++) {
+      if (n % 200 == 7) {
+        poison.add(n);
+      }
+    }
+    for (int s = 0; s < 3; s++) {
+      await(bus.subscribe(topic, "g", m -> {
+        int n = m.json().getInteger("n");
+        if (poison.contains(n)) {
+          return Future.failedFuture(new IllegalStateException("poison " + n));
+        }
+        if (m.deliveryCount() == 1 && Math.floorMod(n * 31 + 7, 10) == 0) {
+          return Future.failedFuture(new RuntimeException("transient " + n));
+        }
+        handled.incrementAndGet();
+        acked.add(n);
+        return Future.succeededFuture();
+      }, fastConsumer().setMaxDeliveries(3).setClaimMinIdleMs(2_000)));
+    }
+    List<RedisServer> masters = cluster.masters();
+    for (int chunk = 0; chunk < 10; chunk++) {
+      List<Future<MessageId>> sent = new ArrayList<>();
+      for (int n = chunk * 500; n < (chunk + 1) * 500; n++) {
+        sent.add(bus.publish(OutgoingMessage.json(topic, new JsonObject().put("n", n)).key("k" + n)));
+      }
+      await(Future.all(sent));
+      if (chunk == 4 || chunk == 7) {
+        masters.get(chunk % 3).command("CLIENT", "KILL", "TYPE", "normal");
+      }
+    }
+    Set<Integer> expected = new HashSet<>();
+    for (int n = 0; n < total; n++) {
+      if (!poison.contains(n)) {
+        expected.add(n);
+      }
+    }
+    io.streambus.testsupport.Poll.until(Duration.ofSeconds(30),
+        () -> acked.size() == expected.size() && dlqLength() >= poison.size() && nothingPending("g"),
+        () -> "all but the poison acknowledged and the poison dead-lettered: missing " + missing(expected, acked)
+            + ", dlq " + dlqLength() + ", pending " + pendingSummary("g"));
+    assertThat(acked).isEqualTo(expected);
+    Set<Integer> dead = new HashSet<>();
+    DeadLetterPage page = await(bus.deadLetters(topic).list(null, 1000));
+    page.items().forEach(d -> dead.add(new JsonObject(d.payload()).getInteger("n")));
+    page.items().stream().filter(d -> !poison.contains(new JsonObject(d.payload()).getInteger("n"))).forEach(d ->
+        System.out.println("not poison, dead-lettered: " + d.payload() + " " + d.deliveries() + " " + d.error()));
+    assertThat(page.nextCursor()).isNull();
+    assertThat(dead).isEqualTo(poison);
+    assertThat(page.items()).as("one dead letter per poison message").hasSize(poison.size());
+    System.out.printf("cluster at-least-once: %d handled for %d acknowledged (%d duplicates), %d dead-lettered%n",
+        handled.get(), acked.size(), handled.get() - acked.size(), dead.size());
   }
 
   /**
