@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("cluster")
 class ClusterTest extends BusTestBase {
-  private static final int PARTITIONS = 6;
+  static final int PARTITIONS = 6;
   static RedisCluster cluster;
 
   @BeforeAll

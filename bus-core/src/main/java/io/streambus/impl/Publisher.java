@@ -100,11 +100,13 @@ final class Publisher {
    * XADD then WAIT, in one batch: WAIT counts the replicas that acknowledged the writes of its own socket, so it must
    * follow the XADD on the same socket, to the master that stored the entry (in a cluster the client would send a
    * lone WAIT, which has no key, to a random master). WAIT blocks that socket until the replicas answer or its
-   * timeout passes, so its timeout is what remains of the publish deadline.
+   * timeout passes; its timeout ends a little before the publish deadline, so that a shortfall is reported as
+   * {@link BusException.NotReplicated} (the entry's id is known) rather than as a timeout.
    */
   private Future<MessageId> addAndWait(Request xadd, String topic, int partition, long deadline) {
     int replicas = options.getPublishWaitReplicas();
-    long timeout = Math.max(1, deadline - System.currentTimeMillis());
+    long remaining = deadline - System.currentTimeMillis();
+    long timeout = Math.max(1, remaining - Math.min(500, remaining / 4));
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeout);
     return channel.batch(List.of(xadd, wait), deadline).compose(replies -> {
       MessageId id = MessageId.of(topic, partition, replies.get(0).toString());
