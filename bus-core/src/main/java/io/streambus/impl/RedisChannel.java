@@ -209,7 +209,9 @@ final class RedisChannel {
       Throwable e = ar.cause();
       long delay = retryBackoff.nextDelay();
       if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
-        promise.tryFail(e);
+        String tls = RedisErrors.tlsFailure(e);
+        promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
+            + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
       } else if (System.currentTimeMillis() + delay >= deadline) {
         promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
       } else {

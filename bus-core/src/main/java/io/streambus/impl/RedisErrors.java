@@ -53,6 +53,19 @@ public final class RedisErrors {
 
   /** True when retrying may help: lost connection, timeout, or a transient reply (LOADING, CLUSTERDOWN...). */
   public static boolean isRetryable(Throwable t) {
-    return !isPermanent(t) && !(t instanceof IllegalArgumentException);
+    return !isPermanent(t) && !(t instanceof IllegalArgumentException) && tlsFailure(t) == null;
+  }
+
+  /**
+   * The message of a TLS failure in {@code t}'s causes (an untrusted certificate on either side, a protocol
+   * mismatch), else null. Retrying cannot fix the configuration, so such failures are reported at once.
+   */
+  static String tlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return String.valueOf(c.getMessage());
+      }
+    }
+    return null;
   }
 }
