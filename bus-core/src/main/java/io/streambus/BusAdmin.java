@@ -17,7 +17,10 @@ public interface BusAdmin {
    */
   Future<List<String>> topics();
 
-  /** One topic's statistics, every partition and group. A topic with no streams yet has zero-length partitions. */
+  /**
+   * One topic's statistics, every partition and group. Any valid name answers: a topic that was never used (not in
+   * {@link #topics()}) has zero-length partitions and no groups, so check {@link #topics()} to tell "unknown" apart.
+   */
   Future<TopicStats> topic(String topic);
 
   /** Statistics of every topic. */

@@ -21,7 +21,7 @@ public class BusException extends RuntimeException {
     }
   }
 
-  /** Redis did not confirm in time ({@link BusOptions#getPublishTimeout()}); the outcome is unknown. */
+  /** Redis did not confirm in time ({@link BusOptions#getPublishTimeoutMs()}); the outcome is unknown. */
   public static final class Timeout extends BusException {
     public Timeout(String message) {
       super(message);

@@ -25,7 +25,7 @@ public interface ConsumerListener {
   }
 
   /**
-   * Messages pending on another consumer longer than {@link ConsumerOptions#getClaimMinIdle()} were taken over.
+   * Messages pending on another consumer longer than {@link ConsumerOptions#getClaimMinIdleMs()} were taken over.
    * {@code trimmed} counts pending entries that no longer existed in the stream (acknowledged and dropped).
    */
   default void onReclaim(String stream, int claimed, int trimmed) {

@@ -3,6 +3,7 @@ package io.streambus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -47,7 +48,7 @@ public record DeadLetter(String ref, int partition, String id, String sourceStre
         .put("consumer", consumer).put("deliveries", deliveries).put("errorClass", errorClass).put("error", error)
         .put("deadLetteredAt", deadLetteredAt).put("contentType", contentType())
         .put("payload", payload == null ? null : payload.toString())
-        .put("payloadBase64", payload == null ? null : java.util.Base64.getEncoder().encodeToString(payload.getBytes()))
+        .put("payloadBase64", payload == null ? null : Base64.getEncoder().encodeToString(payload.getBytes()))
         .put("fields", f);
   }
 }

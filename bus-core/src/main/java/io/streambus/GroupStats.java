@@ -15,7 +15,8 @@ import java.util.Map;
  *     6.2 or when Redis cannot tell)
  * @param pending delivered but not acknowledged (the pending entries list)
  * @param lastDeliveredId the group's last delivered id (null for a sum over partitions)
- * @param entriesRead XINFO GROUPS {@code entries-read}, or -1 when Redis does not report it
+ * @param entriesRead XINFO GROUPS {@code entries-read}, or -1 when Redis does not report it (6.2; and 7.0 for a
+ *     group that has not read yet)
  * @param oldestUndeliveredAgeMs age of the oldest entry not yet delivered, 0 when none: lag in time
  * @param oldestPendingAgeMs age of the oldest pending entry (from its id), 0 when none
  * @param scheduledRetries failed messages waiting for their backoff to end

@@ -59,7 +59,7 @@ public interface StreamBus {
    * Publishes one message. The future succeeds with the message's id once Redis has stored it (for a delayed message:
    * once it is scheduled). It fails with {@link BusException.Backpressure} when
    * {@link BusOptions#getMaxPendingPublishes()} publishes are already waiting, and with
-   * {@link BusException.Timeout} when Redis has not confirmed within {@link BusOptions#getPublishTimeout()}; in the
+   * {@link BusException.Timeout} when Redis has not confirmed within {@link BusOptions#getPublishTimeoutMs()}; in the
    * timeout case the message may or may not have been stored. While Redis is unreachable the bus reconnects by itself
    * and keeps trying until the deadline.
    */

@@ -26,9 +26,9 @@ public interface Subscription {
   boolean isClosed();
 
   /**
-   * Drains and leaves: stops reading, waits for in-flight handlers up to {@link ConsumerOptions#getCloseTimeout()},
+   * Drains and leaves: stops reading, waits for in-flight handlers up to {@link ConsumerOptions#getCloseTimeoutMs()},
    * flushes acknowledgements, and removes the consumer from the group when it holds no pending message. Messages not
-   * finished by the deadline stay pending and are reclaimed by peers after {@link ConsumerOptions#getClaimMinIdle()}.
+   * finished by the deadline stay pending and are reclaimed by peers after {@link ConsumerOptions#getClaimMinIdleMs()}.
    * Idempotent; never fails (problems go to the listener).
    */
   Future<Void> close();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A real redis-server per test class (flavor from {@code -Dstreambus.test.redis}), a Vert.x instance, random topic
@@ -110,6 +111,10 @@ public abstract class BusTestBase {
 
   protected static void eventually(Duration timeout, BooleanSupplier condition, String what) {
     Poll.until(timeout, condition, () -> what);
+  }
+
+  protected static void eventually(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
+    Poll.until(timeout, condition, what);
   }
 
   protected String stream(int partition) {

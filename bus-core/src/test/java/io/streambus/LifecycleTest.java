@@ -40,6 +40,35 @@ class LifecycleTest extends BusTestBase {
   }
 
   @Test
+  void theBlockingReadHasAConnectionOfItsOwn() {
+    StreamBus bus = bus();
+    AtomicInteger done = new AtomicInteger();
+    await(bus.subscribe(topic, "g", m -> {
+      done.incrementAndGet();
+      return Future.succeededFuture();
+    }, fastConsumer().setBlockMs(60_000)));
+    for (int i = 0; i < 3; i++) {
+      await(bus.publish(topic, "m" + i));
+      int expected = i + 1;
+      // a read parked for a minute holds up neither the publish nor the acknowledgement
+      eventually(Duration.ofSeconds(10), () -> done.get() == expected
+          && redis.command("XPENDING", stream(0), "g").startsWith("0"), "handled and acked");
+    }
+    List<String> readers = new java.util.ArrayList<>();
+    List<String> writers = new java.util.ArrayList<>();
+    for (String line : redis.command("CLIENT", "LIST").split("\n")) {
+      String id = line.substring(3, line.indexOf(' '));
+      if (line.contains("cmd=xreadgroup")) {
+        readers.add(id);
+      } else if (line.contains("cmd=xack") || line.contains("cmd=xadd")) {
+        writers.add(id);
+      }
+    }
+    assertThat(readers).hasSize(1);
+    assertThat(writers).isNotEmpty().doesNotContainAnyElementsOf(readers);
+  }
+
+  @Test
   void closeDrainsInFlightHandlersFlushesAcksAndLeavesTheGroup() {
     StreamBus bus = bus();
     Queue<Promise<Void>> held = new ConcurrentLinkedQueue<>();

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One group membership: a {@link PartitionReader} per partition, the handler dispatch and its outcome (ack, retry,
@@ -48,6 +49,8 @@ final class DefaultSubscription implements Subscription {
   private final List<PartitionReader> readers = new ArrayList<>();
   private final Slots<DefaultMessage> slots;
   private boolean rateTimerSet;
+  /** Shared by every subscription of this topic and group in the process. */
+  private final AtomicLong inFlightGauge;
   private final AckBatcher acks;
   private final Maintenance maintenance;
   private final Runnable onClosed;
@@ -86,6 +89,8 @@ final class DefaultSubscription implements Subscription {
       readers.add(new PartitionReader(vertx, this, p, keys.stream(topic, p), channel, backoffInitial, backoffMax));
     }
     this.maintenance = new Maintenance(vertx, this);
+    this.inFlightGauge = meters.gauge(BusMeters.IN_FLIGHT, "Handler calls in flight in this process", topic, group,
+        -1);
   }
 
   /** Creates the group on every partition, then starts the loops. Runs on the subscription's context. */
@@ -169,6 +174,7 @@ final class DefaultSubscription implements Subscription {
     int partition = message.partition();
     String id = message.id().value();
     meters.counter(BusMeters.DELIVERED, topic, group).increment();
+    inFlightGauge.incrementAndGet();
     if (message.deliveryCount() > 1) {
       meters.counter(BusMeters.REDELIVERED, topic, group).increment();
     }
@@ -188,6 +194,7 @@ final class DefaultSubscription implements Subscription {
     }
     outcome.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
+      inFlightGauge.decrementAndGet();
       meters.handlerTimer(topic, group, ar.succeeded()).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
       if (ar.succeeded()) {
         acks.ack(partition, id);

@@ -2,7 +2,8 @@ package io.streambus.dashboard;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streambus.StreamBus;
-import io.streambus.dashboard.impl.OpsRoutes;
+import io.streambus.app.Observability;
+import io.streambus.app.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -49,7 +50,7 @@ public class DashboardVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     if (ownsBus) {
-      registry = OpsRoutes.prometheus();
+      registry = Observability.prometheus();
       bus = StreamBus.create(vertx, config.bus(), registry);
     }
     Router root = Router.router(vertx);

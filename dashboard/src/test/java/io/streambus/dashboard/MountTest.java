@@ -41,7 +41,7 @@ class MountTest extends DashboardTestBase {
   void theVerticleCanShowABusItDoesNotOwnAndLeavesItOpen() {
     StreamBus bus = bus();
     await(bus.publish("orders", "x"));
-    DashboardVerticle verticle = new DashboardVerticle(bus, io.streambus.dashboard.impl.OpsRoutes.prometheus(),
+    DashboardVerticle verticle = new DashboardVerticle(bus, io.streambus.app.Observability.prometheus(),
         new DashboardConfig(busOptions(), new DashboardOptions(), "127.0.0.1", 0));
     String id = await(vertx.deployVerticle(verticle));
     baseUrl = "http://127.0.0.1:" + verticle.actualPort();

@@ -1,0 +1,25 @@
+package io.streambus.app;
+
+/**
+ * An invalid or missing setting. The message names the setting as the operator wrote it (for example
+ * {@code "BUS_MAX_IN_FLIGHT must be an integer 1..100000, was 'abc'"}), so it can be printed as is; processes
+ * print it and exit with {@link AppRunner#EXIT_CONFIG} before anything starts.
+ */
+public class ConfigException extends RuntimeException {
+  private final String setting;
+
+  public ConfigException(String setting, String message) {
+    super(message);
+    this.setting = setting;
+  }
+
+  public ConfigException(String setting, String message, Throwable cause) {
+    super(message, cause);
+    this.setting = setting;
+  }
+
+  /** The setting at fault, e.g. {@code BUS_REDIS_URL}; null when the problem is not one setting's (a bad argument). */
+  public String setting() {
+    return setting;
+  }
+}

@@ -1,0 +1,77 @@
+package io.streambus;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Options: every field survives the copy constructor and JSON; validation names the field. */
+class OptionsTest {
+
+  private static BusOptions customBus() {
+    return new BusOptions().setConnectionStrings(List.of("redis://a:1", "redis://b:2")).setTopology(
+            BusOptions.Topology.CLUSTER).setSentinelMasterName("m").setTlsCaPemPath("/ca").setTlsCertPemPath("/c")
+        .setTlsKeyPemPath("/k").setTlsVerifyHostname(false).setKeyPrefix("px").setPartitions(3)
+        .setTopicPartitions(Map.of("orders", 6)).setPublishTimeoutMs(1234).setMaxPendingPublishes(77)
+        .setPublishWaitReplicas(1).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99).setTrimIntervalMs(555)
+        .setReconnectInitialMs(11).setReconnectMaxMs(222);
+  }
+
+  @Test
+  void busOptionsRoundTripEveryField() {
+    BusOptions o = customBus();
+    assertThat(new BusOptions(o)).isEqualTo(o);
+    assertThat(new BusOptions(o.toJson())).isEqualTo(o);
+    assertThat(new BusOptions(new JsonObject(o.toJson().encode()))).isEqualTo(o);
+    assertThat(new BusOptions()).isNotEqualTo(o);
+    assertThat(o.partitionsOf("orders")).isEqualTo(6);
+    assertThat(o.partitionsOf("other")).isEqualTo(3);
+  }
+
+  @Test
+  void consumerOptionsRoundTripEveryField() {
+    ConsumerOptions o = new ConsumerOptions().setConsumerName("c-1").setMaxInFlight(9).setMaxDeliveries(2)
+        .setBlockMs(33).setClaimMinIdleMs(44).setReclaimIntervalMs(55).setHandlerTimeoutMs(66).setCloseTimeoutMs(77)
+        .setAckBatchSize(88).setConsumerCleanupIdleMs(99).setMaxRatePerSecond(12.5).setAcceptForeignEntries(false)
+        .setStartPosition(StartPosition.BEGINNING)
+        .setRetry(new RetryOptions().setInitialBackoffMs(5).setMaxBackoffMs(50).setMultiplier(3).setJitter(0.1));
+    assertThat(new ConsumerOptions(o)).isEqualTo(o);
+    assertThat(new ConsumerOptions(o.toJson())).isEqualTo(o);
+    assertThat(new ConsumerOptions()).isNotEqualTo(o);
+    assertThat(new ConsumerOptions(new JsonObject().put("startPosition", "1700000000000-5")).getStartPosition())
+        .isEqualTo(StartPosition.afterId("1700000000000-5"));
+  }
+
+  @Test
+  void validationNamesTheField() {
+    assertThatThrownBy(() -> new BusOptions().setPartitions(0).validate()).hasMessageContaining("partitions");
+    assertThatThrownBy(() -> new BusOptions().setConnectionString("http://x").validate())
+        .hasMessageContaining("connectionString");
+    assertThatThrownBy(() -> new BusOptions().setConnectionString("redis://u:secret@h:1/x{").validate())
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> new BusOptions().setKeyPrefix("a:b").validate()).hasMessageContaining("keyPrefix");
+    assertThatThrownBy(() -> new BusOptions().setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).validate())
+        .hasMessageContaining("maxLen");
+    assertThatThrownBy(() -> new ConsumerOptions().setMaxDeliveries(0).validate())
+        .hasMessageContaining("maxDeliveries");
+    assertThatThrownBy(() -> new ConsumerOptions().setRetry(new RetryOptions().setMultiplier(0.5)).validate())
+        .hasMessageContaining("retry.multiplier");
+    assertThatThrownBy(() -> StartPosition.parse("yesterday")).hasMessageContaining("startPosition");
+    assertThat(new BusOptions().setConnectionString("redis://u:secret@h:1").toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void backoffGrowsExponentiallyUpToTheCap() {
+    RetryOptions r = new RetryOptions().setInitialBackoffMs(100).setMaxBackoffMs(1000).setMultiplier(2).setJitter(0);
+    assertThat(List.of(r.backoffMs(1), r.backoffMs(2), r.backoffMs(3), r.backoffMs(4), r.backoffMs(5)))
+        .containsExactly(100L, 200L, 400L, 800L, 1000L);
+    RetryOptions jittered = new RetryOptions().setInitialBackoffMs(100).setJitter(0.2);
+    for (int i = 0; i < 100; i++) {
+      assertThat(jittered.backoffMs(1)).isBetween(80L, 120L);
+    }
+  }
+}

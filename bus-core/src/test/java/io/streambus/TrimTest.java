@@ -1,0 +1,61 @@
+package io.streambus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrimTest extends BusTestBase {
+
+  @Test
+  void ackedTrimmingKeepsEverythingAnyGroupStillNeeds() {
+    StreamBus bus = bus(busOptions().setTrimIntervalMs(100));
+    AtomicInteger fast = new AtomicInteger();
+    await(bus.subscribe(topic, "fast", m -> {
+      fast.incrementAndGet();
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    // "slow" holds the 3rd message forever, so it and everything after it must stay
+    AtomicInteger slowSeen = new AtomicInteger();
+    await(bus.subscribe(topic, "slow", m -> slowSeen.incrementAndGet() >= 3
+        ? Promise.<Void>promise().future() : Future.succeededFuture(), fastConsumer().setMaxInFlight(1)
+        .setHandlerTimeoutMs(600_000).setCloseTimeoutMs(100)));
+    for (int i = 0; i < 10; i++) {
+      await(bus.publish(topic, "m" + i));
+    }
+    eventually(Duration.ofSeconds(10), () -> fast.get() == 10 && slowSeen.get() == 3, "fast all, slow stuck on 3rd");
+    eventually(Duration.ofSeconds(10), () -> "8".equals(redis.command("XLEN", stream(0))), "trimmed to 8");
+    // stays at 8: the pending 3rd entry pins the cut
+    eventually(Duration.ofSeconds(5), () -> count(BusMeters.TRIMMED) == 2, "2 counted");
+    assertThat(redis.command("XLEN", stream(0))).isEqualTo("8");
+    assertThat(count(BusMeters.TRIMMED_UNACKED)).isZero();
+  }
+
+  @Test
+  void noGroupMeansNoTrimming() {
+    StreamBus bus = bus(busOptions().setTrimIntervalMs(50));
+    for (int i = 0; i < 5; i++) {
+      await(bus.publish(topic, "m" + i));
+    }
+    // a subscription on another topic runs the trimmer for its own topic only; this topic has no group at all
+    assertThat(redis.command("XLEN", stream(0))).isEqualTo("5");
+  }
+
+  @Test
+  void aHardCapCountsWhatItDropsUnacknowledged() {
+    StreamBus bus = bus(busOptions().setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(5).setTrimIntervalMs(100));
+    // a group that never reads: everything the cap cuts is lost to it
+    redis.command("XGROUP", "CREATE", stream(0), "idle", "0", "MKSTREAM");
+    await(bus.subscribe(topic, "g", m -> Future.succeededFuture(), fastConsumer()));
+    for (int i = 0; i < 12; i++) {
+      await(bus.publish(topic, "m" + i));
+    }
+    eventually(Duration.ofSeconds(10), () -> "5".equals(redis.command("XLEN", stream(0))), "capped at 5");
+    eventually(Duration.ofSeconds(5), () -> count(BusMeters.TRIMMED_UNACKED) == 7, "7 unread entries counted");
+    assertThat(count(BusMeters.TRIMMED)).isZero();
+  }
+}

@@ -1,0 +1,103 @@
+package io.streambus.consumers;
+
+import io.streambus.BusException;
+import io.streambus.consumers.handlers.HttpForwardHandler;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The http handler's classification of responses, against a real HTTP server that answers what a test asks. */
+class HttpForwardHandlerTest {
+  private static Vertx vertx;
+  private static HttpServer server;
+  private static final AtomicReference<MultiMap> LAST_HEADERS = new AtomicReference<>();
+  private static final AtomicReference<String> LAST_BODY = new AtomicReference<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      LAST_HEADERS.set(req.headers());
+      LAST_BODY.set(body.toString());
+      int status = Integer.parseInt(req.path().substring(1));
+      if (status == 0) {
+        return; // never answer: the handler must time out
+      }
+      req.response().setStatusCode(status).end("status " + status);
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() {
+    vertx.close();
+  }
+
+  @Test
+  void success2xxAcknowledgesAndCarriesPayloadAndMetadata() throws Throwable {
+    assertThat(outcome(200)).isNull();
+    assertThat(outcome(204)).isNull();
+    assertThat(LAST_BODY.get()).isEqualTo("{\"n\":1}");
+    MultiMap h = LAST_HEADERS.get();
+    assertThat(h.get("Content-Type")).isEqualTo("application/json");
+    assertThat(h.get("X-Bus-Message-Id")).isEqualTo("orders/0/1700000000000-0");
+    assertThat(h.get("X-Bus-Entry-Id")).isEqualTo("1700000000000-0");
+    assertThat(h.get("X-Bus-Key")).isEqualTo("k1");
+    assertThat(h.get("X-Bus-Header-trace")).isEqualTo("t-9");
+    assertThat(h.get("X-Bus-Delivery-Count")).isEqualTo("1");
+  }
+
+  @Test
+  void clientErrorsDeadLetter() throws Throwable {
+    assertThat(outcome(400)).isInstanceOf(BusException.NonRetryable.class).hasMessageContaining("HTTP 400");
+    assertThat(outcome(404)).isInstanceOf(BusException.NonRetryable.class);
+    assertThat(outcome(422)).isInstanceOf(BusException.NonRetryable.class).hasMessageContaining("status 422");
+  }
+
+  @Test
+  void serverErrorsThrottlingAndTimeoutsRetry() throws Throwable {
+    for (int status : new int[] {500, 503, 429, 408}) {
+      Throwable err = outcome(status);
+      assertThat(err).as("status " + status).isNotNull().isNotInstanceOf(BusException.NonRetryable.class);
+    }
+    long started = System.nanoTime();
+    Throwable timeout = outcome(0);
+    assertThat(timeout).isNotNull().isNotInstanceOf(BusException.NonRetryable.class);
+    assertThat((System.nanoTime() - started) / 1_000_000).isBetween(300L, 5_000L);
+  }
+
+  @Test
+  void unreachableServiceRetries() throws Throwable {
+    HttpForwardHandler handler = new HttpForwardHandler(vertx,
+        "http://127.0.0.1:" + io.streambus.testsupport.Ports.free() + "/200", 1_000, 4);
+    Throwable err = failure(handler.handle(TestMessage.json("orders", new JsonObject().put("n", 1))));
+    assertThat(err).isNotNull().isNotInstanceOf(BusException.NonRetryable.class);
+  }
+
+  private static Throwable outcome(int status) throws Exception {
+    // Generous for real answers on a busy machine; short only where the server never answers.
+    long timeoutMs = status == 0 ? 500 : 5_000;
+    HttpForwardHandler handler = new HttpForwardHandler(vertx,
+        "http://127.0.0.1:" + server.actualPort() + "/" + status, timeoutMs, 4);
+    return failure(handler.handle(TestMessage.json("orders", new JsonObject().put("n", 1))));
+  }
+
+  private static Throwable failure(Future<Void> f) throws Exception {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+  }
+}

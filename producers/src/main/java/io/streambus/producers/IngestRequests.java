@@ -1,0 +1,124 @@
+package io.streambus.producers;
+
+import io.streambus.OutgoingMessage;
+import io.streambus.Topics;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns ingest requests into {@link OutgoingMessage}s, rejecting bad input with an {@link ApiError}. Pure: no I/O.
+ *
+ * <p>Single message: the body is the payload, stored with the request's {@code Content-Type} (JSON bodies are checked
+ * to parse); {@value #KEY_HEADER} is the partition key and each {@code X-Bus-Header-<name>} header becomes message
+ * header {@code <name>} (lower case). Batch: a JSON array of {@code {"payload": <any JSON>, "key": "...",
+ * "headers": {"name": "value"}}} objects; request headers apply to every element, element fields override them.
+ */
+final class IngestRequests {
+  static final String KEY_HEADER = "X-Bus-Key";
+  static final String HEADER_PREFIX = "x-bus-header-";
+
+  private IngestRequests() {
+  }
+
+  static String topic(String topic) {
+    if (!Topics.isValidName(topic)) {
+      throw ApiError.badRequest("invalid_topic", "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'");
+    }
+    return topic;
+  }
+
+  static OutgoingMessage single(String topic, MultiMap httpHeaders, Buffer body) {
+    String contentType = httpHeaders.get("Content-Type");
+    OutgoingMessage message;
+    if (isJson(contentType)) {
+      parse(body, "body");
+      message = OutgoingMessage.withContentType(topic, body, OutgoingMessage.JSON);
+    } else {
+      message = OutgoingMessage.withContentType(topic, body,
+          contentType == null || contentType.isBlank() ? OutgoingMessage.BYTES : contentType);
+    }
+    return withMetadata(message, httpHeaders);
+  }
+
+  static List<OutgoingMessage> batch(String topic, MultiMap httpHeaders, Buffer body, int maxBatchSize) {
+    if (!(parse(body, "body") instanceof JsonArray array)) {
+      throw ApiError.badRequest("not_an_array", "a batch body must be a JSON array of {\"payload\": ...} objects");
+    }
+    if (array.isEmpty() || array.size() > maxBatchSize) {
+      throw ApiError.badRequest("bad_batch_size",
+          "a batch must hold 1.." + maxBatchSize + " messages, had " + array.size());
+    }
+    List<OutgoingMessage> messages = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      messages.add(element(topic, httpHeaders, array.getValue(i), i));
+    }
+    return messages;
+  }
+
+  private static OutgoingMessage element(String topic, MultiMap httpHeaders, Object element, int index) {
+    if (!(element instanceof JsonObject object) || !object.containsKey("payload")) {
+      throw ApiError.badRequest("bad_batch_element", "element " + index + " must be an object with a \"payload\"");
+    }
+    OutgoingMessage message = withMetadata(
+        OutgoingMessage.withContentType(topic, Json.encodeToBuffer(object.getValue("payload")), OutgoingMessage.JSON),
+        httpHeaders);
+    try {
+      if (object.getValue("key") != null) {
+        message.key(String.valueOf(object.getValue("key")));
+      }
+      JsonObject headers = object.getJsonObject("headers");
+      if (headers != null) {
+        headers.forEach(h -> message.header(h.getKey(), String.valueOf(h.getValue())));
+      }
+    } catch (ClassCastException | IllegalArgumentException e) {
+      throw ApiError.badRequest("bad_batch_element", "element " + index + ": " + e.getMessage());
+    }
+    return message;
+  }
+
+  private static OutgoingMessage withMetadata(OutgoingMessage message, MultiMap httpHeaders) {
+    String key = httpHeaders.get(KEY_HEADER);
+    if (key != null) {
+      message.key(key);
+    }
+    for (Map.Entry<String, String> h : httpHeaders) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (name.startsWith(HEADER_PREFIX) && name.length() > HEADER_PREFIX.length()) {
+        message.header(name.substring(HEADER_PREFIX.length()), h.getValue());
+      }
+    }
+    return message;
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return type.equals("application/json") || type.endsWith("+json");
+  }
+
+  private static Object parse(Buffer body, String what) {
+    if (body == null || body.length() == 0) {
+      throw ApiError.badRequest("malformed_json", what + " is empty");
+    }
+    try {
+      return Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw ApiError.badRequest("malformed_json", what + " is not valid JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+}

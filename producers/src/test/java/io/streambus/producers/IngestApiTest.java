@@ -1,0 +1,182 @@
+package io.streambus.producers;
+
+import io.streambus.testsupport.FaultProxy;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.streambus.app.Settings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ingest API in-process against a real redis-server, reached through a proxy that can cut it off. */
+class IngestApiTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static RedisServer redis;
+  private static FaultProxy proxy;
+  private static Vertx vertx;
+  private static ProducersApp app;
+  private static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = RedisServer.startDefault();
+    proxy = FaultProxy.start(redis.host(), redis.port());
+    vertx = Vertx.vertx();
+    app = new ProducersApp(vertx, Settings.of(Map.of("BUS_REDIS_URL", proxy.uri(), "BUS_KEY_PREFIX", "test",
+        "BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0", "BUS_MAX_BODY_BYTES", "1024",
+        "BUS_PUBLISH_TIMEOUT_MS", "800", "BUS_RETRY_AFTER_SECONDS", "3", "BUS_TOPIC_PARTITIONS", "multi=3")));
+    await(app.start());
+    base = "http://127.0.0.1:" + app.httpPort();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (app != null) {
+      await(app.stop());
+    }
+    vertx.close();
+    proxy.close();
+    redis.close();
+  }
+
+  @Test
+  void acceptedJsonMessageIsInTheStreamWithKeyAndHeaders() throws Exception {
+    HttpResponse<String> r = post("/topics/orders/messages", "{\"amount\": 12}",
+        "Content-Type", "application/json", "X-Bus-Key", "cust-7", "X-Bus-Header-Trace", "t-1");
+    assertThat(r.statusCode()).isEqualTo(202);
+    JsonObject body = new JsonObject(r.body());
+    String id = body.getString("id");
+    assertThat(id).matches("\\d+-\\d+");
+    assertThat(body.getString("topic")).isEqualTo("orders");
+    String entry = redis.command("XRANGE", "test:{orders:0}", id, id);
+    assertThat(entry).contains("payload\n{\"amount\": 12}").contains("content-type\napplication/json")
+        .contains("key\ncust-7").contains("h:trace\nt-1");
+  }
+
+  @Test
+  void rawBodyKeepsItsContentType() throws Exception {
+    HttpResponse<String> r = post("/topics/logs/messages", "plain words", "Content-Type", "text/plain");
+    assertThat(r.statusCode()).isEqualTo(202);
+    String id = new JsonObject(r.body()).getString("id");
+    assertThat(redis.command("XRANGE", "test:{logs:0}", id, id)).contains("payload\nplain words")
+        .contains("content-type\ntext/plain");
+  }
+
+  @Test
+  void batchIsStoredInOrderAcrossPartitions() throws Exception {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < 5; i++) {
+      batch.add(new JsonObject().put("payload", new JsonObject().put("i", i)).put("key", "k" + i)
+          .put("headers", new JsonObject().put("n", String.valueOf(i))));
+    }
+    HttpResponse<String> r = post("/topics/multi/messages/batch", batch.encode(), "Content-Type", "application/json");
+    assertThat(r.statusCode()).isEqualTo(202);
+    JsonArray ids = new JsonObject(r.body()).getJsonArray("ids");
+    assertThat(ids).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      JsonObject id = ids.getJsonObject(i);
+      String entry = redis.command("XRANGE", "test:{multi:" + id.getInteger("partition") + "}",
+          id.getString("id"), id.getString("id"));
+      assertThat(entry).contains("{\"i\":" + i + "}").contains("key\nk" + i).contains("h:n\n" + i);
+    }
+  }
+
+  @Test
+  void badInputGetsAClear4xx() throws Exception {
+    assertError(post("/topics/orders/messages", "{\"broken\":", "Content-Type", "application/json"),
+        400, "malformed_json");
+    assertError(post("/topics/bad%7Bname%7D/messages", "{}", "Content-Type", "application/json"),
+        400, "invalid_topic");
+    assertError(post("/topics/orders/messages/batch", "{\"not\": \"array\"}", "Content-Type", "application/json"),
+        400, "not_an_array");
+    assertError(post("/topics/orders/messages/batch", "[1]", "Content-Type", "application/json"),
+        400, "bad_batch_element");
+    assertError(post("/topics/orders/messages", "x".repeat(2048), "Content-Type", "text/plain"),
+        413, "payload_too_large");
+    assertError(post("/nowhere", "{}", "Content-Type", "application/json"), 404, "not_found");
+    assertThat(redis.command("XLEN", "test:{bad{name}:0}")).isEqualTo("0");
+  }
+
+  @Test
+  void unreachableRedisGets503WithRetryAfterAndRecovers() throws Exception {
+    proxy.refuse(true);
+    try {
+      HttpResponse<String> r = post("/topics/outage/messages", "{}", "Content-Type", "application/json");
+      assertError(r, 503, "unavailable");
+      assertThat(r.headers().firstValue("Retry-After")).contains("3");
+      HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+    } finally {
+      proxy.refuse(false);
+    }
+    io.streambus.testsupport.Poll.until(java.time.Duration.ofSeconds(15), () -> {
+      try {
+        return post("/topics/outage/messages", "{}", "Content-Type", "application/json").statusCode() == 202;
+      } catch (Exception e) {
+        return false;
+      }
+    }, () -> "ingest accepts again after Redis is back");
+    assertThat(Long.parseLong(redis.command("XLEN", "test:{outage:0}"))).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void publishesBeyondThePendingBoundGet503OverloadedAtOnce() throws Exception {
+    ProducersApp small = new ProducersApp(vertx, Settings.of(Map.of("BUS_REDIS_URL", proxy.uri(),
+        "BUS_KEY_PREFIX", "test", "BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0",
+        "BUS_MAX_PENDING_PUBLISHES", "1", "BUS_PUBLISH_TIMEOUT_MS", "3000")));
+    await(small.start());
+    proxy.refuse(true);
+    try {
+      String url = "http://127.0.0.1:" + small.httpPort() + "/topics/busy/messages";
+      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+      // The first publish waits for the unreachable Redis and holds the only pending slot.
+      var first = HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+      io.streambus.testsupport.Poll.until(java.time.Duration.ofSeconds(10), () -> {
+        try {
+          HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+          return r.statusCode() == 503 && new JsonObject(r.body()).getString("error").equals("overloaded")
+              && r.headers().firstValue("Retry-After").isPresent();
+        } catch (Exception e) {
+          return false;
+        }
+      }, () -> "a second publish is refused as overloaded while the first waits");
+      assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+    } finally {
+      proxy.refuse(false);
+      await(small.stop());
+    }
+  }
+
+  private static void assertError(HttpResponse<String> r, int status, String code) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(new JsonObject(r.body()).getString("error")).isEqualTo(code);
+  }
+
+  private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
