@@ -160,8 +160,10 @@ class ClusterFailoverTest extends BusTestBase {
     for (int n = after; n < all.size(); n++) {
       later.add(n);
     }
-    Poll.until(Duration.ofSeconds(30), () -> seen.containsAll(later) && settled(bus),
-        () -> "consumed everything published after the failover, nothing pending or unread");
+    Poll.until(Duration.ofSeconds(60), () -> seen.containsAll(later) && settled(bus),
+        () -> "consumed everything published after the failover, nothing pending or unread: "
+            + later.stream().filter(n -> !seen.contains(n)).count() + " not consumed; "
+            + await(bus.admin().topic(topic)).toJson().encode());
     Set<Integer> lost = new HashSet<>(acknowledged);
     lost.removeAll(seen);
     return new Result(acknowledged.size(), lost.size(), notReplicated, other, resumedAfter);
