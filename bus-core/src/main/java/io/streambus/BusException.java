@@ -28,6 +28,40 @@ public class BusException extends RuntimeException {
     }
   }
 
+  /**
+   * The message was stored on the Redis master but fewer replicas than {@link BusOptions#getPublishWaitReplicas()}
+   * confirmed it within the publish deadline. It is in the stream and will be delivered unless that master fails
+   * before a replica copies it; a failover then loses it. Publishing it again risks a duplicate but not a loss.
+   */
+  public static final class NotReplicated extends BusException {
+    private final transient MessageId id;
+    private final int replicas;
+    private final int required;
+
+    public NotReplicated(MessageId id, int replicas, int required) {
+      super("stored as " + id + " on the master but acknowledged by only " + replicas + " of " + required
+          + " replicas");
+      this.id = id;
+      this.replicas = replicas;
+      this.required = required;
+    }
+
+    /** Where the message is stored (on the master only, as far as the bus knows). */
+    public MessageId id() {
+      return id;
+    }
+
+    /** How many replicas acknowledged it. */
+    public int replicas() {
+      return replicas;
+    }
+
+    /** How many were required. */
+    public int required() {
+      return required;
+    }
+  }
+
   /** The bus or subscription has been closed. */
   public static final class Closed extends BusException {
     public Closed(String message) {

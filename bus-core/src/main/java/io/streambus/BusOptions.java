@@ -365,9 +365,13 @@ public class BusOptions {
   }
 
   /**
-   * When above 0, every publish is followed by {@code WAIT n} and fails unless that many replicas acknowledged it
-   * within the publish timeout: it narrows (does not close) the window in which a failover loses acknowledged
-   * messages, as Redis replication is asynchronous. Default 0.
+   * When above 0, every publish is followed by {@code WAIT n} on the master that stored it, and fails with
+   * {@link BusException.NotReplicated} (which carries the message's id) unless that many replicas acknowledged it
+   * within the publish timeout. Redis replication is asynchronous: without it, a failover loses the messages the
+   * master acknowledged but had not yet sent to the promoted replica. With it, a successful publish has reached that
+   * many replicas, which narrows the window to a replica failing over without them (it does not close it: WAIT
+   * does not make Redis strongly consistent). It costs a round trip per publish, and while a master has fewer
+   * replicas than required every publish to it waits for the whole timeout. Default 0.
    */
   public int getPublishWaitReplicas() {
     return publishWaitReplicas;

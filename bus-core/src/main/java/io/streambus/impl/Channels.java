@@ -12,12 +12,15 @@ final class Channels {
   private final Redis client;
   private final BusOptions options;
   private final int selectDb;
+  private final ClusterRoutes routes;
 
   Channels(Vertx vertx, Redis client, BusOptions options) {
     this.vertx = vertx;
     this.client = client;
     this.options = options;
-    this.selectDb = options.getTopology() == BusOptions.Topology.CLUSTER ? -1 : database(options.getConnectionString());
+    boolean cluster = options.getTopology() == BusOptions.Topology.CLUSTER;
+    this.selectDb = cluster ? 0 : database(options.getConnectionString());
+    this.routes = cluster ? new ClusterRoutes(options.getKeyPrefix()) : null;
   }
 
   /** The database number in a connection string's path ({@code redis://host:port/3}), 0 when absent. */
@@ -31,7 +34,7 @@ final class Channels {
   }
 
   RedisChannel create(String name) {
-    return new RedisChannel(vertx, client, name, selectDb, options.getReconnectInitialMs(),
+    return new RedisChannel(vertx, client, name, selectDb, routes, options.getReconnectInitialMs(),
         options.getReconnectMaxMs());
   }
 }

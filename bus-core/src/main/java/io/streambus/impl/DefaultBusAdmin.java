@@ -40,6 +40,11 @@ final class DefaultBusAdmin implements BusAdmin {
     return channel.send(r, deadline());
   }
 
+  /** For XINFO / XGROUP, which the client cannot route in a cluster by itself. */
+  private Future<Response> send(Request r, String key) {
+    return channel.send(r, key, deadline());
+  }
+
   @Override
   public Future<List<String>> topics() {
     return send(Request.cmd(Command.HKEYS).arg(keys.registry())).map(r -> {
@@ -96,7 +101,7 @@ final class DefaultBusAdmin implements BusAdmin {
 
   private Future<PartitionStats> partition(String topic, int p, long now) {
     String stream = keys.stream(topic, p);
-    Future<Map<String, Response>> info = send(Request.cmd(Command.XINFO).arg("STREAM").arg(stream))
+    Future<Map<String, Response>> info = send(Request.cmd(Command.XINFO).arg("STREAM").arg(stream), stream)
         .map(Replies::map)
         .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
             ? Future.succeededFuture(Map.of()) : Future.failedFuture(e));
@@ -117,7 +122,7 @@ final class DefaultBusAdmin implements BusAdmin {
   }
 
   private Future<List<GroupStats>> groups(String topic, int p, String stream, long now) {
-    return send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream)).compose(reply -> {
+    return send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream), stream).compose(reply -> {
       List<Future<GroupStats>> all = new ArrayList<>();
       for (Map<String, Response> g : Replies.maps(reply)) {
         all.add(group(topic, p, stream, g, now));
@@ -147,8 +152,8 @@ final class DefaultBusAdmin implements BusAdmin {
         : send(Request.cmd(Command.XPENDING).arg(stream).arg(name))
             .map(r -> age(r.get(1) == null ? null : r.get(1).toString(), now));
     Future<Long> retries = send(Request.cmd(Command.ZCARD).arg(keys.retries(topic, p, name))).map(Response::toLong);
-    Future<List<ConsumerStats>> consumers = send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(name))
-        .map(r -> {
+    Future<List<ConsumerStats>> consumers = send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(name),
+        stream).map(r -> {
           List<ConsumerStats> out = new ArrayList<>();
           for (Map<String, Response> c : Replies.maps(r)) {
             out.add(new ConsumerStats(Replies.stringOf(c, "name"), Replies.longOf(c, "pending", 0),
@@ -176,7 +181,8 @@ final class DefaultBusAdmin implements BusAdmin {
     return partitions(topic).compose(partitions -> {
       List<Future<?>> all = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
-        all.add(send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(keys.stream(topic, p)).arg(group))
+        String stream = keys.stream(topic, p);
+        all.add(send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(stream).arg(group), stream)
             .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                 ? Future.succeededFuture() : Future.failedFuture(e)));
         all.add(send(Request.cmd(Command.DEL).arg(keys.retries(topic, p, group))));

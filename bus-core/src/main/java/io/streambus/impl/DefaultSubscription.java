@@ -126,7 +126,7 @@ final class DefaultSubscription implements Subscription {
   Future<Void> ensureGroup(int partition) {
     Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(keys.stream(topic, partition)).arg(group)
         .arg(options.getStartPosition().groupCreateId()).arg("MKSTREAM");
-    return commands.send(create, deadline()).<Void>mapEmpty().recover(e ->
+    return commands.send(create, keys.stream(topic, partition), deadline()).<Void>mapEmpty().recover(e ->
         RedisErrors.is(e, "BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
@@ -301,13 +301,18 @@ final class DefaultSubscription implements Subscription {
     }
   }
 
-  /** Sends CLIENT UNBLOCK for a parked read (close() uses it to stop without waiting for BLOCK to time out). */
-  void unblock(long clientId) {
-    commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), deadline());
+  /**
+   * Sends CLIENT UNBLOCK for a parked read (close() uses it to stop without waiting for BLOCK to time out), in a
+   * cluster to the master of the read's stream, where the client id was learnt. Should the slot have moved since,
+   * it reaches another node, where at worst it ends some client's blocking call early as if it had timed out.
+   */
+  void unblock(long clientId, String stream) {
+    commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, deadline());
   }
 
+  /** Sentinel keeps waiting for BLOCK to time out: unblocking is not tested there. */
   boolean canUnblock() {
-    return busOptions.getTopology() == BusOptions.Topology.STANDALONE;
+    return busOptions.getTopology() != BusOptions.Topology.SENTINEL;
   }
 
   @Override

@@ -154,7 +154,8 @@ final class Maintenance {
       return Future.succeededFuture();
     }
     String stream = sub.keys().stream(sub.topic(), partition);
-    return sub.commands().send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(sub.group()), deadline())
+    return sub.commands().send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(sub.group()), stream,
+            deadline())
         .compose(reply -> {
           List<Future<?>> all = new ArrayList<>();
           for (Map<String, Response> c : Replies.maps(reply)) {
@@ -180,7 +181,7 @@ final class Maintenance {
           meters.gauge(BusMeters.STREAM_LENGTH, "Entries in the stream", topic, null, partition).set(r.toLong());
           return null;
         });
-    Future<Void> groups = sub.commands().send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream), deadline())
+    Future<Void> groups = sub.commands().send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream), stream, deadline())
         .compose(reply -> {
           for (Map<String, Response> g : Replies.maps(reply)) {
             if (group.equals(Replies.stringOf(g, "name"))) {

@@ -128,7 +128,7 @@ final class PartitionReader {
 
   /**
    * Learns the connection's CLIENT ID once per connection, so that close() can CLIENT UNBLOCK a read parked in
-   * BLOCK instead of waiting for it to time out. Standalone only: in a cluster the id belongs to one node.
+   * BLOCK instead of waiting for it to time out. In a cluster the id is that of the socket to the stream's master.
    */
   private Future<Void> identify() {
     if (!sub.canUnblock()) {
@@ -138,7 +138,7 @@ final class PartitionReader {
       if (c == identified) {
         return Future.succeededFuture();
       }
-      return c.send(Request.cmd(Command.CLIENT).arg("ID")).<Void>map(r -> {
+      return channel.sendOn(c, Request.cmd(Command.CLIENT).arg("ID"), stream).<Void>map(r -> {
         identified = c;
         clientId = r.toLong();
         return null;
@@ -156,7 +156,7 @@ final class PartitionReader {
       idle = Promise.promise();
     }
     if (clientId >= 0) {
-      sub.unblock(clientId);
+      sub.unblock(clientId, stream);
     }
     return idle.future();
   }

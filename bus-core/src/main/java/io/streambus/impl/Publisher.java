@@ -78,8 +78,10 @@ final class Publisher {
       }
       Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
       addArgs(xadd, fields);
-      return channel.send(xadd, deadline)
-          .compose(id -> waitForReplicas(deadline).map(v -> MessageId.of(topic, partition, id.toString())));
+      if (options.getPublishWaitReplicas() > 0) {
+        return addAndWait(xadd, topic, partition, deadline);
+      }
+      return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
     });
     return result.andThen(ar -> {
       pending.decrementAndGet();
@@ -103,16 +105,23 @@ final class Publisher {
         .map(r -> new MessageId(topic, partition, token, true));
   }
 
-  private Future<Void> waitForReplicas(long deadline) {
+  /**
+   * XADD then WAIT, in one batch: WAIT counts the replicas that acknowledged the writes of its own socket, so it must
+   * follow the XADD on the same socket, to the master that stored the entry (in a cluster the client would send a
+   * lone WAIT, which has no key, to a random master). WAIT blocks that socket until the replicas answer or its
+   * timeout passes; its timeout ends a little before the publish deadline, so that a shortfall is reported as
+   * {@link BusException.NotReplicated} (the entry's id is known) rather than as a timeout.
+   */
+  private Future<MessageId> addAndWait(Request xadd, String topic, int partition, long deadline) {
     int replicas = options.getPublishWaitReplicas();
-    if (replicas == 0) {
-      return Future.succeededFuture();
-    }
-    long timeout = Math.max(1, deadline - System.currentTimeMillis());
-    return channel.send(Request.cmd(Command.WAIT).arg(replicas).arg(timeout), deadline).compose(r -> {
-      int acked = r.toInteger();
-      return acked >= replicas ? Future.succeededFuture() : Future.failedFuture(new BusException(
-          "stored on the master but acknowledged by only " + acked + " of " + replicas + " replicas"));
+    long remaining = deadline - System.currentTimeMillis();
+    long timeout = Math.max(1, remaining - Math.min(500, remaining / 4));
+    Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeout);
+    return channel.batch(List.of(xadd, wait), deadline).compose(replies -> {
+      MessageId id = MessageId.of(topic, partition, replies.get(0).toString());
+      int acked = replies.get(1).toInteger();
+      return acked >= replicas ? Future.succeededFuture(id)
+          : Future.failedFuture(new BusException.NotReplicated(id, acked, replicas));
     });
   }
 

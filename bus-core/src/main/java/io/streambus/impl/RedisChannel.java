@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One long-lived Redis connection that reconnects by itself. Commands sent on it are pipelined (nothing waits for
@@ -27,6 +28,7 @@ final class RedisChannel {
   private final String name;
   private final Backoff backoff;
   private final int selectDb;
+  private final ClusterRoutes routes;
   private RedisConnection connection;
   private Future<RedisConnection> connecting;
   private int failures;
@@ -37,11 +39,14 @@ final class RedisChannel {
   private long sweepAt = Long.MAX_VALUE;
 
   /**
-   * @param selectDb the database of the connection string, or -1 in a cluster (see {@link #own})
+   * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
+   * @param routes how to reach a given node in a cluster, null when not a cluster
    */
-  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, long reconnectInitialMs, long reconnectMaxMs) {
+  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
+               long reconnectMaxMs) {
     this.vertx = vertx;
     this.selectDb = selectDb;
+    this.routes = routes;
     this.client = client;
     this.name = name;
     this.backoff = new Backoff(reconnectInitialMs, reconnectMaxMs);
@@ -101,13 +106,12 @@ final class RedisChannel {
    * Makes a pooled connection ours alone. The client pools every connection, and closing a pooled connection
    * returns it to the pool with whatever it still has in flight (a parked XREADGROUP, a command that timed out), for
    * the next borrower to receive. A SELECT marks it "tainted" for the pool, so that close() really closes the socket
-   * and evicts it. Skipped in a cluster, where SELECT reaches one node and only db 0 exists.
+   * and evicts it. A cluster connection holds one pooled socket per node: {@link ClusterRoutes#own} taints each
+   * master's.
    */
   private Future<RedisConnection> own(RedisConnection c) {
-    if (selectDb < 0) {
-      return Future.succeededFuture(c);
-    }
-    return c.send(Request.cmd(Command.SELECT).arg(selectDb)).map(r -> c).recover(e -> {
+    Future<?> owned = routes != null ? routes.own(c) : c.send(Request.cmd(Command.SELECT).arg(selectDb));
+    return owned.map(r -> c).recover(e -> {
       c.close();
       return Future.failedFuture(e);
     });
@@ -142,7 +146,19 @@ final class RedisChannel {
 
   /** Sends once; a failure other than a Redis error reply drops the connection so that the next send reconnects. */
   Future<Response> send(Request request) {
-    return connection().compose(c -> c.send(request).onFailure(e -> {
+    return once(c -> c.send(request));
+  }
+
+  /**
+   * Sends once on {@code c}, which must be this channel's connection, to the node of {@code key} in a cluster (for
+   * CLIENT ID / CLIENT UNBLOCK, which name a client of one node).
+   */
+  Future<Response> sendOn(RedisConnection c, Request request, String key) {
+    return routes == null ? c.send(request) : routes.sendAt(c, request, key);
+  }
+
+  private <T> Future<T> once(Function<RedisConnection, Future<T>> op) {
+    return connection().compose(c -> op.apply(c).onFailure(e -> {
       if (RedisErrors.code(e) == null) {
         invalidate(c);
       }
@@ -155,8 +171,33 @@ final class RedisChannel {
    * last error. Error replies that retrying cannot fix fail at once.
    */
   Future<Response> send(Request request, long deadline) {
-    Promise<Response> promise = Promise.promise();
-    attempt(request, deadline, promise, new Backoff(20, 500));
+    return retrying(c -> c.send(request), deadline);
+  }
+
+  /**
+   * Like {@link #send(Request, long)}, for a command the client cannot route by itself (XINFO, XGROUP have no key in
+   * its command table): in a cluster it goes to the master of {@code key}'s slot instead of a random node, which
+   * would answer MOVED and make the client drop its slot map.
+   */
+  Future<Response> send(Request request, String key, long deadline) {
+    if (routes == null) {
+      return send(request, deadline);
+    }
+    return retrying(c -> routes.sendAt(c, request, key), deadline);
+  }
+
+  /**
+   * Sends the requests together on one socket, in order, retrying the whole batch like {@link #send(Request, long)}.
+   * In a cluster their keys must live on one node; keyless commands in the batch go to that node too (WAIT after
+   * XADD counts the replicas of the master that stored the entry).
+   */
+  Future<List<Response>> batch(List<Request> requests, long deadline) {
+    return retrying(c -> ClusterRoutes.batch(c, requests), deadline);
+  }
+
+  private <T> Future<T> retrying(Function<RedisConnection, Future<T>> op, long deadline) {
+    Promise<T> promise = Promise.promise();
+    attempt(op, deadline, promise, new Backoff(20, 500));
     if (!promise.future().isComplete()) {
       watch(promise, deadline);
     }
@@ -168,7 +209,7 @@ final class RedisChannel {
    * caller's context. One timer per channel, armed for the earliest deadline watched, instead of a timer per command:
    * setting and cancelling a Vert.x timer for every publish cost more than a tenth of the publish path's CPU.
    */
-  private void watch(Promise<Response> promise, long deadline) {
+  private void watch(Promise<?> promise, long deadline) {
     Deadline d = new Deadline(promise, deadline, Vertx.currentContext());
     synchronized (this) {
       // replies come back in order on one connection: dropping answered commands from the head keeps this short
@@ -226,14 +267,15 @@ final class RedisChannel {
   }
 
   /** A command awaiting its reply, when it must fail, and the context of its caller (null off Vert.x threads). */
-  private record Deadline(Promise<Response> promise, long at, Context context) {
+  private record Deadline(Promise<?> promise, long at, Context context) {
   }
 
-  private void attempt(Request request, long deadline, Promise<Response> promise, Backoff retryBackoff) {
+  private <T> void attempt(Function<RedisConnection, Future<T>> op, long deadline, Promise<T> promise,
+                           Backoff retryBackoff) {
     if (promise.future().isComplete()) {
       return;
     }
-    send(request).onComplete(ar -> {
+    once(op).onComplete(ar -> {
       if (ar.succeeded()) {
         promise.tryComplete(ar.result());
         return;
@@ -241,11 +283,13 @@ final class RedisChannel {
       Throwable e = ar.cause();
       long delay = retryBackoff.nextDelay();
       if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
-        promise.tryFail(e);
+        String tls = RedisErrors.tlsFailure(e);
+        promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
+            + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
       } else if (System.currentTimeMillis() + delay >= deadline) {
         promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
       } else {
-        vertx.setTimer(delay, t -> attempt(request, deadline, promise, retryBackoff));
+        vertx.setTimer(delay, t -> attempt(op, deadline, promise, retryBackoff));
       }
     });
   }

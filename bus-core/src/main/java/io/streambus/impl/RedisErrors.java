@@ -25,7 +25,20 @@ public final class RedisErrors {
     String m = t.getMessage();
     int space = m.indexOf(' ');
     String first = space < 0 ? m : m.substring(0, space);
-    return CODES.contains(first) && t.getClass().getName().startsWith("io.vertx.redis") ? first : null;
+    boolean reply = t instanceof Reply || t.getClass().getName().startsWith("io.vertx.redis");
+    return CODES.contains(first) && reply ? first : null;
+  }
+
+  /** True when {@code word} is an error code this class knows. */
+  static boolean isCode(String word) {
+    return CODES.contains(word);
+  }
+
+  /** A Redis error reply recovered from a failed batch (see {@link ClusterRoutes#batch}). */
+  static final class Reply extends RuntimeException {
+    Reply(String message) {
+      super(message, null, false, false);
+    }
   }
 
   public static boolean is(Throwable t, String code) {
@@ -40,6 +53,19 @@ public final class RedisErrors {
 
   /** True when retrying may help: lost connection, timeout, or a transient reply (LOADING, CLUSTERDOWN...). */
   public static boolean isRetryable(Throwable t) {
-    return !isPermanent(t) && !(t instanceof IllegalArgumentException);
+    return !isPermanent(t) && !(t instanceof IllegalArgumentException) && tlsFailure(t) == null;
+  }
+
+  /**
+   * The message of a TLS failure in {@code t}'s causes (an untrusted certificate on either side, a protocol
+   * mismatch), else null. Retrying cannot fix the configuration, so such failures are reported at once.
+   */
+  static String tlsFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return String.valueOf(c.getMessage());
+      }
+    }
+    return null;
   }
 }

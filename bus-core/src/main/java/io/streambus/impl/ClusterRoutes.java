@@ -1,0 +1,138 @@
+package io.streambus.impl;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a Redis Cluster connection of the Vert.x client needs beyond plain sends. The client routes a command by the
+ * keys it knows the command to have; a few commands the bus sends have none in its table (XINFO, XGROUP, WAIT, SELECT)
+ * and would go to a random node. A batch is sent whole to the node of its keyed commands, so pairing such a command
+ * with a cheap keyed one ({@code EXISTS <key>}) sends it, on the same socket, to the node that owns the key.
+ */
+final class ClusterRoutes {
+  private static final int SLOTS = 16_384;
+  private static final Pattern BATCH_ERROR = Pattern.compile("^ERR \\[(\\d+)] (.*)$", Pattern.MULTILINE);
+  /** How the client renders a failure that is not an error reply: {@code io.vertx.core.VertxException: ...}. */
+  private static final Pattern JAVA_EXCEPTION = Pattern.compile("[a-z][\\w$]*(\\.[\\w$]+)+(:|$)");
+
+  private final String prefix;
+
+  ClusterRoutes(String prefix) {
+    this.prefix = prefix;
+  }
+
+  /** The hash slot of a key: CRC16 (XMODEM) of the key, or of its first non-empty {@code {tag}}, modulo 16384. */
+  static int slot(String key) {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    int from = 0;
+    int to = bytes.length;
+    int open = indexOf(bytes, (byte) '{', 0);
+    if (open >= 0) {
+      int close = indexOf(bytes, (byte) '}', open + 1);
+      if (close > open + 1) {
+        from = open + 1;
+        to = close;
+      }
+    }
+    int crc = 0;
+    for (int i = from; i < to; i++) {
+      crc ^= (bytes[i] & 0xff) << 8;
+      for (int b = 0; b < 8; b++) {
+        crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+      }
+      crc &= 0xffff;
+    }
+    return crc % SLOTS;
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A key under the bus's prefix (so a least-privilege ACL user may name it) whose slot is in {@code [from, to]}.
+   * Only ever the argument of EXISTS: never written.
+   */
+  String keyInSlots(int from, int to) {
+    for (int n = 0; ; n++) {
+      String key = prefix + ":route:{" + n + "}";
+      int s = slot(key);
+      if (s >= from && s <= to) {
+        return key;
+      }
+    }
+  }
+
+  /**
+   * Makes every master's socket of a cluster connection ours alone, as {@link RedisChannel} does with SELECT on a
+   * standalone connection: the pool then closes those sockets on close() instead of recycling them with replies in
+   * flight. CLUSTER SLOTS names the masters; a {@code SELECT 0} (the only database of a cluster) batched with a key
+   * of each master's first slot range taints that master's socket. Replica sockets the client opened are never sent
+   * anything, so recycling them is harmless.
+   */
+  Future<Void> own(RedisConnection c) {
+    return c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(reply -> {
+      Map<String, int[]> masters = new LinkedHashMap<>();
+      for (Response range : reply) {
+        Response master = range.get(2);
+        masters.putIfAbsent(master.get(0) + ":" + master.get(1),
+            new int[] {range.get(0).toInteger(), range.get(1).toInteger()});
+      }
+      List<Future<?>> all = new ArrayList<>();
+      for (int[] range : masters.values()) {
+        all.add(batch(c, List.of(Request.cmd(Command.SELECT).arg(0),
+            Request.cmd(Command.EXISTS).arg(keyInSlots(range[0], range[1])))));
+      }
+      return Future.all(all).mapEmpty();
+    });
+  }
+
+  /** Sends {@code request} to the master of {@code key}'s slot; the reply is the request's own. */
+  Future<Response> sendAt(RedisConnection c, Request request, String key) {
+    return batch(c, List.of(request, Request.cmd(Command.EXISTS).arg(key))).map(replies -> replies.get(0));
+  }
+
+  /**
+   * A batch with the client's error report undone: it fails a batch with one "ERR [i] cause" line per failed command,
+   * which would hide the Redis error code (BUSYGROUP, NOPERM...) and make a lost connection look like an error reply.
+   * The first failed command's error comes back as a {@link RedisErrors.Reply} when it was a Redis error reply, and as
+   * a plain exception (a connection problem) otherwise.
+   */
+  static Future<List<Response>> batch(RedisConnection c, List<Request> requests) {
+    return c.batch(requests).recover(e -> Future.failedFuture(unwrap(e)));
+  }
+
+  static Throwable unwrap(Throwable e) {
+    if (!e.getClass().getName().startsWith("io.vertx.redis") || e.getMessage() == null) {
+      return e;
+    }
+    Matcher m = BATCH_ERROR.matcher(e.getMessage());
+    if (!m.find()) {
+      return e;
+    }
+    String cause = m.group(2);
+    if (JAVA_EXCEPTION.matcher(cause).lookingAt()) {
+      return new io.streambus.BusException("lost the connection during a batch: " + cause);
+    }
+    int space = cause.indexOf(' ');
+    String code = space < 0 ? cause : cause.substring(0, space);
+    // the client strips a leading "ERR " from error replies
+    return new RedisErrors.Reply(RedisErrors.isCode(code) ? cause : "ERR " + cause);
+  }
+}

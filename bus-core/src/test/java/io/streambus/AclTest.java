@@ -1,0 +1,114 @@
+package io.streambus;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The least-privilege ACL users of docs/security.md, created on a real server: each role does its job with its own
+ * permissions and is refused beyond them, and a wrong password fails fast and clearly. The rules here are the
+ * documented ones, verbatim; keep the two in step.
+ */
+class AclTest extends BusTestBase {
+  /** Every role: connect (HELLO, SELECT), health check, and the key layout under the prefix. */
+  static final String COMMON = "-@all +hello +ping +select +exists +cluster|slots";
+  static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait";
+  static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
+      + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +zadd +zrem +zrangebyscore"
+      + " +zscore +evalsha +eval +client|id +client|unblock";
+  static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
+      + " +xrange +xpending +evalsha +eval";
+  /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
+  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
+
+  @BeforeEach
+  void users() {
+    redis.command("ACL", "LOG", "RESET");
+    user("producer", PRODUCER);
+    user("consumer", CONSUMER);
+    user("dashboard", DASHBOARD);
+    user("operator", DEAD_LETTER_OPERATOR);
+  }
+
+  private void user(String name, String rules) {
+    List<String> args = new ArrayList<>(List.of("ACL", "SETUSER", name, "reset", "on", ">" + name + "-secret",
+        "~test:*", "resetchannels"));
+    args.addAll(List.of(rules.split(" ")));
+    redis.command(args.toArray(new String[0]));
+  }
+
+  private StreamBus as(String user) {
+    return as(user, user + "-secret");
+  }
+
+  private StreamBus as(String user, String password) {
+    return bus(busOptions().setConnectionString("redis://" + user + ":" + password + "@127.0.0.1:" + redis.port())
+        .setTrimIntervalMs(200));
+  }
+
+  @Test
+  void eachRoleDoesItsJobWithItsOwnPermissions() {
+    StreamBus producer = as("producer");
+    StreamBus consumer = as("consumer");
+    StreamBus dashboard = as("dashboard");
+    AtomicInteger handled = new AtomicInteger();
+    await(consumer.subscribe(topic, "g", m -> {
+      handled.incrementAndGet();
+      return m.json().getBoolean("poison") ? Future.failedFuture("poison") : Future.succeededFuture();
+    }, fastConsumer().setMaxDeliveries(2)));
+    for (int i = 0; i < 20; i++) {
+      await(producer.publish(topic, new JsonObject().put("i", i).put("poison", i == 3)));
+    }
+    await(producer.publish(OutgoingMessage.json(topic, new JsonObject().put("poison", false))
+        .delay(Duration.ofMillis(100))));
+    eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))) && handled.get() == 22,
+        "21 handled once, the poison twice and dead-lettered");
+    eventually(Duration.ofSeconds(10), () -> "0".equals(redis.command("XLEN", stream(0))), "trimmed");
+
+    TopicStats stats = await(dashboard.admin().topic(topic));
+    assertThat(stats.deadLetters()).isEqualTo(1);
+    assertThat(stats.groups()).extracting(GroupStats::name).containsExactly("g");
+    assertThat(await(dashboard.admin().topics())).contains(topic);
+    DeadLetter dead = await(dashboard.deadLetters(topic).list(null, 10)).items().get(0);
+    assertThat(await(as("operator").deadLetters(topic).replay(dead.ref()))).isNotNull();
+    eventually(Duration.ofSeconds(10), () -> handled.get() >= 23, "replayed");
+    closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
+    assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
+  }
+
+  @Test
+  void eachRoleIsRefusedBeyondItsPermissions() {
+    await(as("producer").publish(topic, "registers the topic"));
+    assertNoPermission(as("producer").subscribe(topic, "g", m -> Future.succeededFuture(), fastConsumer()));
+    assertNoPermission(bus(busOptions().setKeyPrefix("other")
+        .setConnectionString("redis://producer:producer-secret@127.0.0.1:" + redis.port())).publish(topic, "x"));
+    assertNoPermission(as("dashboard").publish(topic, "x"));
+    assertNoPermission(as("dashboard").deadLetters(topic).purge());
+    assertNoPermission(as("consumer").admin().deleteGroup(topic, "g"));
+    assertThat(redis.command("XLEN", stream(0))).isEqualTo("1");
+  }
+
+  private static void assertNoPermission(Future<?> f) {
+    long started = System.currentTimeMillis();
+    Throwable e = awaitFailure(f);
+    assertThat(System.currentTimeMillis() - started).as("ms to be refused").isLessThan(2_000);
+    assertThat(e).hasMessageContaining("NOPERM");
+  }
+
+  @Test
+  void aWrongPasswordFailsAtStartUpWithAClearErrorNotAHang() {
+    StreamBus bus = as("producer", "wrong");
+    long started = System.currentTimeMillis();
+    Throwable e = awaitFailure(bus.ping());
+    assertThat(System.currentTimeMillis() - started).as("ms to fail").isLessThan(2_000);
+    assertThat(e).hasMessageContaining("WRONGPASS").hasMessageNotContaining("wrong@");
+  }
+}

@@ -1,0 +1,209 @@
+package io.streambus;
+
+import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.RedisCluster;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A 3-master, 3-replica cluster loses a master: its replica is promoted, and publishing and consuming go on by
+ * themselves. Redis replicates asynchronously, so what the dead master had acknowledged but not yet sent to its
+ * replica is lost; these tests make that window visible and measure it, without and with
+ * {@link BusOptions#setPublishWaitReplicas(int) WAIT} after each publish.
+ *
+ * <p>To make the window deterministic rather than a matter of microseconds on loopback, the replica is frozen
+ * (SIGSTOP) while a burst is published: more than the kernel's socket buffers can hold, so part of the burst is still
+ * in the master's memory when it is killed. That is what a replica lagging behind looks like to the master.
+ */
+@Tag("cluster")
+class ClusterFailoverTest extends BusTestBase {
+  private static final int BURST = 4_000;
+  private static final String PAD = "x".repeat(8_000);
+  private RedisCluster cluster;
+
+  @AfterEach
+  void stopCluster() {
+    closeBuses();
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private BusOptions options() {
+    return ClusterTest.clusterOptions(cluster).setPublishTimeoutMs(20_000).setReconnectMaxMs(200)
+        .setMaxPendingPublishes(BURST * 2);
+  }
+
+  /**
+   * WAIT must reach the master that stored the entry, on the socket that stored it. Sent alone, the client routes
+   * the keyless WAIT to a random master, on a socket with no writes, and it answers at once: a publish would claim
+   * replicas it does not have.
+   */
+  @Test
+  void waitCountsTheReplicasOfTheMasterThatStoredTheMessage() {
+    cluster = RedisCluster.start(3, 1);
+    StreamBus bus = bus(options().setPublishWaitReplicas(1).setPublishTimeoutMs(600));
+    await(bus.publish(topic, "replicated"));
+    RedisServer master = cluster.nodeForSlotOwner(stream(0));
+    Set<Integer> onMaster = new HashSet<>();
+    for (int p = 0; p < ClusterTest.PARTITIONS; p++) {
+      if (cluster.nodeForSlotOwner(stream(p)).equals(master)) {
+        onMaster.add(p);
+      }
+    }
+    // nothing may ask the frozen replica anything: precompute, then freeze
+    String replicaPid = pid(replicaOf(master));
+    Set<Integer> notReplicated = new HashSet<>();
+    Set<Integer> replicated = new HashSet<>();
+    signal(replicaPid, "STOP");
+    try {
+      for (int i = 0; i < ClusterTest.PARTITIONS; i++) {
+        try {
+          replicated.add(await(bus.publish(topic, "i" + i)).partition());
+        } catch (BusException.NotReplicated e) {
+          assertThat(e.replicas()).isZero();
+          assertThat(e.required()).isEqualTo(1);
+          notReplicated.add(e.id().partition());
+        }
+      }
+    } finally {
+      signal(replicaPid, "CONT");
+    }
+    assertThat(notReplicated).as("partitions whose master's replica is frozen").isEqualTo(onMaster);
+    assertThat(replicated).hasSize(ClusterTest.PARTITIONS - onMaster.size());
+  }
+
+  @Test
+  void failoverWithoutWaitLosesWhatTheReplicaHadNotReceived() {
+    Result r = failover(0);
+    System.out.printf("failover, publishWaitReplicas=0: %s%n", r);
+    assertThat(r.lost).as("lost").isGreaterThan(0);
+  }
+
+  @Test
+  void failoverWithWaitLosesNothingThatWasAcknowledged() {
+    Result r = failover(1);
+    System.out.printf("failover, publishWaitReplicas=1: %s%n", r);
+    assertThat(r.lost).as("acknowledged but lost").isZero();
+  }
+
+  record Result(int acknowledged, int lost, int notReplicated, int otherFailures, long resumedAfterMs) {
+  }
+
+  /**
+   * 1,000 messages, then a burst of {@value #BURST} (8 KB each) while the replica of partition 0's master is frozen,
+   * then that master is killed and the replica thawed; once the cluster has failed over (and, with WAIT, the old
+   * master is back as a replica), 1,000 more. Counts the acknowledged messages that were never consumed.
+   */
+  private Result failover(int waitReplicas) {
+    cluster = RedisCluster.start(3, 1);
+    StreamBus bus = bus(options().setPublishWaitReplicas(waitReplicas));
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    await(bus.subscribe(topic, "g", m -> {
+      seen.add(m.json().getInteger("n"));
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    List<Future<MessageId>> all = new ArrayList<>();
+    publish(bus, all, 0, 1_000);
+    await(Future.join(new ArrayList<>(all)));
+
+    RedisServer master = cluster.nodeForSlotOwner(stream(0));
+    String replicaPid = pid(replicaOf(master));
+    signal(replicaPid, "STOP");
+    publish(bus, all, 1_000, 1_000 + BURST);
+    if (waitReplicas == 0) {
+      await(Future.join(new ArrayList<>(all)));
+    }
+    master.kill();
+    long killedAt = System.currentTimeMillis();
+    signal(replicaPid, "CONT");
+    cluster.awaitHealthy(Duration.ofSeconds(30));
+    if (waitReplicas > 0) {
+      master.start(); // rejoins as the replica of the promoted one, so that WAIT can be satisfied again
+    }
+    int after = all.size();
+    publish(bus, all, after, after + 1_000);
+    Future<?> resumed = Future.join(new ArrayList<>(all.subList(after, all.size())));
+    awaitLong(resumed);
+    long resumedAfter = System.currentTimeMillis() - killedAt;
+    assertThat(all.subList(after, all.size())).as("publishes after the failover").allMatch(Future::succeeded);
+    awaitLong(Future.join(new ArrayList<>(all)));
+
+    Set<Integer> acknowledged = new HashSet<>();
+    int notReplicated = 0;
+    int other = 0;
+    for (int n = 0; n < all.size(); n++) {
+      Future<MessageId> f = all.get(n);
+      if (f.succeeded()) {
+        acknowledged.add(n);
+      } else if (f.cause() instanceof BusException.NotReplicated) {
+        notReplicated++;
+      } else {
+        other++;
+      }
+    }
+    Set<Integer> later = new HashSet<>();
+    for (int n = after; n < all.size(); n++) {
+      later.add(n);
+    }
+    Poll.until(Duration.ofSeconds(60), () -> seen.containsAll(later) && settled(bus),
+        () -> "consumed everything published after the failover, nothing pending or unread: "
+            + later.stream().filter(n -> !seen.contains(n)).count() + " not consumed; "
+            + await(bus.admin().topic(topic)).toJson().encode());
+    Set<Integer> lost = new HashSet<>(acknowledged);
+    lost.removeAll(seen);
+    return new Result(acknowledged.size(), lost.size(), notReplicated, other, resumedAfter);
+  }
+
+  private void publish(StreamBus bus, List<Future<MessageId>> all, int from, int to) {
+    for (int n = from; n < to; n++) {
+      all.add(bus.publish(topic, new JsonObject().put("n", n).put("pad", PAD)));
+    }
+  }
+
+  private boolean settled(StreamBus bus) {
+    TopicStats stats = await(bus.admin().topic(topic));
+    return stats.groups().stream().allMatch(g -> g.lag() == 0 && g.pending() == 0);
+  }
+
+  private static void awaitLong(Future<?> f) {
+    Poll.until(Duration.ofSeconds(60), f::isComplete, () -> "publishes still waiting");
+  }
+
+  private RedisServer replicaOf(RedisServer master) {
+    String replication = master.command("INFO", "replication");
+    String slave = ClusterTest.infoField(replication, "slave0");
+    int port = Integer.parseInt(slave.replaceAll(".*port=(\\d+).*", "$1"));
+    return cluster.nodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+  }
+
+  private static String pid(RedisServer server) {
+    return ClusterTest.infoField(server.command("INFO", "server"), "process_id");
+  }
+
+  private static void signal(String pid, String signal) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+      assertThat(p.waitFor()).as("kill -%s %s", signal, pid).isZero();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
