@@ -7,6 +7,7 @@ import io.streambus.BusOptions;
 import io.streambus.MessageId;
 import io.streambus.OutgoingMessage;
 import io.streambus.Topics;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -68,11 +69,20 @@ final class Publisher {
           "more than " + options.getMaxPendingPublishes() + " publishes are waiting for Redis"));
     }
     long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
-    List<Object> fields = EntryCodec.encode(message);
     String key = message.key();
     long deliverAt = message.deliverAt();
-    Future<MessageId> result = topics.ensure(topic).compose(partitions -> {
-      int partition = key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
+    Future<Integer> known = topics.ensure(topic);
+    if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0) {
+      // the common case, per message: the fields go straight into the XADD, without the compose and the list
+      int partition = partition(key, known.result());
+      Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
+      EntryCodec.addTo(xadd, message);
+      return channel.send(xadd, deadline).transform(ar -> completed(topic, partition, ar));
+    }
+    // encoded now: the caller may change the message once publish has returned
+    List<Object> fields = EntryCodec.encode(message);
+    Future<MessageId> result = known.compose(partitions -> {
+      int partition = partition(key, partitions);
       if (deliverAt > System.currentTimeMillis()) {
         return schedule(topic, partition, deliverAt, fields, deadline);
       }
@@ -83,14 +93,33 @@ final class Publisher {
       }
       return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
     });
-    return result.andThen(ar -> {
-      pending.decrementAndGet();
-      if (ar.succeeded()) {
-        publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
-      } else {
-        meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
-      }
-    });
+    return result.andThen(ar -> counted(topic, ar.succeeded()));
+  }
+
+  private int partition(String key, int partitions) {
+    return key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
+  }
+
+  /** The fast path's reply: one transformation instead of a map and an andThen. */
+  private Future<MessageId> completed(String topic, int partition, AsyncResult<?> ar) {
+    Future<MessageId> result;
+    try {
+      result = ar.succeeded() ? Future.succeededFuture(MessageId.of(topic, partition, ar.result().toString()))
+          : Future.failedFuture(ar.cause());
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e); // an unreadable id: counted as failed, as the map did
+    }
+    counted(topic, result.succeeded());
+    return result;
+  }
+
+  private void counted(String topic, boolean succeeded) {
+    pending.decrementAndGet();
+    if (succeeded) {
+      publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
+    } else {
+      meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
+    }
   }
 
   private Future<MessageId> schedule(String topic, int partition, long deliverAt, List<Object> fields, long deadline) {
