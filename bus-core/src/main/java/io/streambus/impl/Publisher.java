@@ -37,6 +37,11 @@ final class Publisher {
   private final AtomicLong roundRobin = new AtomicLong();
   /** The published counter per topic: a {@link Meters} lookup builds its key string, and this runs per message. */
   private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
+  /**
+   * Per topic published to, its stream keys by partition: concatenating the key and checking the topic's name against
+   * its pattern were a tenth of the publish path. A topic here has a valid name.
+   */
+  private final Map<String, String[]> streamKeys = new ConcurrentHashMap<>();
 
   Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
     this.channel = channel;
@@ -58,7 +63,8 @@ final class Publisher {
 
   Future<MessageId> publish(OutgoingMessage message) {
     String topic = message.topic();
-    if (!Topics.isValidName(topic)) {
+    String[] streams = streamKeys.get(topic);
+    if (streams == null && !Topics.isValidName(topic)) {
       return Future.failedFuture(new IllegalArgumentException(
           "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'"));
     }
@@ -74,8 +80,13 @@ final class Publisher {
     Future<Integer> known = topics.ensure(topic);
     if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0) {
       // the common case, per message: the fields go straight into the XADD, without the compose and the list
-      int partition = partition(key, known.result());
-      Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
+      int partitions = known.result();
+      if (streams == null || streams.length != partitions) {
+        streams = streamsOf(topic, partitions);
+        streamKeys.put(topic, streams);
+      }
+      int partition = partition(key, partitions);
+      Request xadd = Request.cmd(Command.XADD).arg(streams[partition]).arg("*");
       EntryCodec.addTo(xadd, message);
       return channel.send(xadd, deadline).transform(ar -> completed(topic, partition, ar));
     }
@@ -94,6 +105,14 @@ final class Publisher {
       return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
     });
     return result.andThen(ar -> counted(topic, ar.succeeded()));
+  }
+
+  private String[] streamsOf(String topic, int partitions) {
+    String[] streams = new String[partitions];
+    for (int p = 0; p < partitions; p++) {
+      streams[p] = keys.stream(topic, p);
+    }
+    return streams;
   }
 
   private int partition(String key, int partitions) {
