@@ -8,9 +8,7 @@ import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
@@ -29,15 +27,21 @@ final class AckBatcher {
   private final int batchSize;
   private final BiConsumer<String, Throwable> onError;
   private final BiConsumer<Integer, List<String>> onSettled;
-  private final Map<Integer, List<String>> waiting = new TreeMap<>();
+  /**
+   * Per partition, the ids waiting for their XACK (null when none): indexed by partition rather than a sorted map,
+   * which boxed the partition and walked a tree for every acknowledgement.
+   */
+  private final List<String>[] waiting;
   private final Set<Future<?>> inFlight = new HashSet<>();
   private boolean flushScheduled;
 
   /**
    * @param onSettled told which ids of a partition an XACK carried, once it is answered (acknowledged or not)
    */
-  AckBatcher(Context context, RedisChannel channel, String group, IntFunction<String> streamOf, int batchSize,
-             BiConsumer<String, Throwable> onError, BiConsumer<Integer, List<String>> onSettled) {
+  @SuppressWarnings("unchecked")
+  AckBatcher(Context context, RedisChannel channel, String group, int partitions, IntFunction<String> streamOf,
+             int batchSize, BiConsumer<String, Throwable> onError, BiConsumer<Integer, List<String>> onSettled) {
+    this.waiting = new List[partitions];
     this.context = context;
     this.channel = channel;
     this.group = group;
@@ -48,7 +52,11 @@ final class AckBatcher {
   }
 
   void ack(int partition, String id) {
-    List<String> ids = waiting.computeIfAbsent(partition, p -> new ArrayList<>());
+    List<String> ids = waiting[partition];
+    if (ids == null) {
+      ids = new ArrayList<>();
+      waiting[partition] = ids;
+    }
     ids.add(id);
     if (ids.size() >= batchSize) {
       send(partition);
@@ -63,14 +71,15 @@ final class AckBatcher {
 
   /** Sends everything waiting; the future completes when every XACK sent so far has been answered. */
   Future<Void> flush() {
-    for (Integer partition : new ArrayList<>(waiting.keySet())) {
+    for (int partition = 0; partition < waiting.length; partition++) {
       send(partition);
     }
     return Future.join(new ArrayList<>(inFlight)).mapEmpty();
   }
 
   private void send(int partition) {
-    List<String> ids = waiting.remove(partition);
+    List<String> ids = waiting[partition];
+    waiting[partition] = null;
     if (ids == null || ids.isEmpty()) {
       return;
     }

@@ -16,13 +16,16 @@ import java.util.Map;
 final class DefaultMessage implements Message {
   private final MessageId id;
   private final Map<String, Buffer> fields;
-  private final Map<String, String> headers;
+  /**
+   * Built on first use: most handlers never read headers, and building the map decodes and copies every h: field of
+   * every delivered message. Volatile so that a message handed to another thread still sees a complete map.
+   */
+  private volatile Map<String, String> headers;
   private final int deliveryCount;
 
   DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
     this.id = id;
     this.fields = Collections.unmodifiableMap(fields);
-    this.headers = Collections.unmodifiableMap(EntryCodec.headers(fields));
     this.deliveryCount = deliveryCount;
   }
 
@@ -48,7 +51,13 @@ final class DefaultMessage implements Message {
 
   @Override
   public Map<String, String> headers() {
-    return headers;
+    Map<String, String> h = headers;
+    if (h == null) {
+      // two threads may both build it: equal maps, either is fine
+      h = Collections.unmodifiableMap(EntryCodec.headers(fields));
+      headers = h;
+    }
+    return h;
   }
 
   @Override

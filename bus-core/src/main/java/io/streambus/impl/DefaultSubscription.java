@@ -90,7 +90,7 @@ final class DefaultSubscription implements Subscription {
     this.commands = channels.create("commands of " + consumerName);
     this.slots = new Slots<>(options.getMaxInFlight(), options.getMaxRatePerSecond(), this::invoke,
         this::waitForRateToken);
-    this.acks = new AckBatcher(context, commands, group, p -> keys.stream(topic, p), options.getAckBatchSize(),
+    this.acks = new AckBatcher(context, commands, group, partitions, p -> keys.stream(topic, p), options.getAckBatchSize(),
         (stream, e) -> listener().onRedisError(stream, "XACK", e), (p, ids) -> ids.forEach(id -> settled(p, id)));
     for (int p = 0; p < partitions; p++) {
       held.add(new HashSet<>());

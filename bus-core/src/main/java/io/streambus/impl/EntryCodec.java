@@ -2,6 +2,7 @@ package io.streambus.impl;
 
 import io.streambus.OutgoingMessage;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
@@ -40,6 +41,15 @@ final class EntryCodec {
       args.add(value);
     });
     return args;
+  }
+
+  /** Appends the entry's fields to {@code request}, in the order of {@link #encode}, without the list. */
+  static void addTo(Request request, OutgoingMessage m) {
+    request.arg(PAYLOAD).arg(m.payload()).arg(CONTENT_TYPE).arg(m.contentType());
+    if (m.key() != null) {
+      request.arg(KEY).arg(m.key());
+    }
+    m.headers().forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
   }
 
   /**

@@ -7,6 +7,7 @@ import io.streambus.BusOptions;
 import io.streambus.MessageId;
 import io.streambus.OutgoingMessage;
 import io.streambus.Topics;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -36,6 +37,11 @@ final class Publisher {
   private final AtomicLong roundRobin = new AtomicLong();
   /** The published counter per topic: a {@link Meters} lookup builds its key string, and this runs per message. */
   private final Map<String, Counter> publishedCounters = new ConcurrentHashMap<>();
+  /**
+   * Per topic published to, its stream keys by partition: concatenating the key and checking the topic's name against
+   * its pattern were a tenth of the publish path. A topic here has a valid name.
+   */
+  private final Map<String, String[]> streamKeys = new ConcurrentHashMap<>();
 
   Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
     this.channel = channel;
@@ -57,7 +63,8 @@ final class Publisher {
 
   Future<MessageId> publish(OutgoingMessage message) {
     String topic = message.topic();
-    if (!Topics.isValidName(topic)) {
+    String[] streams = streamKeys.get(topic);
+    if (streams == null && !Topics.isValidName(topic)) {
       return Future.failedFuture(new IllegalArgumentException(
           "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'"));
     }
@@ -68,11 +75,25 @@ final class Publisher {
           "more than " + options.getMaxPendingPublishes() + " publishes are waiting for Redis"));
     }
     long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
-    List<Object> fields = EntryCodec.encode(message);
     String key = message.key();
     long deliverAt = message.deliverAt();
-    Future<MessageId> result = topics.ensure(topic).compose(partitions -> {
-      int partition = key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
+    Future<Integer> known = topics.ensure(topic);
+    if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0) {
+      // the common case, per message: the fields go straight into the XADD, without the compose and the list
+      int partitions = known.result();
+      if (streams == null || streams.length != partitions) {
+        streams = streamsOf(topic, partitions);
+        streamKeys.put(topic, streams);
+      }
+      int partition = partition(key, partitions);
+      Request xadd = Request.cmd(Command.XADD).arg(streams[partition]).arg("*");
+      EntryCodec.addTo(xadd, message);
+      return channel.send(xadd, deadline).transform(ar -> completed(topic, partition, ar));
+    }
+    // encoded now: the caller may change the message once publish has returned
+    List<Object> fields = EntryCodec.encode(message);
+    Future<MessageId> result = known.compose(partitions -> {
+      int partition = partition(key, partitions);
       if (deliverAt > System.currentTimeMillis()) {
         return schedule(topic, partition, deliverAt, fields, deadline);
       }
@@ -83,14 +104,41 @@ final class Publisher {
       }
       return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
     });
-    return result.andThen(ar -> {
-      pending.decrementAndGet();
-      if (ar.succeeded()) {
-        publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
-      } else {
-        meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
-      }
-    });
+    return result.andThen(ar -> counted(topic, ar.succeeded()));
+  }
+
+  private String[] streamsOf(String topic, int partitions) {
+    String[] streams = new String[partitions];
+    for (int p = 0; p < partitions; p++) {
+      streams[p] = keys.stream(topic, p);
+    }
+    return streams;
+  }
+
+  private int partition(String key, int partitions) {
+    return key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
+  }
+
+  /** The fast path's reply: one transformation instead of a map and an andThen. */
+  private Future<MessageId> completed(String topic, int partition, AsyncResult<?> ar) {
+    Future<MessageId> result;
+    try {
+      result = ar.succeeded() ? Future.succeededFuture(MessageId.of(topic, partition, ar.result().toString()))
+          : Future.failedFuture(ar.cause());
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e); // an unreadable id: counted as failed, as the map did
+    }
+    counted(topic, result.succeeded());
+    return result;
+  }
+
+  private void counted(String topic, boolean succeeded) {
+    pending.decrementAndGet();
+    if (succeeded) {
+      publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
+    } else {
+      meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
+    }
   }
 
   private Future<MessageId> schedule(String topic, int partition, long deliverAt, List<Object> fields, long deadline) {

@@ -1,6 +1,7 @@
 package io.streambus.impl;
 
 import io.streambus.BusException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -197,7 +198,7 @@ final class RedisChannel {
 
   private <T> Future<T> retrying(Function<RedisConnection, Future<T>> op, long deadline) {
     Promise<T> promise = Promise.promise();
-    attempt(op, deadline, promise, new Backoff(20, 500));
+    attempt(op, deadline, promise, null);
     if (!promise.future().isComplete()) {
       watch(promise, deadline);
     }
@@ -270,28 +271,55 @@ final class RedisChannel {
   private record Deadline(Promise<?> promise, long at, Context context) {
   }
 
+  /**
+   * @param retryBackoff null until a retry is needed: most commands succeed at the first attempt
+   */
   private <T> void attempt(Function<RedisConnection, Future<T>> op, long deadline, Promise<T> promise,
                            Backoff retryBackoff) {
     if (promise.future().isComplete()) {
       return;
     }
-    once(op).onComplete(ar -> {
-      if (ar.succeeded()) {
-        promise.tryComplete(ar.result());
-        return;
+    RedisConnection c;
+    synchronized (this) {
+      c = closed ? null : connection;
+    }
+    if (c == null) {
+      once(op).onComplete(ar -> attempted(ar, op, deadline, promise, retryBackoff));
+      return;
+    }
+    // connected (the usual case): what once() does, without its completed future and compose for the connection
+    Future<T> sent;
+    try {
+      sent = op.apply(c);
+    } catch (RuntimeException e) {
+      sent = Future.failedFuture(e); // as compose would have turned it
+    }
+    sent.onComplete(ar -> {
+      if (ar.failed() && RedisErrors.code(ar.cause()) == null) {
+        invalidate(c);
       }
-      Throwable e = ar.cause();
-      long delay = retryBackoff.nextDelay();
-      if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
-        String tls = RedisErrors.tlsFailure(e);
-        promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
-            + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
-      } else if (System.currentTimeMillis() + delay >= deadline) {
-        promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
-      } else {
-        vertx.setTimer(delay, t -> attempt(op, deadline, promise, retryBackoff));
-      }
+      attempted(ar, op, deadline, promise, retryBackoff);
     });
+  }
+
+  private <T> void attempted(AsyncResult<T> ar, Function<RedisConnection, Future<T>> op, long deadline,
+                             Promise<T> promise, Backoff retryBackoff) {
+    if (ar.succeeded()) {
+      promise.tryComplete(ar.result());
+      return;
+    }
+    Throwable e = ar.cause();
+    Backoff backoff = retryBackoff != null ? retryBackoff : new Backoff(20, 500);
+    long delay = backoff.nextDelay();
+    if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
+      String tls = RedisErrors.tlsFailure(e);
+      promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
+          + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
+    } else if (System.currentTimeMillis() + delay >= deadline) {
+      promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
+    } else {
+      vertx.setTimer(delay, t -> attempt(op, deadline, promise, backoff));
+    }
   }
 
   Future<Void> close() {
