@@ -227,20 +227,20 @@ class ClusterTest extends BusTestBase {
   }
 
   /**
-   * The headline at-least-once property on the cluster: 5,000 messages over 6 partitions, 3 subscriptions of one
-   * group, 10% of first deliveries fail, 25 poison messages always fail, and twice mid-stream every client socket on
+   * The headline at-least-once test on the cluster: 20,000 messages over 6 partitions, 3 subscriptions of one
+   * group, 10% of first deliveries fail, 50 poison messages always fail, and twice mid-stream every client socket on
    * one master is killed (CLIENT KILL). Every message is acknowledged except exactly the poison ones, which are in the
    * dead-letter streams.
    */
   @Test
   void atLeastOnceWithKilledConnectionsTransientFailuresAndPoison() {
-    int total = 5_000;
+    int total = 20_000;
     StreamBus bus = bus(busOptions().setPublishTimeoutMs(15_000));
     Set<Integer> acked = ConcurrentHashMap.newKeySet();
     AtomicInteger handled = new AtomicInteger();
     Set<Integer> poison = new HashSet<>();
     for (int n = 0; n < total; n++) {
-      if (n % 200 == 7) {
+      if (n % 400 == 7) {
         poison.add(n);
       }
     }
@@ -259,13 +259,13 @@ class ClusterTest extends BusTestBase {
       }, fastConsumer().setMaxDeliveries(3).setClaimMinIdleMs(2_000)));
     }
     List<RedisServer> masters = cluster.masters();
-    for (int chunk = 0; chunk < 10; chunk++) {
+    for (int chunk = 0; chunk < total / 500; chunk++) {
       List<Future<MessageId>> sent = new ArrayList<>();
       for (int n = chunk * 500; n < (chunk + 1) * 500; n++) {
         sent.add(bus.publish(OutgoingMessage.json(topic, new JsonObject().put("n", n)).key("k" + n)));
       }
       await(Future.all(sent));
-      if (chunk == 4 || chunk == 7) {
+      if (chunk == 16 || chunk == 28) {
         masters.get(chunk % 3).command("CLIENT", "KILL", "TYPE", "normal");
       }
     }
@@ -275,13 +275,14 @@ class ClusterTest extends BusTestBase {
         expected.add(n);
       }
     }
-    io.streambus.testsupport.Poll.until(Duration.ofSeconds(30),
+    io.streambus.testsupport.Poll.until(Duration.ofSeconds(90),
         () -> acked.size() == expected.size() && dlqLength() >= poison.size() && nothingPending("g"),
         () -> "all but the poison acknowledged and the poison dead-lettered: missing " + missing(expected, acked)
             + ", dlq " + dlqLength() + ", pending " + pendingSummary("g"));
     assertThat(acked).isEqualTo(expected);
     Set<Integer> dead = new HashSet<>();
     DeadLetterPage page = await(bus.deadLetters(topic).list(null, 1000));
+    assertThat(poison).hasSize(50);
     page.items().forEach(d -> dead.add(new JsonObject(d.payload()).getInteger("n")));
     page.items().stream().filter(d -> !poison.contains(new JsonObject(d.payload()).getInteger("n"))).forEach(d ->
         System.out.println("not poison, dead-lettered: " + d.payload() + " " + d.deliveries() + " " + d.error()));
