@@ -113,7 +113,7 @@ final class DefaultSubscription implements Subscription {
   Future<Subscription> start() {
     List<Future<Void>> groups = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      groups.add(ensureGroup(p));
+      groups.add(ensureGroup(p, options.getStartPosition().groupCreateId()));
     }
     return Future.all(groups).map(v -> {
       readers.forEach(PartitionReader::start);
@@ -122,10 +122,20 @@ final class DefaultSubscription implements Subscription {
     }).recover(e -> closeChannels().transform(x -> Future.failedFuture(e)));
   }
 
-  /** XGROUP CREATE ... MKSTREAM; an existing group is fine (BUSYGROUP). */
-  Future<Void> ensureGroup(int partition) {
+  /**
+   * Recreates a group that vanished under a running subscription (deleted by hand, or lost with a failover to a
+   * replica that had not received it): from the beginning of the stream, not from the configured start position.
+   * Whatever the stream holds was either never delivered to the group or not acknowledged by it as far as Redis can
+   * tell now; starting at "$" would silently skip what was published since the loss. Duplicates, not losses.
+   */
+  Future<Void> recreateGroup(int partition) {
+    return ensureGroup(partition, "0");
+  }
+
+  /** XGROUP CREATE ... MKSTREAM at {@code startId}; an existing group is fine (BUSYGROUP). */
+  private Future<Void> ensureGroup(int partition, String startId) {
     Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(keys.stream(topic, partition)).arg(group)
-        .arg(options.getStartPosition().groupCreateId()).arg("MKSTREAM");
+        .arg(startId).arg("MKSTREAM");
     return commands.send(create, keys.stream(topic, partition), deadline()).<Void>mapEmpty().recover(e ->
         RedisErrors.is(e, "BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e));
   }

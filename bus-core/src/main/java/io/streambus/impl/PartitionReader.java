@@ -101,7 +101,7 @@ final class PartitionReader {
       return;
     }
     if (RedisErrors.is(e, "NOGROUP")) {
-      sub.ensureGroup(partition).onComplete(ar -> {
+      sub.recreateGroup(partition).onComplete(ar -> {
         if (ar.failed()) {
           sub.listener().onRedisError(stream, "XGROUP CREATE", ar.cause());
           retryLater();
