@@ -31,7 +31,9 @@ public interface BusAdmin {
 
   /**
    * Deletes a consumer group from every partition of the topic (its pending list and scheduled retries included).
-   * Other groups are not affected.
+   * Other groups are not affected. Close the group's subscriptions first: a running subscription that finds its
+   * group gone recreates it from the beginning of the stream (so that nothing published meanwhile is skipped) and
+   * receives again whatever the stream still holds.
    */
   Future<Void> deleteGroup(String topic, String group);
 }
