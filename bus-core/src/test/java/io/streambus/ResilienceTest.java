@@ -99,6 +99,7 @@ class ResilienceTest extends BusTestBase {
     redis.command("CLIENT", "PAUSE", "1500", "WRITE");
     long started = System.currentTimeMillis();
     Future<MessageId> first = bus.publish(topic, "held 1");
+    // not a wait for a condition: it spaces the two deadlines 100 ms apart, so that each must fail at its own
     Thread.sleep(100);
     Future<MessageId> second = bus.publish(topic, "held 2");
     Throwable e1 = awaitFailure(first);

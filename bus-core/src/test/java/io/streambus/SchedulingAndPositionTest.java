@@ -42,11 +42,12 @@ class SchedulingAndPositionTest extends BusTestBase {
   }
 
   @Test
-  void aNewGroupCanStartFromNewFromTheBeginningFromAnIdOrFromATime() throws Exception {
+  void aNewGroupCanStartFromNewFromTheBeginningFromAnIdOrFromATime() {
     StreamBus bus = bus();
     MessageId first = await(bus.publish(topic, "one"));
-    await(bus.publish(topic, "two"));
-    Thread.sleep(5); // two entries ids must differ in milliseconds for the time position below (not a wait for a condition)
+    MessageId second = await(bus.publish(topic, "two"));
+    // the time position must fall strictly after "two": wait for the clock to pass its millisecond
+    eventually(Duration.ofSeconds(5), () -> System.currentTimeMillis() > second.timestamp(), "the clock moved on");
     Instant between = Instant.now();
     MessageId third = await(bus.publish(topic, "three"));
     assertThat(third.timestamp()).isGreaterThan(between.toEpochMilli() - 1);

@@ -36,16 +36,6 @@ class TrimTest extends BusTestBase {
   }
 
   @Test
-  void noGroupMeansNoTrimming() {
-    StreamBus bus = bus(busOptions().setTrimIntervalMs(50));
-    for (int i = 0; i < 5; i++) {
-      await(bus.publish(topic, "m" + i));
-    }
-    // a subscription on another topic runs the trimmer for its own topic only; this topic has no group at all
-    assertThat(redis.command("XLEN", stream(0))).isEqualTo("5");
-  }
-
-  @Test
   void aHardCapCountsWhatItDropsUnacknowledged() {
     StreamBus bus = bus(busOptions().setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(5).setTrimIntervalMs(100));
     // a group that never reads: everything the cap cuts is lost to it

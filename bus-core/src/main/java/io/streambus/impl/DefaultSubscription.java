@@ -437,10 +437,6 @@ final class DefaultSubscription implements Subscription {
     return partitions;
   }
 
-  Context context() {
-    return context;
-  }
-
   @Override
   public String topic() {
     return topic;

@@ -125,7 +125,10 @@ final class Maintenance {
     String stream = keys.stream(sub.topic(), partition);
     List<Object> args = new ArrayList<>(List.of(sub.group(), sub.consumerName(), mode, n, System.currentTimeMillis(),
         minIdle));
-    args.addAll(sub.held(partition));
+    if (!mode.equals("due")) {
+      // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
+      args.addAll(sub.held(partition));
+    }
     return Scripts.CLAIM.run(sub.commands(), deadline(), List.of(stream,
                 keys.retries(sub.topic(), partition, sub.group())), args.toArray())
         .onComplete(ar -> {

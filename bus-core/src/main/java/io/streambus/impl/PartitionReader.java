@@ -166,9 +166,4 @@ final class PartitionReader {
       idle.tryComplete();
     }
   }
-
-  int partition() {
-    return partition;
-  }
-
 }

@@ -9,7 +9,6 @@ import io.streambus.OutgoingMessage;
 import io.streambus.Topics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
@@ -98,7 +97,7 @@ final class Publisher {
         return schedule(topic, partition, deliverAt, fields, deadline);
       }
       Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
-      addArgs(xadd, fields);
+      fields.forEach(f -> Scripts.arg(xadd, f));
       if (options.getPublishWaitReplicas() > 0) {
         return addAndWait(xadd, topic, partition, deadline);
       }
@@ -171,16 +170,6 @@ final class Publisher {
       return acked >= replicas ? Future.succeededFuture(id)
           : Future.failedFuture(new BusException.NotReplicated(id, acked, replicas));
     });
-  }
-
-  static void addArgs(Request request, List<Object> fields) {
-    for (Object f : fields) {
-      if (f instanceof Buffer b) {
-        request.arg(b);
-      } else {
-        request.arg(f.toString());
-      }
-    }
   }
 
   Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {

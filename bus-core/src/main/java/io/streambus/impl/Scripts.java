@@ -52,15 +52,20 @@ enum Scripts {
     Request r = Request.cmd(command).arg(script).arg(keys.size());
     keys.forEach(r::arg);
     for (Object a : args) {
-      if (a instanceof Buffer b) {
-        r.arg(b);
-      } else if (a instanceof byte[] bytes) {
-        r.arg(bytes);
-      } else {
-        r.arg(String.valueOf(a));
-      }
+      arg(r, a);
     }
     return r;
+  }
+
+  /** Adds one argument: bytes as they are (Buffer, byte[]), anything else as its text. */
+  static void arg(Request r, Object a) {
+    if (a instanceof Buffer b) {
+      r.arg(b);
+    } else if (a instanceof byte[] bytes) {
+      r.arg(bytes);
+    } else {
+      r.arg(String.valueOf(a));
+    }
   }
 
   private static String load(String path) {

@@ -101,10 +101,6 @@ final class Slots<T> {
     return active;
   }
 
-  int queued() {
-    return queue.size();
-  }
-
   /** Ms until the next rate token (0 when not rate limited or a token is there). */
   long msUntilToken() {
     if (ratePerSecond <= 0) {
