@@ -57,16 +57,18 @@ class ReclaimTest extends BusTestBase {
     await(bus.publish(topic, "crash me"));
     for (int i = 0; i < 4 && !"1".equals(redis.command("XLEN", dlq(0))); i++) {
       int before = attempts.get();
-      Subscription[] self = new Subscription[1];
-      self[0] = await(bus.subscribe(topic, "g", m -> {
+      // The handler can run before subscribe()'s future reaches this thread, so it closes through a promise.
+      Promise<Subscription> self = Promise.promise();
+      bus.subscribe(topic, "g", m -> {
         attempts.incrementAndGet();
-        vertx.setTimer(1, t -> self[0].close());
+        vertx.setTimer(1, t -> self.future().onSuccess(Subscription::close));
         return Promise.<Void>promise().future();
-      }, new ConsumerOptions(opts).setConsumerName("w" + i)));
+      }, new ConsumerOptions(opts).setConsumerName("w" + i)).onComplete(self);
+      Subscription worker = await(self.future());
       eventually(Duration.ofSeconds(10), () -> attempts.get() > before || "1".equals(redis.command("XLEN", dlq(0))),
-          "worker " + self[0].consumerName() + " took it or it was dead-lettered");
+          "worker " + worker.consumerName() + " took it or it was dead-lettered");
       if (attempts.get() > before) {
-        eventually(Duration.ofSeconds(10), self[0]::isClosed, "crashed");
+        eventually(Duration.ofSeconds(10), worker::isClosed, "crashed");
       }
     }
     eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))), "in the DLQ");
