@@ -99,9 +99,10 @@ public final class Benchmark {
       return;
     }
     for (String kind : options.subjects) {
-      progress.println("warm-up: " + kind);
+      long jit = Runs.jitMs();
       runs.endToEnd(kind, 1, options.warmupMessages);
       runs.publish(kind, options.warmupMessages);
+      progress.printf(Locale.ROOT, "warm-up: %s (JIT %d ms)%n", kind, Runs.jitMs() - jit);
     }
   }
 
@@ -228,8 +229,9 @@ public final class Benchmark {
     double jvm = median(values, Runs.Throughput::jvmCpuUs);
     double redis = median(values, Runs.Throughput::redisCpuUs);
     double reads = median(values, Runs.Throughput::redisReadsPerMessage);
-    return String.format(Locale.ROOT, "%.1f + %.1f = %.1f us (redis reads/msg %.2f)", jvm, redis, jvm + redis,
-        reads);
+    double jit = median(values, Runs.Throughput::jitMs);
+    return String.format(Locale.ROOT, "%.1f + %.1f = %.1f us (redis reads/msg %.2f; JIT %.0f ms per run)", jvm, redis,
+        jvm + redis, reads, jit);
   }
 
   /** Redis commands per message in the last round, e.g. "xadd 1.00 xack 0.02". */

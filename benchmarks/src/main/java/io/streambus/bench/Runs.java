@@ -56,9 +56,13 @@ final class Runs {
     Map<String, Long> redisCalls();
   }
 
-  /** Throughput of one run in msg/s, and the CPU each message cost in this JVM and in Redis, in microseconds. */
+  /**
+   * Throughput of one run in msg/s, the CPU each message cost in this JVM and in Redis in microseconds, and the
+   * milliseconds the JIT compilers worked during the run (on 2 cores they take CPU from the run; a warmed-up run shows
+   * little).
+   */
   record Throughput(double perSecond, double jvmCpuUs, double redisCpuUs, double redisReadsPerMessage,
-                    Map<String, Double> callsPerMessage) {
+                    Map<String, Double> callsPerMessage, long jitMs) {
   }
 
   /** Process CPU of this JVM and of Redis, sampled at the start of a run. */
@@ -67,6 +71,7 @@ final class Runs {
     private final double redisS = target.redisCpuSeconds();
     private final long reads = target.redisReads();
     private final Map<String, Long> calls = target.redisCalls();
+    private final long jitMs = jitMs();
 
     Throughput per(long messages, double perSecond) {
       double jvm = (jvmCpuNs() - jvmNs) / 1e3 / messages;
@@ -78,8 +83,15 @@ final class Runs {
           perMessage.put(cmd, delta / (double) messages);
         }
       });
-      return new Throughput(perSecond, jvm, redis, (target.redisReads() - reads) / (double) messages, perMessage);
+      return new Throughput(perSecond, jvm, redis, (target.redisReads() - reads) / (double) messages, perMessage,
+          jitMs() - jitMs);
     }
+  }
+
+  /** Accumulated JIT compilation time, or 0 when the JVM does not say. */
+  static long jitMs() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   private static long jvmCpuNs() {
