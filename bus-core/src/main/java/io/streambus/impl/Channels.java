@@ -5,14 +5,24 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 
-/** Makes {@link RedisChannel}s that share one client and the bus's reconnect settings. */
+/**
+ * Makes {@link RedisChannel}s that share one client and the bus's reconnect settings, and can make them all reconnect
+ * (after a Sentinel failover).
+ */
 final class Channels {
   private final Vertx vertx;
   private final Redis client;
   private final BusOptions options;
   private final int selectDb;
   private final ClusterRoutes routes;
+  /** Weak: a closed channel is forgotten once nothing else refers to it. */
+  private final Set<RedisChannel> live = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   Channels(Vertx vertx, Redis client, BusOptions options) {
     this.vertx = vertx;
@@ -34,7 +44,18 @@ final class Channels {
   }
 
   RedisChannel create(String name) {
-    return new RedisChannel(vertx, client, name, selectDb, routes, options.getReconnectInitialMs(),
+    RedisChannel channel = new RedisChannel(vertx, client, name, selectDb, routes, options.getReconnectInitialMs(),
         options.getReconnectMaxMs());
+    live.add(channel);
+    return channel;
+  }
+
+  /** Drops every open connection: each channel reconnects on its next command, to wherever the client now points. */
+  void reconnectAll() {
+    List<RedisChannel> all;
+    synchronized (live) {
+      all = new ArrayList<>(live);
+    }
+    all.forEach(RedisChannel::reset);
   }
 }

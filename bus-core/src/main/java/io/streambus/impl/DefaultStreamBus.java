@@ -51,13 +51,22 @@ public final class DefaultStreamBus implements StreamBus {
   private final Publisher publisher;
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final DefaultBusAdmin admin;
+  /** Null unless the topology is SENTINEL. */
+  private final SentinelWatch sentinelWatch;
   private volatile Future<Void> closing;
 
   public DefaultStreamBus(Vertx vertx, BusOptions options, MeterRegistry registry) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = options;
-    this.client = Redis.createClient(vertx, redisOptions(options));
+    RedisOptions redisOptions = redisOptions(options);
+    this.client = Redis.createClient(vertx, redisOptions);
     this.channels = new Channels(vertx, client, options);
+    if (options.getTopology() == BusOptions.Topology.SENTINEL) {
+      sentinelWatch = new SentinelWatch(vertx, redisOptions, options.getSentinelMasterName(), channels::reconnectAll);
+      sentinelWatch.start();
+    } else {
+      sentinelWatch = null;
+    }
     this.commands = channels.create("bus commands");
     this.keys = new Keys(options.getKeyPrefix());
     this.meters = new Meters(Objects.requireNonNull(registry, "registry"));
@@ -187,6 +196,9 @@ public final class DefaultStreamBus implements StreamBus {
       List<Future<Void>> subs = new ArrayList<>();
       new ArrayList<>(subscriptions).forEach(s -> subs.add(s.close()));
       closing = Future.join(subs).transform(x -> commands.close()).transform(x -> {
+        if (sentinelWatch != null) {
+          sentinelWatch.close();
+        }
         client.close();
         return Future.succeededFuture();
       });

@@ -145,6 +145,16 @@ final class RedisChannel {
     return closed;
   }
 
+  /**
+   * True when the connection that failed with {@code e} is of no further use: it broke (not a Redis error reply), or
+   * it leads to a master that was demoted to a replica (READONLY). A new connection asks again where the master is:
+   * the Sentinels, or the cluster's slot map.
+   */
+  private static boolean dropsConnection(Throwable e) {
+    String code = RedisErrors.code(e);
+    return code == null || code.equals("READONLY");
+  }
+
   /** Sends once; a failure other than a Redis error reply drops the connection so that the next send reconnects. */
   Future<Response> send(Request request) {
     return once(c -> c.send(request));
@@ -160,7 +170,7 @@ final class RedisChannel {
 
   private <T> Future<T> once(Function<RedisConnection, Future<T>> op) {
     return connection().compose(c -> op.apply(c).onFailure(e -> {
-      if (RedisErrors.code(e) == null) {
+      if (dropsConnection(e)) {
         invalidate(c);
       }
     }));
@@ -295,7 +305,7 @@ final class RedisChannel {
       sent = Future.failedFuture(e); // as compose would have turned it
     }
     sent.onComplete(ar -> {
-      if (ar.failed() && RedisErrors.code(ar.cause()) == null) {
+      if (ar.failed() && dropsConnection(ar.cause())) {
         invalidate(c);
       }
       attempted(ar, op, deadline, promise, retryBackoff);

@@ -51,6 +51,8 @@ public final class RedisServer implements AutoCloseable {
     private final String name;
     private final boolean aof;
     private final boolean cluster;
+    /** "name port" of the master a sentinel monitors; null for a data node. */
+    private final String sentinelOf;
     private final String password;
     private final List<String> extraArgs;
     private volatile int port;
@@ -66,6 +68,7 @@ public final class RedisServer implements AutoCloseable {
         this.name = b.name;
         this.aof = b.aof;
         this.cluster = b.cluster;
+        this.sentinelOf = b.sentinelOf;
         this.extraArgs = List.copyOf(b.extraArgs);
         this.password = b.password != null ? b.password : passwordIn(extraArgs);
         this.port = port;
@@ -95,6 +98,7 @@ public final class RedisServer implements AutoCloseable {
         private String name = "redis";
         private String password;
         private boolean cluster;
+        private String sentinelOf;
 
         private Builder() {
         }
@@ -150,6 +154,12 @@ public final class RedisServer implements AutoCloseable {
         // Adds --cluster-enabled etc. and picks a port whose bus port (port + 10000) is usable.
         Builder cluster(boolean on) {
             this.cluster = on;
+            return this;
+        }
+
+        // Runs in Sentinel mode, monitoring the master on masterPort under masterName (see RedisSentinel).
+        Builder sentinel(String masterName, int masterPort) {
+            this.sentinelOf = masterName + " " + masterPort;
             return this;
         }
 
@@ -379,6 +389,10 @@ public final class RedisServer implements AutoCloseable {
     private List<String> commandLine() {
         List<String> cmd = new ArrayList<>();
         cmd.add(flavor.executable().toString());
+        if (sentinelOf != null) {
+            // Sentinel needs its state in a config file it can rewrite; written once, kept across restarts.
+            cmd.addAll(List.of(sentinelConfig().toString(), "--sentinel"));
+        }
         cmd.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(),
                 "--daemonize", "no", "--save", "", "--appendonly", aof ? "yes" : "no"));
         if (aof) {
@@ -396,6 +410,23 @@ public final class RedisServer implements AutoCloseable {
         }
         cmd.addAll(extraArgs);
         return cmd;
+    }
+
+    private Path sentinelConfig() {
+        Path conf = dir.resolve(name + ".conf");
+        if (!Files.exists(conf)) {
+            String master = sentinelOf.split(" ")[0];
+            String masterPort = sentinelOf.split(" ")[1];
+            String text = "sentinel monitor " + master + " " + HOST + " " + masterPort + " 1\n"
+                    + "sentinel down-after-milliseconds " + master + " 1000\n"
+                    + "sentinel failover-timeout " + master + " 5000\n";
+            try {
+                Files.writeString(conf, text);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + conf, e);
+            }
+        }
+        return conf;
     }
 
     // Caller holds the lock. A bind conflict on an auto-chosen port moves to another port; on a fixed

@@ -1,0 +1,115 @@
+package io.streambus.testsupport;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A master, one replica and one Sentinel, all real SYSTEM-flavor (7.0) redis-server processes on loopback.
+ *
+ * <p>Contract: {@link #start} returns once the replica's link to the master is up and the Sentinel reports the master
+ * with its replica (30 s deadline). The Sentinel has quorum 1 and {@code down-after-milliseconds 1000}, so after
+ * {@link RedisServer#kill()} of the master the replica is promoted within a few seconds, and
+ * {@link #failover()} promotes it at once. Roles are always asked of the Sentinel, never remembered. {@link #close()}
+ * closes every process.
+ */
+public final class RedisSentinel implements AutoCloseable {
+    /** The name under which the Sentinel monitors the master. */
+    public static final String MASTER_NAME = "streambus";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<RedisServer> dataNodes;
+    private final RedisServer sentinel;
+
+    private RedisSentinel(List<RedisServer> dataNodes, RedisServer sentinel) {
+        this.dataNodes = List.copyOf(dataNodes);
+        this.sentinel = sentinel;
+    }
+
+    /** Starts master, replica and Sentinel, and waits until the Sentinel sees both data nodes. */
+    public static RedisSentinel start() {
+        List<RedisServer> started = new ArrayList<>();
+        try {
+            // no 5 s wait for more replicas before a full sync, on either node (each is master at some point)
+            RedisServer master = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-master")
+                    .args("--repl-diskless-sync-delay", "0").start();
+            started.add(master);
+            RedisServer replica = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-replica")
+                    .args("--replicaof", RedisServer.HOST, Integer.toString(master.port()),
+                            "--repl-diskless-sync-delay", "0")
+                    .start();
+            started.add(replica);
+            RedisServer sentinel = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel")
+                    .sentinel(MASTER_NAME, master.port()).start();
+            started.add(sentinel);
+            RedisSentinel setup = new RedisSentinel(List.of(master, replica), sentinel);
+            Poll.until(START_TIMEOUT, () -> "up".equals(RedisServer.infoField(
+                    replica.command("INFO", "replication"), "master_link_status")), () -> "the replica's link is up");
+            // promotable: connected, and the Sentinel has the replica's own INFO (else SENTINEL FAILOVER answers
+            // NOGOODSLAVE)
+            Poll.until(START_TIMEOUT, () -> {
+                String replicas = sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME);
+                return replicas.contains("\nport\n" + replica.port() + "\n") && replicas.contains("\nflags\nslave\n")
+                        && replicas.contains("\nmaster-link-status\nok\n");
+            }, () -> "the Sentinel knows the replica: " + sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME));
+            return setup;
+        } catch (RuntimeException | Error e) {
+            started.forEach(RedisServer::close);
+            throw e;
+        }
+    }
+
+    /** Connection string of the Sentinel (what a client in Sentinel mode is given). */
+    public String sentinelUri() {
+        return sentinel.uri();
+    }
+
+    public RedisServer sentinel() {
+        return sentinel;
+    }
+
+    /** Master and replica, in start order, whatever their roles now. */
+    public List<RedisServer> dataNodes() {
+        return dataNodes;
+    }
+
+    /** The data node the Sentinel currently names as master. */
+    public RedisServer master() {
+        String reply = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+        int port = Integer.parseInt(reply.split("\n")[1]);
+        for (RedisServer node : dataNodes) {
+            if (node.port() == port) {
+                return node;
+            }
+        }
+        throw new IllegalStateException("the Sentinel names an unknown master: " + reply.replace('\n', ' '));
+    }
+
+    /**
+     * Asks the Sentinel to promote the replica now (SENTINEL FAILOVER), and waits (30 s) until it names the other
+     * node as master and that node says it is one.
+     *
+     * @return the new master
+     */
+    public RedisServer failover() {
+        RedisServer old = master();
+        sentinel.command("SENTINEL", "FAILOVER", MASTER_NAME);
+        return awaitNewMaster(old, START_TIMEOUT);
+    }
+
+    /** Waits until the Sentinel names a master other than {@code old} and that node reports role:master. */
+    public RedisServer awaitNewMaster(RedisServer old, Duration timeout) {
+        Poll.until(timeout, () -> {
+            RedisServer now = master();
+            return now != old && "master".equals(RedisServer.infoField(now.command("INFO", "replication"), "role"));
+        }, () -> "the Sentinel promoted a new master (it names " + sentinel.command("SENTINEL",
+                "GET-MASTER-ADDR-BY-NAME", MASTER_NAME).replace('\n', ':') + ")");
+        return master();
+    }
+
+    @Override
+    public void close() {
+        sentinel.close();
+        dataNodes.forEach(RedisServer::close);
+    }
+}
