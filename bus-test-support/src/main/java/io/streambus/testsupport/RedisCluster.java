@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * A Redis Cluster of real SYSTEM-flavor (7.0) redis-server processes on loopback, created with
@@ -41,6 +42,14 @@ public final class RedisCluster implements AutoCloseable {
      * and waits (30 s deadline) until the cluster is fully formed.
      */
     public static RedisCluster start(int masters, int replicasPerMaster) {
+        return start(masters, replicasPerMaster, node -> new String[0]);
+    }
+
+    /**
+     * Like {@link #start(int, int)}, with {@code extraArgs.apply(i)} appended to node {@code i}'s command line (e.g.
+     * a TLS port of its own with {@code --tls-cluster yes}). The harness keeps using the plain ports.
+     */
+    public static RedisCluster start(int masters, int replicasPerMaster, IntFunction<String[]> extraArgs) {
         if (masters < 3) {
             throw new IllegalArgumentException("Redis Cluster needs at least 3 masters, not " + masters);
         }
@@ -54,6 +63,7 @@ public final class RedisCluster implements AutoCloseable {
                 started.add(RedisServer.builder()
                         .flavor(RedisFlavor.SYSTEM)
                         .name("cluster-node-" + i)
+                        .args(extraArgs.apply(i))
                         .cluster(true)
                         .start());
             }

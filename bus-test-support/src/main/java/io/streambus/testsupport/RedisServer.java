@@ -405,6 +405,8 @@ public final class RedisServer implements AutoCloseable {
         if (cluster) {
             cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
                     "--cluster-node-timeout", "2000",
+                    // The bus port Ports.freeForCluster checked; by default it would follow the TLS port, if any.
+                    "--cluster-port", Integer.toString(port + 10_000),
                     // Default 5 s wait for more replicas before a diskless full sync: pure delay here.
                     "--repl-diskless-sync-delay", "0"));
         }
