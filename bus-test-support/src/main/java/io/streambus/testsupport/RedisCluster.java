@@ -120,6 +120,48 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
+     * Moves the slot of {@code key}, with every key in it, from its owner to the master {@code to}, as
+     * {@code redis-cli --cluster reshard} does: IMPORTING on the target, MIGRATING on the source, MIGRATE of the
+     * keys in batches, then SETSLOT NODE on the target, the source and the other masters. Between the last MIGRATE
+     * and the SETSLOTs it waits {@code askWindow}: the keys are on the target while the source still owns the slot,
+     * so clients meet ASK redirections (and TRYAGAIN for keys split between the two) all that time.
+     *
+     * @return the master that owned the slot before
+     */
+    public RedisServer migrateSlotOf(String key, RedisServer to, Duration askWindow) {
+        RedisServer from = nodeForSlotOwner(key);
+        if (from == to) {
+            throw new IllegalArgumentException(to + " already owns the slot of " + key);
+        }
+        String slot = String.valueOf(from.commandRaw("CLUSTER", "KEYSLOT", key));
+        String fromId = from.command("CLUSTER", "MYID");
+        String toId = to.command("CLUSTER", "MYID");
+        to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId);
+        from.command("CLUSTER", "SETSLOT", slot, "MIGRATING", toId);
+        while (true) {
+            List<?> keys = (List<?>) from.commandRaw("CLUSTER", "GETKEYSINSLOT", slot, "100");
+            if (keys.isEmpty()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", to.host(), String.valueOf(to.port()), "", "0",
+                    "10000", "KEYS"));
+            keys.forEach(k -> migrate.add(String.valueOf(k)));
+            from.command(migrate.toArray(String[]::new));
+        }
+        Poll.sleep(askWindow.toMillis());
+        List<RedisServer> order = new ArrayList<>(List.of(to, from));
+        for (RedisServer master : masters()) {
+            if (!order.contains(master)) {
+                order.add(master);
+            }
+        }
+        for (RedisServer node : order) {
+            node.command("CLUSTER", "SETSLOT", slot, "NODE", toId);
+        }
+        return from;
+    }
+
+    /**
      * Waits until every running node says {@code cluster_state:ok} with all slots assigned, and in every
      * running node's view each slot-owning master is a running, non-failed node (so right after a master
      * is killed this waits for the failover rather than passing on a stale view).
