@@ -33,6 +33,8 @@ final class SentinelWatch {
   private RedisConnection connection;
   private String knownMaster;
   private boolean closed;
+  /** Failed attempts in a row: only the first is logged as a warning, so that a Sentinel outage logs once. */
+  private int failures;
 
   /** @param options the bus's client options (Sentinel endpoints and master name); copied with the SENTINEL role */
   SentinelWatch(Vertx vertx, RedisOptions options, String masterName, Runnable onSwitch) {
@@ -49,8 +51,16 @@ final class SentinelWatch {
     sentinels.connect().compose(c -> c.send(Request.cmd(Command.SENTINEL).arg("GET-MASTER-ADDR-BY-NAME")
             .arg(masterName)).compose(addr -> subscribe(c, addr)))
         .onFailure(e -> {
-          LOG.warn("cannot watch the Sentinels for a failover of '{}' (retrying in {} ms): {}", masterName,
-              RETRY_MS, e.toString());
+          boolean first;
+          synchronized (this) {
+            first = failures++ == 0;
+          }
+          if (first) {
+            LOG.warn("cannot watch the Sentinels for a failover of '{}' (retrying every {} ms): {}", masterName,
+                RETRY_MS, e.toString());
+          } else {
+            LOG.debug("still cannot watch the Sentinels: {}", e.toString());
+          }
           retry();
         });
   }
@@ -63,6 +73,10 @@ final class SentinelWatch {
         return Future.succeededFuture();
       }
       connection = c;
+      if (failures > 0) {
+        LOG.info("watching the Sentinels for a failover of '{}' again", masterName);
+        failures = 0;
+      }
       String before = knownMaster;
       knownMaster = master;
       if (before != null && master != null && !before.equals(master)) {
