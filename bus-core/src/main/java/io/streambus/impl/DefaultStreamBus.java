@@ -89,7 +89,10 @@ public final class DefaultStreamBus implements StreamBus {
     r.getEndpoints().clear();
     o.getConnectionStrings().forEach(r::addConnectionString);
     if (o.getTopology() == BusOptions.Topology.SENTINEL) {
-      r.setMasterName(o.getSentinelMasterName()).setRole(RedisRole.MASTER);
+      // The client caches where the master is for a second by default: a channel reconnecting just after a failover
+      // (see SentinelWatch) could be sent back to the old master, which accepts writes until it is demoted and then
+      // discards them. Connections are long-lived, so asking the Sentinels on every connect costs nothing noticeable.
+      r.setMasterName(o.getSentinelMasterName()).setRole(RedisRole.MASTER).setTopologyCacheTTL(1);
     }
     NetClientOptions net = new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true).setTcpKeepAlive(true);
     if (o.getConnectionStrings().stream().anyMatch(s -> s.startsWith("rediss:"))) {

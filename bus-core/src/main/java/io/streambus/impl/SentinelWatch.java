@@ -67,6 +67,7 @@ final class SentinelWatch {
 
   private Future<Void> subscribe(RedisConnection c, Response address) {
     String master = address == null || address.size() < 2 ? null : address.get(0) + ":" + address.get(1);
+    String before;
     synchronized (this) {
       if (closed) {
         c.close();
@@ -77,11 +78,11 @@ final class SentinelWatch {
         LOG.info("watching the Sentinels for a failover of '{}' again", masterName);
         failures = 0;
       }
-      String before = knownMaster;
+      before = knownMaster;
       knownMaster = master;
-      if (before != null && master != null && !before.equals(master)) {
-        switched("while the Sentinel connection was down: " + before + " -> " + master);
-      }
+    }
+    if (before != null && master != null && !before.equals(master)) {
+      switched("while the Sentinel connection was down: " + before + " -> " + master);
     }
     c.handler(this::onMessage);
     c.exceptionHandler(e -> lost(c));
