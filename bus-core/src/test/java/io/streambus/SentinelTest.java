@@ -38,10 +38,7 @@ class SentinelTest extends BusTestBase {
   @Test
   void publishingAndConsumingFollowTheMasterThroughAFailoverAndAMasterDeath() {
     setup = RedisSentinel.start();
-    StreamBus bus = bus(new BusOptions().setConnectionString(setup.sentinelUri())
-        .setTopology(BusOptions.Topology.SENTINEL).setSentinelMasterName(RedisSentinel.MASTER_NAME)
-        .setKeyPrefix("test").setPublishTimeoutMs(30_000).setReconnectMaxMs(200)
-        .setPartitions(2));
+    StreamBus bus = bus(options());
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
     await(bus.subscribe(topic, "g", m -> {
       seen.add(m.json().getInteger("n"));
@@ -73,6 +70,39 @@ class SentinelTest extends BusTestBase {
     assertThat(seen).containsAll(IntStream.range(0, 900).boxed().toList());
     System.out.printf("sentinel: the bus left the old master %d ms after SENTINEL FAILOVER began; 300 published and"
         + " consumed %d ms after it began, and %d ms after the master was killed%n", left, afterFailover, afterKill);
+  }
+
+  /**
+   * Three Sentinels; the one the bus listens to for {@code +switch-master} dies, then another runs a failover: the bus
+   * finds a live Sentinel, sees that the master moved while it was not listening, and follows.
+   */
+  @Test
+  void aFailoverIsFollowedWhenTheSentinelTheBusListenedToIsGone() {
+    setup = RedisSentinel.start(3);
+    StreamBus bus = bus(options());
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    await(bus.subscribe(topic, "g", m -> {
+      seen.add(m.json().getInteger("n"));
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    publishAndConsume(bus, seen, 0, 300);
+    RedisServer listenedTo = Poll.until(Duration.ofSeconds(10), () -> setup.sentinels().stream()
+        .filter(s -> s.command("CLIENT", "LIST").contains(" sub=1 ")).findFirst().orElse(null),
+        s -> s != null, "the Sentinel with the bus's subscription");
+    listenedTo.kill();
+    RedisServer first = setup.master();
+    awaitReplicated(first);
+    RedisServer second = setup.failover();
+    Poll.until(Duration.ofSeconds(15), () -> busClients(first) == 0,
+        () -> "the bus left the old master: " + first.command("CLIENT", "LIST", "TYPE", "normal"));
+    publishAndConsume(bus, seen, 300, 600);
+    assertThat(entries(second)).as("entries on the new master").isEqualTo(600);
+  }
+
+  private BusOptions options() {
+    return new BusOptions().setConnectionStrings(setup.sentinelUris()).setTopology(BusOptions.Topology.SENTINEL)
+        .setSentinelMasterName(RedisSentinel.MASTER_NAME).setKeyPrefix("test").setPublishTimeoutMs(30_000)
+        .setReconnectMaxMs(200).setPartitions(2);
   }
 
   /** Publishes {@code [from, to)}, requires every publish to succeed, and waits until all are consumed and acked. */

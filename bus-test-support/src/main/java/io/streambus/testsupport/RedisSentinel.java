@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A master, one replica and one Sentinel, all real SYSTEM-flavor (7.0) redis-server processes on loopback.
+ * A master, one replica and one or more Sentinels, all real SYSTEM-flavor (7.0) redis-server processes on loopback.
  *
- * <p>Contract: {@link #start} returns once the replica's link to the master is up and the Sentinel reports the master
- * with its replica (30 s deadline). The Sentinel has quorum 1 and {@code down-after-milliseconds 1000}, so after
+ * <p>Contract: {@link #start} returns once the replica's link to the master is up and every Sentinel reports the
+ * master with its replica and knows the other Sentinels (30 s deadline). The quorum is a majority of the Sentinels,
+ * {@code down-after-milliseconds} is 1000, so after
  * {@link RedisServer#kill()} of the master the replica is promoted within a few seconds, and
- * {@link #failover()} promotes it at once. Roles are always asked of the Sentinel, never remembered. {@link #close()}
- * closes every process.
+ * {@link #failover()} promotes it at once. Roles are always asked of a running Sentinel, never remembered.
+ * {@link #close()} closes every process.
  */
 public final class RedisSentinel implements AutoCloseable {
     /** The name under which the Sentinel monitors the master. */
@@ -19,15 +20,20 @@ public final class RedisSentinel implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<RedisServer> dataNodes;
-    private final RedisServer sentinel;
+    private final List<RedisServer> sentinels;
 
-    private RedisSentinel(List<RedisServer> dataNodes, RedisServer sentinel) {
+    private RedisSentinel(List<RedisServer> dataNodes, List<RedisServer> sentinels) {
         this.dataNodes = List.copyOf(dataNodes);
-        this.sentinel = sentinel;
+        this.sentinels = List.copyOf(sentinels);
     }
 
-    /** Starts master, replica and Sentinel, and waits until the Sentinel sees both data nodes. */
+    /** Starts master, replica and one Sentinel, and waits until the Sentinel sees both data nodes. */
     public static RedisSentinel start() {
+        return start(1);
+    }
+
+    /** Starts master, replica and {@code count} Sentinels (quorum: a majority), and waits until they are ready. */
+    public static RedisSentinel start(int count) {
         List<RedisServer> started = new ArrayList<>();
         try {
             // no 5 s wait for more replicas before a full sync, on either node (each is master at some point)
@@ -39,19 +45,30 @@ public final class RedisSentinel implements AutoCloseable {
                             "--repl-diskless-sync-delay", "0")
                     .start();
             started.add(replica);
-            RedisServer sentinel = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel")
-                    .sentinel(MASTER_NAME, master.port()).start();
-            started.add(sentinel);
-            RedisSentinel setup = new RedisSentinel(List.of(master, replica), sentinel);
+            List<RedisServer> sentinels = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                RedisServer sentinel = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-" + i)
+                        .sentinel(MASTER_NAME, master.port(), count / 2 + 1).start();
+                started.add(sentinel);
+                sentinels.add(sentinel);
+            }
+            RedisSentinel setup = new RedisSentinel(List.of(master, replica), sentinels);
             Poll.until(START_TIMEOUT, () -> "up".equals(RedisServer.infoField(
                     replica.command("INFO", "replication"), "master_link_status")), () -> "the replica's link is up");
-            // promotable: connected, and the Sentinel has the replica's own INFO (else SENTINEL FAILOVER answers
-            // NOGOODSLAVE)
-            Poll.until(START_TIMEOUT, () -> {
-                String replicas = sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME);
-                return replicas.contains("\nport\n" + replica.port() + "\n") && replicas.contains("\nflags\nslave\n")
-                        && replicas.contains("\nmaster-link-status\nok\n");
-            }, () -> "the Sentinel knows the replica: " + sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME));
+            for (RedisServer sentinel : sentinels) {
+                // promotable: connected, and the Sentinel has the replica's own INFO (else SENTINEL FAILOVER answers
+                // NOGOODSLAVE); and it knows every other Sentinel (a vote after a master's death needs them)
+                Poll.until(START_TIMEOUT, () -> {
+                    String replicas = sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME);
+                    String master0 = RedisServer.infoField(sentinel.command("INFO", "sentinel"), "master0");
+                    return replicas.contains("\nport\n" + replica.port() + "\n")
+                            && replicas.contains("\nflags\nslave\n")
+                            && replicas.contains("\nmaster-link-status\nok\n")
+                            && master0 != null && master0.contains(",sentinels=" + count);
+                }, () -> "Sentinel " + sentinel.port() + " not ready: "
+                        + sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME).replace('\n', ' ') + " / "
+                        + RedisServer.infoField(sentinel.command("INFO", "sentinel"), "master0"));
+            }
             return setup;
         } catch (RuntimeException | Error e) {
             started.forEach(RedisServer::close);
@@ -59,13 +76,22 @@ public final class RedisSentinel implements AutoCloseable {
         }
     }
 
-    /** Connection string of the Sentinel (what a client in Sentinel mode is given). */
-    public String sentinelUri() {
-        return sentinel.uri();
+    /** Connection strings of the Sentinels (what a client in Sentinel mode is given), in start order. */
+    public List<String> sentinelUris() {
+        List<String> uris = new ArrayList<>();
+        sentinels.forEach(s -> uris.add(s.uri()));
+        return uris;
     }
 
+    /** Every Sentinel, in start order (including killed ones). */
+    public List<RedisServer> sentinels() {
+        return sentinels;
+    }
+
+    /** The first Sentinel that is running. */
     public RedisServer sentinel() {
-        return sentinel;
+        return sentinels.stream().filter(RedisServer::isRunning).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Sentinel is running"));
     }
 
     /** Master and replica, in start order, whatever their roles now. */
@@ -75,7 +101,7 @@ public final class RedisSentinel implements AutoCloseable {
 
     /** The data node the Sentinel currently names as master. */
     public RedisServer master() {
-        String reply = sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+        String reply = sentinel().command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
         int port = Integer.parseInt(reply.split("\n")[1]);
         for (RedisServer node : dataNodes) {
             if (node.port() == port) {
@@ -86,14 +112,14 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     /**
-     * Asks the Sentinel to promote the replica now (SENTINEL FAILOVER), and waits (30 s) until it names the other
+     * Asks a running Sentinel to promote the replica now (SENTINEL FAILOVER), and waits (30 s) until it names the other
      * node as master and that node says it is one.
      *
      * @return the new master
      */
     public RedisServer failover() {
         RedisServer old = master();
-        sentinel.command("SENTINEL", "FAILOVER", MASTER_NAME);
+        sentinel().command("SENTINEL", "FAILOVER", MASTER_NAME);
         return awaitNewMaster(old, START_TIMEOUT);
     }
 
@@ -102,14 +128,14 @@ public final class RedisSentinel implements AutoCloseable {
         Poll.until(timeout, () -> {
             RedisServer now = master();
             return now != old && "master".equals(RedisServer.infoField(now.command("INFO", "replication"), "role"));
-        }, () -> "the Sentinel promoted a new master (it names " + sentinel.command("SENTINEL",
+        }, () -> "the Sentinel promoted a new master (it names " + sentinel().command("SENTINEL",
                 "GET-MASTER-ADDR-BY-NAME", MASTER_NAME).replace('\n', ':') + ")");
         return master();
     }
 
     @Override
     public void close() {
-        sentinel.close();
+        sentinels.forEach(RedisServer::close);
         dataNodes.forEach(RedisServer::close);
     }
 }

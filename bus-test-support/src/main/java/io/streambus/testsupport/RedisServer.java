@@ -51,7 +51,7 @@ public final class RedisServer implements AutoCloseable {
     private final String name;
     private final boolean aof;
     private final boolean cluster;
-    /** "name port" of the master a sentinel monitors; null for a data node. */
+    /** "name port quorum" of the master a sentinel monitors; null for a data node. */
     private final String sentinelOf;
     private final String password;
     private final List<String> extraArgs;
@@ -158,8 +158,8 @@ public final class RedisServer implements AutoCloseable {
         }
 
         // Runs in Sentinel mode, monitoring the master on masterPort under masterName (see RedisSentinel).
-        Builder sentinel(String masterName, int masterPort) {
-            this.sentinelOf = masterName + " " + masterPort;
+        Builder sentinel(String masterName, int masterPort, int quorum) {
+            this.sentinelOf = masterName + " " + masterPort + " " + quorum;
             return this;
         }
 
@@ -417,9 +417,9 @@ public final class RedisServer implements AutoCloseable {
     private Path sentinelConfig() {
         Path conf = dir.resolve(name + ".conf");
         if (!Files.exists(conf)) {
-            String master = sentinelOf.split(" ")[0];
-            String masterPort = sentinelOf.split(" ")[1];
-            String text = "sentinel monitor " + master + " " + HOST + " " + masterPort + " 1\n"
+            String[] monitor = sentinelOf.split(" ");
+            String master = monitor[0];
+            String text = "sentinel monitor " + master + " " + HOST + " " + monitor[1] + " " + monitor[2] + "\n"
                     + "sentinel down-after-milliseconds " + master + " 1000\n"
                     + "sentinel failover-timeout " + master + " 5000\n";
             try {
