@@ -125,6 +125,11 @@ public abstract class BusTestBase {
     return stream(partition) + ":dlq";
   }
 
+  /** True when every group of this test's topic has nothing unread and nothing pending, as the bus's stats say. */
+  protected boolean settled(StreamBus bus) {
+    return await(bus.admin().topic(topic)).groups().stream().allMatch(g -> g.lag() == 0 && g.pending() == 0);
+  }
+
   protected long count(String meter) {
     return (long) registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
   }

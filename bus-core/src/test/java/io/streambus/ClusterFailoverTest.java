@@ -179,11 +179,6 @@ class ClusterFailoverTest extends BusTestBase {
     }
   }
 
-  private boolean settled(StreamBus bus) {
-    TopicStats stats = await(bus.admin().topic(topic));
-    return stats.groups().stream().allMatch(g -> g.lag() == 0 && g.pending() == 0);
-  }
-
   private static void awaitLong(Future<?> f) {
     Poll.until(Duration.ofSeconds(60), f::isComplete, () -> "publishes still waiting");
   }

@@ -94,8 +94,4 @@ class ClusterReshardTest extends BusTestBase {
     assertThat(failedOnce.get()).as("first deliveries failed on purpose").isBetween(1, MESSAGES / 50);
     assertThat(await(bus.deadLetters(topic).count())).isZero();
   }
-
-  private boolean settled(StreamBus bus) {
-    return await(bus.admin().topic(topic)).groups().stream().allMatch(g -> g.lag() == 0 && g.pending() == 0);
-  }
 }

@@ -39,11 +39,7 @@ class SentinelTest extends BusTestBase {
   void publishingAndConsumingFollowTheMasterThroughAFailoverAndAMasterDeath() {
     setup = RedisSentinel.start();
     StreamBus bus = bus(options());
-    Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    await(bus.subscribe(topic, "g", m -> {
-      seen.add(m.json().getInteger("n"));
-      return Future.succeededFuture();
-    }, fastConsumer()));
+    Set<Integer> seen = consumeInto(bus);
 
     publishAndConsume(bus, seen, 0, 300);
     RedisServer first = setup.master();
@@ -80,11 +76,7 @@ class SentinelTest extends BusTestBase {
   void aFailoverIsFollowedWhenTheSentinelTheBusListenedToIsGone() {
     setup = RedisSentinel.start(3);
     StreamBus bus = bus(options());
-    Set<Integer> seen = ConcurrentHashMap.newKeySet();
-    await(bus.subscribe(topic, "g", m -> {
-      seen.add(m.json().getInteger("n"));
-      return Future.succeededFuture();
-    }, fastConsumer()));
+    Set<Integer> seen = consumeInto(bus);
     publishAndConsume(bus, seen, 0, 300);
     RedisServer listenedTo = Poll.until(Duration.ofSeconds(10), () -> setup.sentinels().stream()
         .filter(s -> s.command("CLIENT", "LIST").contains(" sub=1 ")).findFirst().orElse(null),
@@ -103,6 +95,16 @@ class SentinelTest extends BusTestBase {
     return new BusOptions().setConnectionStrings(setup.sentinelUris()).setTopology(BusOptions.Topology.SENTINEL)
         .setSentinelMasterName(RedisSentinel.MASTER_NAME).setKeyPrefix("test").setPublishTimeoutMs(30_000)
         .setReconnectMaxMs(200).setPartitions(2);
+  }
+
+  /** Subscribes group "g"; the set collects each consumed message's number. */
+  private Set<Integer> consumeInto(StreamBus bus) {
+    Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    await(bus.subscribe(topic, "g", m -> {
+      seen.add(m.json().getInteger("n"));
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    return seen;
   }
 
   /** Publishes {@code [from, to)}, requires every publish to succeed, and waits until all are consumed and acked. */
@@ -127,10 +129,6 @@ class SentinelTest extends BusTestBase {
 
   private long entries(RedisServer node) {
     return Long.parseLong(node.command("XLEN", stream(0))) + Long.parseLong(node.command("XLEN", stream(1)));
-  }
-
-  private boolean settled(StreamBus bus) {
-    return await(bus.admin().topic(topic)).groups().stream().allMatch(g -> g.lag() == 0 && g.pending() == 0);
   }
 
   /** Waits until every replica of {@code master} has its whole replication stream (acks included). */
