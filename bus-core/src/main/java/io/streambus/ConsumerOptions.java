@@ -1,5 +1,6 @@
 package io.streambus;
 
+import io.streambus.impl.connection.Backoff;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Objects;

@@ -1,5 +1,16 @@
 package io.streambus.impl;
 
+import io.streambus.impl.admin.DefaultBusAdmin;
+import io.streambus.impl.admin.DefaultDeadLetters;
+import io.streambus.impl.connection.Channels;
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.connection.SentinelWatch;
+import io.streambus.impl.consume.DefaultSubscription;
+import io.streambus.impl.metrics.Meters;
+import io.streambus.impl.publish.Publisher;
+import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Replies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streambus.BusAdmin;
 import io.streambus.BusException;
@@ -79,7 +90,7 @@ public final class DefaultStreamBus implements StreamBus {
    * The client's options. RESP2 keeps reply shapes identical across Redis versions (see {@link Replies}); the pool
    * is sized for the long-held connections (one per read loop) plus the command channels.
    */
-  static RedisOptions redisOptions(BusOptions o) {
+  public static RedisOptions redisOptions(BusOptions o) {
     RedisOptions r = new RedisOptions()
         .setType(RedisClientType.valueOf(o.getTopology().name()))
         .setPreferredProtocolVersion(ProtocolVersion.RESP2)
@@ -159,7 +170,7 @@ public final class DefaultStreamBus implements StreamBus {
   }
 
   /** {@code <host>-<pid>-<n>}: unique per subscription, and tells an operator which process holds what. */
-  static String generatedConsumerName() {
+  public static String generatedConsumerName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

@@ -1,5 +1,8 @@
 package io.streambus.impl;
 
+import io.streambus.impl.connection.Channels;
+import io.streambus.impl.publish.Publisher;
+import io.streambus.impl.wire.Keys;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
-package io.streambus.impl;
+package io.streambus.impl.topic;
 
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.wire.Keys;
 import io.streambus.BusException;
 import io.streambus.BusOptions;
 import io.vertx.core.Future;
@@ -13,20 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records each topic's partition count in the hash {@code <prefix>:topics}: the first user of a topic fixes it, and a
  * later user configured differently gets an error naming both counts instead of silently splitting the topic.
  */
-final class TopicRegistry {
+public final class TopicRegistry {
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
   private final Map<String, Future<Integer>> known = new ConcurrentHashMap<>();
 
-  TopicRegistry(RedisChannel channel, Keys keys, BusOptions options) {
+  public TopicRegistry(RedisChannel channel, Keys keys, BusOptions options) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;
   }
 
   /** Registers the topic once per process; the future gives its partition count. */
-  Future<Integer> ensure(String topic) {
+  public Future<Integer> ensure(String topic) {
     Future<Integer> f = known.get(topic);
     if (f != null && !f.failed()) {
       return f;
@@ -49,7 +51,7 @@ final class TopicRegistry {
   }
 
   /** The recorded count, or the configured one for an unknown topic. */
-  Future<Integer> recorded(String topic) {
+  public Future<Integer> recorded(String topic) {
     return channel.send(Request.cmd(Command.HGET).arg(keys.registry()).arg(topic),
             System.currentTimeMillis() + options.getPublishTimeoutMs())
         .map(r -> r == null ? options.partitionsOf(topic) : Integer.parseInt(r.toString()));

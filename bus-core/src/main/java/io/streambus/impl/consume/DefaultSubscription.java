@@ -1,5 +1,12 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
+import io.streambus.impl.connection.Channels;
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.connection.RedisErrors;
+import io.streambus.impl.metrics.Meters;
+import io.streambus.impl.wire.EntryCodec;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Scripts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.streambus.BusException;
@@ -33,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * dead letter), and {@link Maintenance} (reclaim, due retries, delayed messages, trimming, gauges). All state is
  * confined to the context the subscription was created on.
  */
-final class DefaultSubscription implements Subscription {
+public final class DefaultSubscription implements Subscription {
   private static final int MAX_ERROR_TEXT = 1000;
 
   private final Vertx vertx;
@@ -70,7 +77,7 @@ final class DefaultSubscription implements Subscription {
   private Future<Void> closing;
   private Promise<Void> drained;
 
-  DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
+  public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
                       String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
                       BusOptions busOptions, Meters meters, Runnable onClosed) {
     this.vertx = vertx;
@@ -110,7 +117,7 @@ final class DefaultSubscription implements Subscription {
   }
 
   /** Creates the group on every partition, then starts the loops. Runs on the subscription's context. */
-  Future<Subscription> start() {
+  public Future<Subscription> start() {
     List<Future<Void>> groups = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       groups.add(ensureGroup(p, options.getStartPosition().groupCreateId()));
@@ -128,7 +135,7 @@ final class DefaultSubscription implements Subscription {
    * Whatever the stream holds was either never delivered to the group or not acknowledged by it as far as Redis can
    * tell now; starting at "$" would silently skip what was published since the loss. Duplicates, not losses.
    */
-  Future<Void> recreateGroup(int partition) {
+  public Future<Void> recreateGroup(int partition) {
     return ensureGroup(partition, "0");
   }
 
@@ -148,7 +155,7 @@ final class DefaultSubscription implements Subscription {
    * Settles an entry without the handler when it must not reach it (replayed to another group: skipped; past the
    * delivery limit or unusable: dead-lettered), else queues it for a handler slot.
    */
-  void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
+  public void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
     if (!held.get(partition).add(id)) {
       return; // already being handled here: a claim raced with the read that brought it
     }
@@ -176,12 +183,12 @@ final class DefaultSubscription implements Subscription {
     held.get(partition).remove(id);
   }
 
-  void recoverOwn(int partition) {
+  public void recoverOwn(int partition) {
     maintenance.recoverOwn(partition);
   }
 
   /** The ids of {@code partition} this subscription holds: a claim must not take them. */
-  List<String> held(int partition) {
+  public List<String> held(int partition) {
     return new ArrayList<>(held.get(partition));
   }
 
@@ -280,7 +287,7 @@ final class DefaultSubscription implements Subscription {
   }
 
   /** Moves the message to the dead-letter stream (atomically with its XACK). Failure leaves it pending for reclaim. */
-  void deadLetter(DefaultMessage message, String errorClass, String error) {
+  public void deadLetter(DefaultMessage message, String errorClass, String error) {
     int partition = message.partition();
     String stream = keys.stream(topic, partition);
     String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
@@ -316,12 +323,12 @@ final class DefaultSubscription implements Subscription {
    * cluster to the master of the read's stream, where the client id was learnt. Should the slot have moved since,
    * it reaches another node, where at worst it ends some client's blocking call early as if it had timed out.
    */
-  void unblock(long clientId, String stream) {
+  public void unblock(long clientId, String stream) {
     commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, deadline());
   }
 
   /** Sentinel keeps waiting for BLOCK to time out: unblocking is not tested there. */
-  boolean canUnblock() {
+  public boolean canUnblock() {
     return busOptions.getTopology() != BusOptions.Topology.SENTINEL;
   }
 
@@ -340,7 +347,7 @@ final class DefaultSubscription implements Subscription {
     });
   }
 
-  boolean isPaused() {
+  public boolean isPaused() {
     return paused || closing != null;
   }
 
@@ -400,40 +407,40 @@ final class DefaultSubscription implements Subscription {
 
   // accessors for the loops
 
-  Slots<DefaultMessage> slots() {
+  public Slots<DefaultMessage> slots() {
     return slots;
   }
 
   /** Entries asked for per read: the free slots, split fairly between partitions. */
-  int readCount() {
+  public int readCount() {
     return Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
   }
 
-  ConsumerListener listener() {
+  public ConsumerListener listener() {
     return options.getListener();
   }
 
-  ConsumerOptions options() {
+  public ConsumerOptions options() {
     return options;
   }
 
-  BusOptions busOptions() {
+  public BusOptions busOptions() {
     return busOptions;
   }
 
-  RedisChannel commands() {
+  public RedisChannel commands() {
     return commands;
   }
 
-  Keys keys() {
+  public Keys keys() {
     return keys;
   }
 
-  Meters meters() {
+  public Meters meters() {
     return meters;
   }
 
-  int partitions() {
+  public int partitions() {
     return partitions;
   }
 

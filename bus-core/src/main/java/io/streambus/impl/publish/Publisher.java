@@ -1,5 +1,11 @@
-package io.streambus.impl;
+package io.streambus.impl.publish;
 
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.metrics.Meters;
+import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.wire.EntryCodec;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Scripts;
 import io.micrometer.core.instrument.Counter;
 import io.streambus.BusException;
 import io.streambus.BusMeters;
@@ -26,7 +32,7 @@ import java.util.zip.CRC32;
  * Publishes: picks the partition, writes the entry (XADD, or the delayed-set script) on the shared command channel,
  * and bounds what is waiting for Redis.
  */
-final class Publisher {
+public final class Publisher {
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
@@ -42,7 +48,7 @@ final class Publisher {
    */
   private final Map<String, String[]> streamKeys = new ConcurrentHashMap<>();
 
-  Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
+  public Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;
@@ -54,13 +60,13 @@ final class Publisher {
    * The partition of a key: CRC-32 of its UTF-8 bytes modulo the partition count, a rule any other client can
    * reproduce.
    */
-  static int partitionOf(String key, int partitions) {
+  public static int partitionOf(String key, int partitions) {
     CRC32 crc = new CRC32();
     crc.update(key.getBytes(StandardCharsets.UTF_8));
     return (int) (crc.getValue() % partitions);
   }
 
-  Future<MessageId> publish(OutgoingMessage message) {
+  public Future<MessageId> publish(OutgoingMessage message) {
     String topic = message.topic();
     String[] streams = streamKeys.get(topic);
     if (streams == null && !Topics.isValidName(topic)) {
@@ -172,7 +178,7 @@ final class Publisher {
     });
   }
 
-  Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {
+  public Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {
     List<Future<MessageId>> futures = new ArrayList<>(messages.size());
     for (OutgoingMessage m : messages) {
       futures.add(publish(m));

@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.wire;
 
 import io.streambus.OutgoingMessage;
 import io.vertx.core.buffer.Buffer;
@@ -15,18 +15,18 @@ import java.util.Map;
  * {@code payload}, {@code content-type}, {@code key}, {@code h:<header>}, and {@code x-target-group} on replayed
  * dead letters.
  */
-final class EntryCodec {
-  static final String PAYLOAD = "payload";
-  static final String CONTENT_TYPE = "content-type";
-  static final String KEY = "key";
-  static final String HEADER_PREFIX = "h:";
-  static final String TARGET_GROUP = "x-target-group";
+public final class EntryCodec {
+  public static final String PAYLOAD = "payload";
+  public static final String CONTENT_TYPE = "content-type";
+  public static final String KEY = "key";
+  public static final String HEADER_PREFIX = "h:";
+  public static final String TARGET_GROUP = "x-target-group";
 
   private EntryCodec() {
   }
 
   /** The entry's fields as alternating name / value arguments for XADD. */
-  static List<Object> encode(OutgoingMessage m) {
+  public static List<Object> encode(OutgoingMessage m) {
     List<Object> args = new ArrayList<>(6 + 2 * m.headers().size());
     args.add(PAYLOAD);
     args.add(m.payload());
@@ -44,7 +44,7 @@ final class EntryCodec {
   }
 
   /** Appends the entry's fields to {@code request}, in the order of {@link #encode}, without the list. */
-  static void addTo(Request request, OutgoingMessage m) {
+  public static void addTo(Request request, OutgoingMessage m) {
     request.arg(PAYLOAD).arg(m.payload()).arg(CONTENT_TYPE).arg(m.contentType());
     if (m.key() != null) {
       request.arg(KEY).arg(m.key());
@@ -56,7 +56,7 @@ final class EntryCodec {
    * Fields of a reply array {@code [f1, v1, f2, v2, ...]}. A malformed array (odd length, nil names) yields what can
    * be read; the caller decides whether the entry is usable.
    */
-  static Map<String, Buffer> fields(Response array) {
+  public static Map<String, Buffer> fields(Response array) {
     Map<String, Buffer> fields = new LinkedHashMap<>();
     if (array == null) {
       return fields;
@@ -72,7 +72,7 @@ final class EntryCodec {
     return fields;
   }
 
-  static Map<String, String> headers(Map<String, Buffer> fields) {
+  public static Map<String, String> headers(Map<String, Buffer> fields) {
     Map<String, String> headers = new LinkedHashMap<>();
     fields.forEach((k, v) -> {
       if (k.startsWith(HEADER_PREFIX) && k.length() > HEADER_PREFIX.length()) {
@@ -82,7 +82,7 @@ final class EntryCodec {
     return headers;
   }
 
-  static String text(Map<String, Buffer> fields, String name) {
+  public static String text(Map<String, Buffer> fields, String name) {
     Buffer b = fields.get(name);
     return b == null ? null : b.toString();
   }

@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.wire;
 
 /**
  * The key layout, in one place. Every key of one partition carries the hash tag {@code {<topic>:<p>}} so that the

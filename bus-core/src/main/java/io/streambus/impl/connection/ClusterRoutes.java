@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * and would go to a random node. A batch is sent whole to the node of its keyed commands, so pairing such a command
  * with a cheap keyed one ({@code EXISTS <key>}) sends it, on the same socket, to the node that owns the key.
  */
-final class ClusterRoutes {
+public final class ClusterRoutes {
   private static final int SLOTS = 16_384;
   private static final Pattern BATCH_ERROR = Pattern.compile("^ERR \\[(\\d+)] (.*)$", Pattern.MULTILINE);
   /** How the client renders a failure that is not an error reply: {@code io.vertx.core.VertxException: ...}. */
@@ -28,12 +28,12 @@ final class ClusterRoutes {
 
   private final String prefix;
 
-  ClusterRoutes(String prefix) {
+  public ClusterRoutes(String prefix) {
     this.prefix = prefix;
   }
 
   /** The hash slot of a key: CRC16 (XMODEM) of the key, or of its first non-empty {@code {tag}}, modulo 16384. */
-  static int slot(String key) {
+  public static int slot(String key) {
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     int from = 0;
     int to = bytes.length;
@@ -69,7 +69,7 @@ final class ClusterRoutes {
    * A key under the bus's prefix (so a least-privilege ACL user may name it) whose slot is in {@code [from, to]}.
    * Only ever the argument of EXISTS: never written.
    */
-  String keyInSlots(int from, int to) {
+  public String keyInSlots(int from, int to) {
     for (int n = 0; ; n++) {
       String key = prefix + ":route:{" + n + "}";
       int s = slot(key);
@@ -86,7 +86,7 @@ final class ClusterRoutes {
    * of each master's first slot range taints that master's socket. Replica sockets the client opened are never sent
    * anything, so recycling them is harmless.
    */
-  Future<Void> own(RedisConnection c) {
+  public Future<Void> own(RedisConnection c) {
     return c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(reply -> {
       Map<String, int[]> masters = new LinkedHashMap<>();
       for (Response range : reply) {
@@ -104,7 +104,7 @@ final class ClusterRoutes {
   }
 
   /** Sends {@code request} to the master of {@code key}'s slot; the reply is the request's own. */
-  Future<Response> sendAt(RedisConnection c, Request request, String key) {
+  public Future<Response> sendAt(RedisConnection c, Request request, String key) {
     return batch(c, List.of(request, Request.cmd(Command.EXISTS).arg(key))).map(replies -> replies.get(0));
   }
 
@@ -114,11 +114,11 @@ final class ClusterRoutes {
    * The first failed command's error comes back as a {@link RedisErrors.Reply} when it was a Redis error reply, and as
    * a plain exception (a connection problem) otherwise.
    */
-  static Future<List<Response>> batch(RedisConnection c, List<Request> requests) {
+  public static Future<List<Response>> batch(RedisConnection c, List<Request> requests) {
     return c.batch(requests).recover(e -> Future.failedFuture(unwrap(e)));
   }
 
-  static Throwable unwrap(Throwable e) {
+  public static Throwable unwrap(Throwable e) {
     if (!e.getClass().getName().startsWith("io.vertx.redis") || e.getMessage() == null) {
       return e;
     }

@@ -1,5 +1,7 @@
-package io.streambus.impl;
+package io.streambus.impl.wire;
 
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.connection.RedisErrors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -20,7 +22,7 @@ import java.util.List;
  * whichever node answered, which is what a Redis Cluster needs (SCRIPT LOAD reaches only one node) and also survives
  * a restarted Redis whose script cache is empty.
  */
-enum Scripts {
+public enum Scripts {
   PUBLISH_DELAYED("publish_delayed"),
   MOVE_DUE("move_due"),
   CLAIM("claim"),
@@ -34,12 +36,12 @@ enum Scripts {
   private final String sha;
 
   Scripts(String name) {
-    this.source = load("/io/streambus/lua/" + name + ".lua");
+    this.source = load("/io/streambus/impl/wire/lua/" + name + ".lua");
     this.sha = sha1(source);
   }
 
   /** Runs the script with {@code keys} and {@code args} (String, Buffer, byte[] or numbers), retrying until the deadline. */
-  Future<Response> run(RedisChannel channel, long deadline, List<String> keys, Object... args) {
+  public Future<Response> run(RedisChannel channel, long deadline, List<String> keys, Object... args) {
     return channel.send(request(Command.EVALSHA, sha, keys, args), deadline).recover(e -> {
       if (RedisErrors.is(e, "NOSCRIPT")) {
         return channel.send(request(Command.EVAL, source, keys, args), deadline);
@@ -58,7 +60,7 @@ enum Scripts {
   }
 
   /** Adds one argument: bytes as they are (Buffer, byte[]), anything else as its text. */
-  static void arg(Request r, Object a) {
+  public static void arg(Request r, Object a) {
     if (a instanceof Buffer b) {
       r.arg(b);
     } else if (a instanceof byte[] bytes) {

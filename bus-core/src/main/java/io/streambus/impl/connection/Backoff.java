@@ -1,24 +1,24 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
 /** Doubling delay between attempts, reset on success. Not thread-safe: used from one context. */
-final class Backoff {
+public final class Backoff {
   private final long initial;
   private final long max;
   private long next;
 
-  Backoff(long initialMs, long maxMs) {
+  public Backoff(long initialMs, long maxMs) {
     this.initial = initialMs;
     this.max = maxMs;
     this.next = initialMs;
   }
 
-  long nextDelay() {
+  public long nextDelay() {
     long d = next;
     next = Math.min(max, next * 2);
     return d;
   }
 
-  void reset() {
+  public void reset() {
     next = initial;
   }
 }

@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  *
  * @param <T> what a handler call is started with
  */
-final class Slots<T> {
+public final class Slots<T> {
   private final int capacity;
   private final double ratePerSecond;
   private final Consumer<T> starter;
@@ -29,7 +29,7 @@ final class Slots<T> {
    * @param starter starts a handler call; {@link #finished()} must be called when it completes
    * @param onRateWait called when queued work waits for a rate token; it must call {@link #pump()} later
    */
-  Slots(int capacity, double ratePerSecond, Consumer<T> starter, Runnable onRateWait) {
+  public Slots(int capacity, double ratePerSecond, Consumer<T> starter, Runnable onRateWait) {
     this.capacity = capacity;
     this.ratePerSecond = ratePerSecond;
     this.starter = starter;
@@ -39,14 +39,14 @@ final class Slots<T> {
   }
 
   /** How many entries a read may ask for now (at most {@code max}); reserves them until {@link #readDone}. */
-  int reserveForRead(int max) {
+  public int reserveForRead(int max) {
     int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved));
     reserved += n;
     return n;
   }
 
   /** Ends a read's reservation (call before handing its entries to {@link #submit}). */
-  void readDone(int reservedCount) {
+  public void readDone(int reservedCount) {
     reserved -= reservedCount;
     if (reservedCount > 0) {
       wake();
@@ -54,18 +54,18 @@ final class Slots<T> {
   }
 
   /** Free handler slots, ignoring read reservations: what a claim may ask for. */
-  int freeForClaim() {
+  public int freeForClaim() {
     return Math.max(0, capacity - active - queue.size());
   }
 
   /** Queues work and starts what capacity and rate allow. */
-  void submit(T item) {
+  public void submit(T item) {
     queue.add(item);
     pump();
   }
 
   /** Starts queued work while capacity and rate allow. */
-  void pump() {
+  public void pump() {
     while (!queue.isEmpty() && active < capacity) {
       if (ratePerSecond > 0 && !takeToken()) {
         onRateWait.run();
@@ -77,14 +77,14 @@ final class Slots<T> {
   }
 
   /** A handler call completed. */
-  void finished() {
+  public void finished() {
     active--;
     pump();
     wake();
   }
 
   /** Runs {@code r} once, the next time a slot frees up. */
-  void onRelease(Runnable r) {
+  public void onRelease(Runnable r) {
     waiters.add(r);
   }
 
@@ -97,12 +97,12 @@ final class Slots<T> {
     copy.forEach(Runnable::run);
   }
 
-  int active() {
+  public int active() {
     return active;
   }
 
   /** Ms until the next rate token (0 when not rate limited or a token is there). */
-  long msUntilToken() {
+  public long msUntilToken() {
     if (ratePerSecond <= 0) {
       return 0;
     }

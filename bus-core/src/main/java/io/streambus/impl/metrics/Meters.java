@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Registers and caches the bus's meters (names in {@link BusMeters}), each with a description. */
-final class Meters {
+public final class Meters {
   private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
       Map.entry(BusMeters.PUBLISHED, "Messages stored by publish"),
       Map.entry(BusMeters.PUBLISH_FAILED, "Publishes that failed"),
@@ -33,39 +33,39 @@ final class Meters {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-  Meters(MeterRegistry registry) {
+  public Meters(MeterRegistry registry) {
     this.registry = registry;
   }
 
-  MeterRegistry registry() {
+  public MeterRegistry registry() {
     return registry;
   }
 
-  Counter counter(String name, String topic) {
+  public Counter counter(String name, String topic) {
     return counters.computeIfAbsent(name + '|' + topic, k -> Counter.builder(name)
         .description(DESCRIPTIONS.get(name)).tag("topic", topic).register(registry));
   }
 
-  Counter counter(String name, String topic, String group) {
+  public Counter counter(String name, String topic, String group) {
     return counters.computeIfAbsent(name + '|' + topic + '|' + group, k -> Counter.builder(name)
         .description(DESCRIPTIONS.get(name)).tag("topic", topic).tag("group", group).register(registry));
   }
 
-  Timer handlerTimer(String topic, String group, boolean success) {
+  public Timer handlerTimer(String topic, String group, boolean success) {
     String outcome = success ? "success" : "failure";
     return timers.computeIfAbsent(BusMeters.HANDLER_TIME + '|' + topic + '|' + group + '|' + outcome,
         k -> Timer.builder(BusMeters.HANDLER_TIME).description("Handler time").tag("topic", topic)
             .tag("group", group).tag("outcome", outcome).publishPercentileHistogram().register(registry));
   }
 
-  Timer endToEnd(String topic, String group) {
+  public Timer endToEnd(String topic, String group) {
     return timers.computeIfAbsent(BusMeters.END_TO_END + '|' + topic + '|' + group,
         k -> Timer.builder(BusMeters.END_TO_END).description("From publish (entry id time) to acknowledgement")
             .tag("topic", topic).tag("group", group).publishPercentileHistogram().register(registry));
   }
 
   /** Records now minus the entry id's time on {@code timer} (an {@link #endToEnd} timer); skips unknown times. */
-  static void recordEndToEnd(Timer timer, long publishedAtMs) {
+  public static void recordEndToEnd(Timer timer, long publishedAtMs) {
     long ms = System.currentTimeMillis() - publishedAtMs;
     if (publishedAtMs > 0 && ms >= 0) {
       timer.record(ms, TimeUnit.MILLISECONDS);
@@ -73,7 +73,7 @@ final class Meters {
   }
 
   /** A gauge backed by a value the maintenance loop refreshes; partition may be -1 for none. */
-  AtomicLong gauge(String name, String description, String topic, String group, int partition) {
+  public AtomicLong gauge(String name, String description, String topic, String group, int partition) {
     String key = name + '|' + topic + '|' + group + '|' + partition;
     return gauges.computeIfAbsent(key, k -> {
       AtomicLong value = new AtomicLong();

@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
 import io.streambus.BusOptions;
 import io.vertx.core.Vertx;
@@ -15,7 +15,7 @@ import java.util.WeakHashMap;
  * Makes {@link RedisChannel}s that share one client and the bus's reconnect settings, and can make them all reconnect
  * (after a Sentinel failover).
  */
-final class Channels {
+public final class Channels {
   private final Vertx vertx;
   private final Redis client;
   private final BusOptions options;
@@ -24,7 +24,7 @@ final class Channels {
   /** Weak: a closed channel is forgotten once nothing else refers to it. */
   private final Set<RedisChannel> live = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  Channels(Vertx vertx, Redis client, BusOptions options) {
+  public Channels(Vertx vertx, Redis client, BusOptions options) {
     this.vertx = vertx;
     this.client = client;
     this.options = options;
@@ -34,7 +34,7 @@ final class Channels {
   }
 
   /** The database number in a connection string's path ({@code redis://host:port/3}), 0 when absent. */
-  static int database(String connectionString) {
+  public static int database(String connectionString) {
     try {
       String path = URI.create(connectionString).getPath();
       return path == null || path.length() <= 1 ? 0 : Integer.parseInt(path.substring(1));
@@ -43,7 +43,7 @@ final class Channels {
     }
   }
 
-  RedisChannel create(String name) {
+  public RedisChannel create(String name) {
     RedisChannel channel = new RedisChannel(vertx, client, name, selectDb, routes, options.getReconnectInitialMs(),
         options.getReconnectMaxMs());
     live.add(channel);
@@ -51,7 +51,7 @@ final class Channels {
   }
 
   /** Drops every open connection: each channel reconnects on its next command, to wherever the client now points. */
-  void reconnectAll() {
+  public void reconnectAll() {
     List<RedisChannel> all;
     synchronized (live) {
       all = new ArrayList<>(live);

@@ -1,5 +1,10 @@
-package io.streambus.impl;
+package io.streambus.impl.admin;
 
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Replies;
+import io.streambus.impl.wire.Scripts;
 import io.streambus.BusAdmin;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerStats;
@@ -17,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads XINFO / XPENDING / XLEN / ZCARD per partition into the public stats records. */
-final class DefaultBusAdmin implements BusAdmin {
+public final class DefaultBusAdmin implements BusAdmin {
   private static final int LAG_COUNT_CAP = 1_000_000;
 
   private final RedisChannel channel;
@@ -25,7 +30,7 @@ final class DefaultBusAdmin implements BusAdmin {
   private final BusOptions options;
   private final TopicRegistry topics;
 
-  DefaultBusAdmin(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics) {
+  public DefaultBusAdmin(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;

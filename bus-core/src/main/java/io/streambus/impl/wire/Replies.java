@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.wire;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Response;
@@ -13,16 +13,16 @@ import java.util.Map;
  * server: XINFO answers flat name/value arrays and XREADGROUP nested arrays (RESP3 would make both maps, and Lua
  * replies are RESP2 anyway). Parsing here tolerates nils where a deleted entry leaves a hole.
  */
-final class Replies {
+public final class Replies {
   private Replies() {
   }
 
   /** One stream entry: id and fields. */
-  record Entry(String id, Map<String, Buffer> fields, int deliveries) {
+  public record Entry(String id, Map<String, Buffer> fields, int deliveries) {
   }
 
   /** Entries of an XREADGROUP reply for one stream ({@code [[stream, [[id, fields], ...]]]}, or nil). */
-  static List<Entry> readGroup(Response reply) {
+  public static List<Entry> readGroup(Response reply) {
     List<Entry> out = new ArrayList<>();
     if (reply == null) {
       return out;
@@ -42,7 +42,7 @@ final class Replies {
   }
 
   /** Entries of an XRANGE reply. */
-  static List<Entry> range(Response reply) {
+  public static List<Entry> range(Response reply) {
     List<Entry> out = new ArrayList<>();
     if (reply == null) {
       return out;
@@ -56,10 +56,10 @@ final class Replies {
   }
 
   /** The claim script's reply: {@code [trimmed, id, fields, deliveries, ...]}. */
-  record Claimed(int trimmed, List<Entry> entries) {
+  public record Claimed(int trimmed, List<Entry> entries) {
   }
 
-  static Claimed claimed(Response reply) {
+  public static Claimed claimed(Response reply) {
     int trimmed = reply.get(0).toInteger();
     List<Entry> entries = new ArrayList<>();
     for (int i = 1; i + 2 < reply.size(); i += 3) {
@@ -70,7 +70,7 @@ final class Replies {
   }
 
   /** A flat name/value array (XINFO) as a map. */
-  static Map<String, Response> map(Response flat) {
+  public static Map<String, Response> map(Response flat) {
     Map<String, Response> m = new LinkedHashMap<>();
     if (flat == null) {
       return m;
@@ -82,7 +82,7 @@ final class Replies {
   }
 
   /** Each element of an array of flat name/value arrays (XINFO GROUPS / CONSUMERS). */
-  static List<Map<String, Response>> maps(Response array) {
+  public static List<Map<String, Response>> maps(Response array) {
     List<Map<String, Response>> out = new ArrayList<>();
     if (array != null) {
       for (Response r : array) {
@@ -92,7 +92,7 @@ final class Replies {
     return out;
   }
 
-  static long longOf(Map<String, Response> m, String name, long otherwise) {
+  public static long longOf(Map<String, Response> m, String name, long otherwise) {
     Response r = m.get(name);
     if (r == null) {
       return otherwise;
@@ -104,13 +104,13 @@ final class Replies {
     }
   }
 
-  static String stringOf(Map<String, Response> m, String name) {
+  public static String stringOf(Map<String, Response> m, String name) {
     Response r = m.get(name);
     return r == null ? null : r.toString();
   }
 
   /** Milliseconds part of an entry id, or -1. */
-  static long idTime(String id) {
+  public static long idTime(String id) {
     if (id == null) {
       return -1;
     }

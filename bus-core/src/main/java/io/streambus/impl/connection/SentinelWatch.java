@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * no Sentinel connection it retries every second, and on reconnecting compares the master with the one it knew, so
  * a switch it missed still moves the bus.
  */
-final class SentinelWatch {
+public final class SentinelWatch {
   private static final Logger LOG = LoggerFactory.getLogger(SentinelWatch.class);
   private static final long RETRY_MS = 1_000;
 
@@ -37,14 +37,14 @@ final class SentinelWatch {
   private int failures;
 
   /** @param options the bus's client options (Sentinel endpoints and master name); copied with the SENTINEL role */
-  SentinelWatch(Vertx vertx, RedisOptions options, String masterName, Runnable onSwitch) {
+  public SentinelWatch(Vertx vertx, RedisOptions options, String masterName, Runnable onSwitch) {
     this.vertx = vertx;
     this.sentinels = Redis.createClient(vertx, new RedisOptions(options).setRole(RedisRole.SENTINEL));
     this.masterName = masterName;
     this.onSwitch = onSwitch;
   }
 
-  synchronized void start() {
+  public synchronized void start() {
     if (closed) {
       return;
     }
@@ -129,7 +129,7 @@ final class SentinelWatch {
     vertx.setTimer(RETRY_MS, t -> start());
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     RedisConnection c;
     synchronized (this) {
       closed = true;

@@ -1,5 +1,10 @@
-package io.streambus.impl;
+package io.streambus.impl.admin;
 
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Replies;
+import io.streambus.impl.wire.Scripts;
 import io.streambus.BusOptions;
 import io.streambus.DeadLetter;
 import io.streambus.DeadLetterPage;
@@ -20,14 +25,14 @@ import java.util.Map;
  * Dead letters of one topic. References are {@code <partition>/<dead-letter id>}; pages are ordered by (id,
  * partition) over all partitions, and the cursor is the last reference returned.
  */
-final class DefaultDeadLetters implements DeadLetters {
+public final class DefaultDeadLetters implements DeadLetters {
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
   private final TopicRegistry topics;
   private final String topic;
 
-  DefaultDeadLetters(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, String topic) {
+  public DefaultDeadLetters(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, String topic) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;

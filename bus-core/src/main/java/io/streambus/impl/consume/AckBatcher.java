@@ -1,5 +1,6 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
+import io.streambus.impl.connection.RedisChannel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -17,7 +18,7 @@ import java.util.function.IntFunction;
  * {@code batchSize} ids). A failed XACK is reported and not retried: the entries stay pending and come back through
  * reclaim, which at-least-once delivery tolerates. Used from the subscription's context only.
  */
-final class AckBatcher {
+public final class AckBatcher {
   private static final long ACK_DEADLINE_MS = 10_000;
 
   private final Context context;
@@ -39,7 +40,7 @@ final class AckBatcher {
    * @param onSettled told which ids of a partition an XACK carried, once it is answered (acknowledged or not)
    */
   @SuppressWarnings("unchecked")
-  AckBatcher(Context context, RedisChannel channel, String group, int partitions, IntFunction<String> streamOf,
+  public AckBatcher(Context context, RedisChannel channel, String group, int partitions, IntFunction<String> streamOf,
              int batchSize, BiConsumer<String, Throwable> onError, BiConsumer<Integer, List<String>> onSettled) {
     this.waiting = new List[partitions];
     this.context = context;
@@ -51,7 +52,7 @@ final class AckBatcher {
     this.onSettled = onSettled;
   }
 
-  void ack(int partition, String id) {
+  public void ack(int partition, String id) {
     List<String> ids = waiting[partition];
     if (ids == null) {
       ids = new ArrayList<>();
@@ -70,7 +71,7 @@ final class AckBatcher {
   }
 
   /** Sends everything waiting; the future completes when every XACK sent so far has been answered. */
-  Future<Void> flush() {
+  public Future<Void> flush() {
     for (int partition = 0; partition < waiting.length; partition++) {
       send(partition);
     }

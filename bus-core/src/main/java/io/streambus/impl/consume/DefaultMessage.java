@@ -1,5 +1,6 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
+import io.streambus.impl.wire.EntryCodec;
 import io.streambus.BusException;
 import io.streambus.Message;
 import io.streambus.MessageId;
@@ -13,7 +14,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 
-final class DefaultMessage implements Message {
+public final class DefaultMessage implements Message {
   private final MessageId id;
   private final Map<String, Buffer> fields;
   /**
@@ -23,7 +24,7 @@ final class DefaultMessage implements Message {
   private volatile Map<String, String> headers;
   private final int deliveryCount;
 
-  DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
+  public DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
     this.id = id;
     this.fields = Collections.unmodifiableMap(fields);
     this.deliveryCount = deliveryCount;

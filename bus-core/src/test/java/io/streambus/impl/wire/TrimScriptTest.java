@@ -1,5 +1,7 @@
-package io.streambus.impl;
+package io.streambus.impl.wire;
 
+import io.streambus.impl.connection.Channels;
+import io.streambus.impl.connection.RedisChannel;
 import io.streambus.BusTestBase;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;

@@ -1,5 +1,9 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
+import io.streambus.impl.connection.Backoff;
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.connection.RedisErrors;
+import io.streambus.impl.wire.Replies;
 import io.streambus.BusException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,7 +19,7 @@ import java.util.List;
  * a connection of its own, hand the entries over, repeat. Errors back off and retry; a vanished group is recreated.
  * Used from the subscription's context only.
  */
-final class PartitionReader {
+public final class PartitionReader {
   private static final long READ_MARGIN_MS = 5_000;
   private final Vertx vertx;
   private final DefaultSubscription sub;
@@ -30,7 +34,7 @@ final class PartitionReader {
   private long clientId = -1;
   private Promise<Void> idle;
 
-  PartitionReader(Vertx vertx, DefaultSubscription sub, int partition, String stream, RedisChannel channel,
+  public PartitionReader(Vertx vertx, DefaultSubscription sub, int partition, String stream, RedisChannel channel,
                   long backoffInitialMs, long backoffMaxMs) {
     this.vertx = vertx;
     this.sub = sub;
@@ -40,13 +44,13 @@ final class PartitionReader {
     this.backoff = new Backoff(backoffInitialMs, backoffMaxMs);
   }
 
-  void start() {
+  public void start() {
     running = true;
     loop();
   }
 
   /** Continues after a pause; no-op while a read or wait is outstanding. */
-  void kick() {
+  public void kick() {
     if (running && !reading && !waiting) {
       loop();
     }
@@ -147,7 +151,7 @@ final class PartitionReader {
   }
 
   /** Stops reading; the future completes when no read is outstanding. */
-  Future<Void> stop() {
+  public Future<Void> stop() {
     running = false;
     if (!reading) {
       return Future.succeededFuture();

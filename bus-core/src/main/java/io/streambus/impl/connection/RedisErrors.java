@@ -1,5 +1,6 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
+import io.streambus.impl.wire.Replies;
 import java.util.Set;
 
 /**
@@ -30,12 +31,12 @@ public final class RedisErrors {
   }
 
   /** True when {@code word} is an error code this class knows. */
-  static boolean isCode(String word) {
+  public static boolean isCode(String word) {
     return CODES.contains(word);
   }
 
   /** A Redis error reply recovered from a failed batch (see {@link ClusterRoutes#batch}). */
-  static final class Reply extends RuntimeException {
+  public static final class Reply extends RuntimeException {
     Reply(String message) {
       super(message, null, false, false);
     }
@@ -60,7 +61,7 @@ public final class RedisErrors {
    * The message of a TLS failure in {@code t}'s causes (an untrusted certificate on either side, a protocol
    * mismatch), else null. Retrying cannot fix the configuration, so such failures are reported at once.
    */
-  static String tlsFailure(Throwable t) {
+  public static String tlsFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof javax.net.ssl.SSLException) {
         return String.valueOf(c.getMessage());

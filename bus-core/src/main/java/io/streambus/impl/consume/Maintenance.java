@@ -1,5 +1,9 @@
-package io.streambus.impl;
+package io.streambus.impl.consume;
 
+import io.streambus.impl.metrics.Meters;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Replies;
+import io.streambus.impl.wire.Scripts;
 import io.streambus.BusMeters;
 import io.streambus.BusOptions;
 import io.vertx.core.Future;
@@ -18,7 +22,7 @@ import java.util.Map;
  * consumers, remove long-idle empty consumers and refresh the gauges (every reclaim interval); trim (every trim
  * interval). Used from the subscription's context only.
  */
-final class Maintenance {
+public final class Maintenance {
   static final long DUE_INTERVAL_MS = 250;
   private static final int CLAIM_BATCH = 100;
   private static final int LAG_COUNT_CAP = 100_000;
@@ -32,12 +36,12 @@ final class Maintenance {
   private boolean reclaimRunning;
   private boolean stopped;
 
-  Maintenance(Vertx vertx, DefaultSubscription sub) {
+  public Maintenance(Vertx vertx, DefaultSubscription sub) {
     this.vertx = vertx;
     this.sub = sub;
   }
 
-  void start() {
+  public void start() {
     for (int p = 0; p < sub.partitions(); p++) {
       claim(p, "own", 0);
     }
@@ -49,7 +53,7 @@ final class Maintenance {
     reclaimTick();
   }
 
-  void stop() {
+  public void stop() {
     stopped = true;
     periodic.forEach(vertx::cancelTimer);
     if (nextDueTimer >= 0) {
@@ -61,14 +65,14 @@ final class Maintenance {
    * A read failed with its connection: entries Redis handed over in the lost reply now sit in this consumer's
    * pending list, unknown to it. Take them back at once rather than after the claim idle time.
    */
-  void recoverOwn(int partition) {
+  public void recoverOwn(int partition) {
     if (!stopped) {
       claim(partition, "own", 0);
     }
   }
 
   /** A retry becomes due at {@code at}: run the due scan then rather than at the next period. */
-  void dueAt(long at) {
+  public void dueAt(long at) {
     if (stopped || at >= nextDueAt) {
       return;
     }

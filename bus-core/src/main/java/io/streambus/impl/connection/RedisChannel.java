@@ -1,4 +1,4 @@
-package io.streambus.impl;
+package io.streambus.impl.connection;
 
 import io.streambus.BusException;
 import io.vertx.core.AsyncResult;
@@ -23,7 +23,7 @@ import java.util.function.Function;
  * the previous reply). The bus keeps one channel for commands and one per blocking read loop, because a blocking
  * XREADGROUP holds its connection until it returns.
  */
-final class RedisChannel {
+public final class RedisChannel {
   private final Vertx vertx;
   private final Redis client;
   private final String name;
@@ -43,7 +43,7 @@ final class RedisChannel {
    * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
    * @param routes how to reach a given node in a cluster, null when not a cluster
    */
-  RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
+  public RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
                long reconnectMaxMs) {
     this.vertx = vertx;
     this.selectDb = selectDb;
@@ -54,7 +54,7 @@ final class RedisChannel {
   }
 
   /** The open connection, or a connect attempt (delayed by the backoff after failures). */
-  synchronized Future<RedisConnection> connection() {
+  public synchronized Future<RedisConnection> connection() {
     if (closed) {
       return Future.failedFuture(new BusException.Closed(name + " is closed"));
     }
@@ -119,7 +119,7 @@ final class RedisChannel {
   }
 
   /** Drops {@code c} if it is still the current connection: the next command reconnects. */
-  void invalidate(RedisConnection c) {
+  public void invalidate(RedisConnection c) {
     synchronized (this) {
       if (connection != c) {
         return;
@@ -131,7 +131,7 @@ final class RedisChannel {
   }
 
   /** Drops the current connection, whatever it is (used to abort a blocking read). */
-  void reset() {
+  public void reset() {
     RedisConnection c;
     synchronized (this) {
       c = connection;
@@ -141,7 +141,7 @@ final class RedisChannel {
     }
   }
 
-  synchronized boolean isClosed() {
+  public synchronized boolean isClosed() {
     return closed;
   }
 
@@ -156,7 +156,7 @@ final class RedisChannel {
   }
 
   /** Sends once; a failure other than a Redis error reply drops the connection so that the next send reconnects. */
-  Future<Response> send(Request request) {
+  public Future<Response> send(Request request) {
     return once(c -> c.send(request));
   }
 
@@ -164,7 +164,7 @@ final class RedisChannel {
    * Sends once on {@code c}, which must be this channel's connection, to the node of {@code key} in a cluster (for
    * CLIENT ID / CLIENT UNBLOCK, which name a client of one node).
    */
-  Future<Response> sendOn(RedisConnection c, Request request, String key) {
+  public Future<Response> sendOn(RedisConnection c, Request request, String key) {
     return routes == null ? c.send(request) : routes.sendAt(c, request, key);
   }
 
@@ -181,7 +181,7 @@ final class RedisChannel {
    * {@code deadline} (epoch ms). After the deadline the future fails with {@link BusException.Timeout} naming the
    * last error. Error replies that retrying cannot fix fail at once.
    */
-  Future<Response> send(Request request, long deadline) {
+  public Future<Response> send(Request request, long deadline) {
     return retrying(c -> c.send(request), deadline);
   }
 
@@ -190,7 +190,7 @@ final class RedisChannel {
    * its command table): in a cluster it goes to the master of {@code key}'s slot instead of a random node, which
    * would answer MOVED and make the client drop its slot map.
    */
-  Future<Response> send(Request request, String key, long deadline) {
+  public Future<Response> send(Request request, String key, long deadline) {
     if (routes == null) {
       return send(request, deadline);
     }
@@ -202,7 +202,7 @@ final class RedisChannel {
    * In a cluster their keys must live on one node; keyless commands in the batch go to that node too (WAIT after
    * XADD counts the replicas of the master that stored the entry).
    */
-  Future<List<Response>> batch(List<Request> requests, long deadline) {
+  public Future<List<Response>> batch(List<Request> requests, long deadline) {
     return retrying(c -> ClusterRoutes.batch(c, requests), deadline);
   }
 
@@ -332,7 +332,7 @@ final class RedisChannel {
     }
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     RedisConnection c;
     synchronized (this) {
       closed = true;
