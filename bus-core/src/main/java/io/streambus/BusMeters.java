@@ -28,6 +28,11 @@ public final class BusMeters {
   public static final String DEAD_LETTERED = "streambus.deadlettered";
   /** Counter: pending ids whose entry had been trimmed or deleted; acknowledged and dropped. */
   public static final String PENDING_TRIMMED = "streambus.pending.trimmed";
+  /**
+   * Counter: messages whose lease this consumer lost while it held them (a pause longer than the claim min idle, or
+   * another process took over the consumer name): a peer took them over, and this consumer left them alone.
+   */
+  public static final String LEASE_LOST = "streambus.lease.lost";
   /** Counter: entries replayed to another group, skipped by this one. */
   public static final String SKIPPED = "streambus.skipped";
   /** Counter: entries removed by trimming that every group had acknowledged. */

@@ -35,6 +35,16 @@ public interface ConsumerListener {
   default void onDeadLetter(String stream, String entryId, String reason) {
   }
 
+  /**
+   * This subscription lost the lease of a message it held (queued, in its handler, or being settled): the process
+   * paused, or could not reach Redis, for longer than {@link ConsumerOptions#getClaimMinIdleMs()}, and a peer took
+   * the message over; or another process started with the same consumer name. The subscription does nothing more to
+   * the message (it neither acknowledges, retries nor dead-letters it, and a handler that has not started yet is not
+   * called); the peer settles it. A handler already running is not interrupted: its work may overlap the peer's.
+   */
+  default void onLeaseLost(Message message, String reason) {
+  }
+
   /** A listener that logs every event through SLF4J. */
   static ConsumerListener logging() {
     return LoggingListener.INSTANCE;
@@ -65,6 +75,11 @@ public interface ConsumerListener {
     @Override
     public void onDeadLetter(String stream, String entryId, String reason) {
       LOG.warn("dead-lettered {} {}: {}", stream, entryId, reason);
+    }
+
+    @Override
+    public void onLeaseLost(Message message, String reason) {
+      LOG.warn("lost the lease of {} (delivery {}): {}", message.id(), message.deliveryCount(), reason);
     }
   }
 }

@@ -17,10 +17,13 @@ public class ConsumerOptions {
   public static final int DEFAULT_MAX_DELIVERIES = 5;
   /** Default longest wait of one blocking read: {@value} ms. */
   public static final long DEFAULT_BLOCK_MS = 2_000;
-  /** Default idle time after which a peer's pending message is taken over: {@value} ms. */
-  public static final long DEFAULT_CLAIM_MIN_IDLE_MS = 30_000;
-  /** Default period of the reclaim / retry / cleanup scan: {@value} ms. */
-  public static final long DEFAULT_RECLAIM_INTERVAL_MS = 5_000;
+  /**
+   * Default idle time after which a message pending on a consumer that stopped renewing its lease is taken over:
+   * {@value} ms. With the default reclaim interval, a crashed consumer's messages move to a peer within 10 s.
+   */
+  public static final long DEFAULT_CLAIM_MIN_IDLE_MS = 8_000;
+  /** Default period of the reclaim scan (and of the gauges): {@value} ms. */
+  public static final long DEFAULT_RECLAIM_INTERVAL_MS = 2_000;
   /** Default handler deadline: {@value} ms. */
   public static final long DEFAULT_HANDLER_TIMEOUT_MS = 30_000;
   /** Default drain deadline on close: {@value} ms. */
@@ -139,7 +142,12 @@ public class ConsumerOptions {
     return this;
   }
 
-  /** The consumer name in the group; null (default) generates {@code <host>-<pid>-<n>}, unique per subscription. */
+  /**
+   * The consumer name in the group; null (default) generates {@code <host>-<pid>-<n>}, unique per subscription. A
+   * fixed name lets a restarted process take back what its predecessor held at once; a name is held by one running
+   * subscription at a time: one that starts with a name another live process holds takes it over, and the other
+   * process's subscription stops at its next step (reported to its listener), so give each process its own name.
+   */
   public String getConsumerName() {
     return consumerName;
   }
@@ -183,8 +191,15 @@ public class ConsumerOptions {
   }
 
   /**
-   * How long a message must sit pending, unacknowledged, before another consumer of the group takes it over, in ms.
-   * Must exceed the longest expected handler time. Default {@value #DEFAULT_CLAIM_MIN_IDLE_MS}.
+   * How long a message must sit pending without its holder renewing its lease before another consumer of the group
+   * takes it over, in ms. Default {@value #DEFAULT_CLAIM_MIN_IDLE_MS}.
+   *
+   * <p>A subscription renews the lease of every message it holds (queued, in its handler, being settled) several
+   * times per claim min idle, so this bounds failover time, not handler time: a handler may run for as long as
+   * {@link #getHandlerTimeoutMs()} allows. A message moves to a peer only when its holder died, or paused (or lost
+   * Redis) for longer than this; the old holder then leaves it alone ({@link ConsumerListener#onLeaseLost}). The
+   * members of a group may use different values: every member renews at the pace the smallest one needs. A crashed
+   * consumer's messages move within this plus {@link #getReclaimIntervalMs()}.
    */
   public long getClaimMinIdleMs() {
     return claimMinIdleMs;
@@ -195,7 +210,11 @@ public class ConsumerOptions {
     return this;
   }
 
-  /** Period of the reclaim scan (and of trimming, idle-consumer cleanup and gauges), in ms. Default {@value #DEFAULT_RECLAIM_INTERVAL_MS}. */
+  /**
+   * Period of the reclaim scan that takes over messages of dead or stalled consumers (and of the gauges), in ms: a
+   * crashed consumer's messages move within {@link #getClaimMinIdleMs()} plus this, and messages handed back by a
+   * closing peer within this. Default {@value #DEFAULT_RECLAIM_INTERVAL_MS}.
+   */
   public long getReclaimIntervalMs() {
     return reclaimIntervalMs;
   }
@@ -205,7 +224,11 @@ public class ConsumerOptions {
     return this;
   }
 
-  /** A handler not done after this many ms counts as failed. Default {@value #DEFAULT_HANDLER_TIMEOUT_MS}. */
+  /**
+   * A handler not done after this many ms counts as failed (retried or dead-lettered like any failure); its lease is
+   * renewed until then, so this is independent of {@link #getClaimMinIdleMs()}. Default
+   * {@value #DEFAULT_HANDLER_TIMEOUT_MS}.
+   */
   public long getHandlerTimeoutMs() {
     return handlerTimeoutMs;
   }
@@ -215,7 +238,11 @@ public class ConsumerOptions {
     return this;
   }
 
-  /** How long close() waits for in-flight handlers, in ms. Default {@value #DEFAULT_CLOSE_TIMEOUT_MS}. */
+  /**
+   * How long close() waits for running handlers, in ms; messages read but not started are handed back to the group at
+   * once. Handlers still running at this deadline stay pending and move to a peer once their lease runs out. Default
+   * {@value #DEFAULT_CLOSE_TIMEOUT_MS}.
+   */
   public long getCloseTimeoutMs() {
     return closeTimeoutMs;
   }

@@ -16,34 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ReclaimTest extends BusTestBase {
 
-  /** A consumer that reads and then never answers stands in for a dead or stalled worker. */
-  @Test
-  void messagesOfAStalledConsumerAreReclaimedByAPeer() {
-    StreamBus bus = bus();
-    AtomicInteger stalled = new AtomicInteger();
-    await(bus.subscribe(topic, "g", m -> {
-      stalled.incrementAndGet();
-      return Promise.<Void>promise().future(); // never completes
-    }, fastConsumer().setConsumerName("stuck").setHandlerTimeoutMs(600_000).setCloseTimeoutMs(100).setMaxInFlight(10)));
-    for (int i = 0; i < 10; i++) {
-      await(bus.publish(topic, new JsonObject().put("i", i)));
-    }
-    eventually(Duration.ofSeconds(10), () -> stalled.get() == 10, "the stuck consumer holds all 10");
-
-    Set<Integer> done = ConcurrentHashMap.newKeySet();
-    List<Integer> counts = new CopyOnWriteArrayList<>();
-    await(bus.subscribe(topic, "g", m -> {
-      done.add(m.json().getInteger("i"));
-      counts.add(m.deliveryCount());
-      return Future.succeededFuture();
-    }, fastConsumer().setConsumerName("healthy").setClaimMinIdleMs(500)));
-    eventually(Duration.ofSeconds(15), () -> done.size() == 10, "the peer reclaimed and handled all 10");
-    assertThat(counts).allMatch(c -> c == 2);
-    assertThat(count(BusMeters.RECLAIMED)).isEqualTo(10);
-    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("0"),
-        "nothing pending");
-  }
-
   /**
    * A message that "kills" every worker that takes it ends in the DLQ once its deliveries reach the limit. A crash
    * is a subscription that vanishes holding the message (closed with no time to drain, so it stays pending on it).
@@ -75,7 +47,7 @@ class ReclaimTest extends BusTestBase {
     assertThat(attempts.get()).isEqualTo(3);
     DeadLetter d = await(bus.deadLetters(topic).list(null, 1)).items().get(0);
     assertThat(d.errorClass()).isEqualTo("delivery-limit");
-    assertThat(d.deliveries()).isEqualTo(4);
+    assertThat(d.deliveries()).isEqualTo(3);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.streambus.impl.consume.DefaultSubscription;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.publish.Publisher;
 import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.topic.TopicTrimmer;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,7 @@ public final class DefaultStreamBus implements StreamBus {
   private final Keys keys;
   private final Meters meters;
   private final TopicRegistry topics;
+  private final TopicTrimmer trimmer;
   private final Publisher publisher;
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final DefaultBusAdmin admin;
@@ -81,7 +83,9 @@ public final class DefaultStreamBus implements StreamBus {
     this.commands = channels.create("bus commands");
     this.keys = new Keys(options.getKeyPrefix());
     this.meters = new Meters(Objects.requireNonNull(registry, "registry"));
-    this.topics = new TopicRegistry(commands, keys, options);
+    this.trimmer = new TopicTrimmer(vertx, commands, keys, options, meters);
+    this.topics = new TopicRegistry(commands, keys, options, trimmer::track);
+    trimmer.start();
     this.publisher = new Publisher(commands, keys, options, topics, meters);
     this.admin = new DefaultBusAdmin(commands, keys, options, topics);
   }
@@ -209,6 +213,7 @@ public final class DefaultStreamBus implements StreamBus {
     if (closing == null) {
       List<Future<Void>> subs = new ArrayList<>();
       new ArrayList<>(subscriptions).forEach(s -> subs.add(s.close()));
+      trimmer.stop();
       closing = Future.join(subs).transform(x -> commands.close()).transform(x -> {
         if (sentinelWatch != null) {
           sentinelWatch.close();

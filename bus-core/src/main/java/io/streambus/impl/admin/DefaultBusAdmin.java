@@ -1,10 +1,10 @@
 package io.streambus.impl.admin;
 
 import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.topic.LagReader;
 import io.streambus.impl.topic.TopicRegistry;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.streambus.BusAdmin;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerStats;
@@ -23,18 +23,18 @@ import java.util.Map;
 
 /** Reads XINFO / XPENDING / XLEN / ZCARD per partition into the public stats records. */
 public final class DefaultBusAdmin implements BusAdmin {
-  private static final int LAG_COUNT_CAP = 1_000_000;
-
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
   private final TopicRegistry topics;
+  private final LagReader lagReader;
 
   public DefaultBusAdmin(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;
     this.topics = topics;
+    this.lagReader = new LagReader(channel, options.getPublishTimeoutMs());
   }
 
   private long deadline() {
@@ -145,11 +145,7 @@ public final class DefaultBusAdmin implements BusAdmin {
     String lastDelivered = Replies.stringOf(g, "last-delivered-id");
     long pending = Replies.longOf(g, "pending", 0);
     long entriesRead = Replies.longOf(g, "entries-read", -1);
-    long reportedLag = Replies.longOf(g, "lag", -1);
-    // Redis 6.2 has no lag, and 7.x answers nil after deletions it cannot account for: count instead.
-    Future<Long> lag = reportedLag >= 0 ? Future.succeededFuture(reportedLag)
-        : Scripts.COUNT_AFTER.run(channel, deadline(), List.of(stream), lastDelivered, LAG_COUNT_CAP)
-            .map(Response::toLong);
+    Future<Long> lag = lagReader.lag(stream, g);
     Future<Long> undeliveredAge = send(Request.cmd(Command.XRANGE).arg(stream).arg("(" + lastDelivered).arg("+")
         .arg("COUNT").arg(1)).map(r -> age(Replies.range(r).stream().findFirst().map(Replies.Entry::id)
         .orElse(null), now));
@@ -190,7 +186,8 @@ public final class DefaultBusAdmin implements BusAdmin {
         all.add(send(Request.cmd(Command.XGROUP).arg("DESTROY").arg(stream).arg(group), stream)
             .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                 ? Future.succeededFuture() : Future.failedFuture(e)));
-        all.add(send(Request.cmd(Command.DEL).arg(keys.retries(topic, p, group))));
+        all.add(send(Request.cmd(Command.DEL).arg(keys.retries(topic, p, group))
+            .arg(keys.members(topic, p, group))));
       }
       return Future.all(all).mapEmpty();
     });

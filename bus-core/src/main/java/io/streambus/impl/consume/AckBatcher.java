@@ -1,58 +1,55 @@
 package io.streambus.impl.consume;
 
-import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiConsumer;
-import java.util.function.IntFunction;
 
 /**
- * Batches acknowledgements: one XACK per partition carries every id completed in the same event-loop turn (or
- * {@code batchSize} ids). A failed XACK is reported and not retried: the entries stay pending and come back through
- * reclaim, which at-least-once delivery tolerates. Used from the subscription's context only.
+ * Batches acknowledgements: one ack step per partition (ack.lua: acknowledges the ids still pending on this consumer,
+ * and reports the others) carries every id completed in the same event-loop turn, or {@code batchSize} ids. A failed
+ * step is reported and not retried: the entries stay pending and come back through reclaim, which at-least-once
+ * delivery tolerates. Used from the subscription's context only.
  */
-public final class AckBatcher {
+final class AckBatcher {
   private static final long ACK_DEADLINE_MS = 10_000;
 
+  /** What one ack step settled. */
+  interface Settled {
+    /**
+     * @param ids every id the step carried
+     * @param acked how many were acknowledged (-1 when the consumer name was taken over: none were)
+     * @param notOurs ids that were pending on another consumer or acknowledged by one (lost leases)
+     * @param trimmed how many were no longer pending because their entry was gone
+     * @param error the step's failure, else null (then nothing is known of the ids)
+     */
+    void settled(int partition, List<String> ids, int acked, List<String> notOurs, int trimmed, Throwable error);
+  }
+
   private final Context context;
-  private final RedisChannel channel;
-  private final String group;
-  private final IntFunction<String> streamOf;
+  private final ConsumerScope scope;
   private final int batchSize;
-  private final BiConsumer<String, Throwable> onError;
-  private final BiConsumer<Integer, List<String>> onSettled;
-  /**
-   * Per partition, the ids waiting for their XACK (null when none): indexed by partition rather than a sorted map,
-   * which boxed the partition and walked a tree for every acknowledgement.
-   */
+  private final Settled onSettled;
+  /** Per partition, the ids waiting (null when none): an array rather than a map, which boxed the partition. */
   private final List<String>[] waiting;
   private final Set<Future<?>> inFlight = new HashSet<>();
   private boolean flushScheduled;
 
-  /**
-   * @param onSettled told which ids of a partition an XACK carried, once it is answered (acknowledged or not)
-   */
   @SuppressWarnings("unchecked")
-  public AckBatcher(Context context, RedisChannel channel, String group, int partitions, IntFunction<String> streamOf,
-             int batchSize, BiConsumer<String, Throwable> onError, BiConsumer<Integer, List<String>> onSettled) {
-    this.waiting = new List[partitions];
+  AckBatcher(Context context, ConsumerScope scope, int batchSize, Settled onSettled) {
     this.context = context;
-    this.channel = channel;
-    this.group = group;
-    this.streamOf = streamOf;
+    this.scope = scope;
     this.batchSize = batchSize;
-    this.onError = onError;
     this.onSettled = onSettled;
+    this.waiting = new List[scope.partitions];
   }
 
-  public void ack(int partition, String id) {
+  void ack(int partition, String id) {
     List<String> ids = waiting[partition];
     if (ids == null) {
       ids = new ArrayList<>();
@@ -70,8 +67,8 @@ public final class AckBatcher {
     }
   }
 
-  /** Sends everything waiting; the future completes when every XACK sent so far has been answered. */
-  public Future<Void> flush() {
+  /** Sends everything waiting; the future completes when every step sent so far has been answered. */
+  Future<Void> flush() {
     for (int partition = 0; partition < waiting.length; partition++) {
       send(partition);
     }
@@ -84,17 +81,33 @@ public final class AckBatcher {
     if (ids == null || ids.isEmpty()) {
       return;
     }
-    String stream = streamOf.apply(partition);
-    Request xack = Request.cmd(Command.XACK).arg(stream).arg(group);
-    ids.forEach(xack::arg);
-    Future<?> f = channel.send(xack, System.currentTimeMillis() + ACK_DEADLINE_MS);
+    Object[] args = new Object[3 + ids.size()];
+    args[0] = scope.group;
+    args[1] = scope.consumer;
+    args[2] = scope.token;
+    for (int i = 0; i < ids.size(); i++) {
+      args[3 + i] = ids.get(i);
+    }
+    Future<Response> f = Scripts.ACK.run(scope.commands, System.currentTimeMillis() + ACK_DEADLINE_MS,
+        List.of(scope.stream(partition), scope.members(partition)), args);
     inFlight.add(f);
     f.onComplete(ar -> {
       inFlight.remove(f);
       if (ar.failed()) {
-        onError.accept(stream, ar.cause());
+        onSettled.settled(partition, ids, 0, List.of(), 0, ar.cause());
+        return;
       }
-      onSettled.accept(partition, ids);
+      Response r = ar.result();
+      int acked = r.get(0).toInteger();
+      if (acked < 0) {
+        onSettled.settled(partition, ids, -1, ids, 0, null);
+        return;
+      }
+      List<String> notOurs = new ArrayList<>();
+      for (int i = 2; i < r.size(); i++) {
+        notOurs.add(r.get(i).toString());
+      }
+      onSettled.settled(partition, ids, acked, notOurs, r.get(1).toInteger(), null);
     });
   }
 }

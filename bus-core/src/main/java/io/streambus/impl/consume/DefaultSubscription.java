@@ -1,132 +1,107 @@
 package io.streambus.impl.consume;
 
+import io.streambus.BusException;
+import io.streambus.BusOptions;
+import io.streambus.ConsumerOptions;
+import io.streambus.MessageHandler;
+import io.streambus.Subscription;
 import io.streambus.impl.connection.Channels;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.connection.RedisErrors;
 import io.streambus.impl.metrics.Meters;
-import io.streambus.impl.wire.EntryCodec;
+import io.streambus.impl.topic.LagReader;
 import io.streambus.impl.wire.Keys;
-import io.streambus.impl.wire.Scripts;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
-import io.streambus.BusException;
-import io.streambus.BusMeters;
-import io.streambus.BusOptions;
-import io.streambus.ConsumerListener;
-import io.streambus.ConsumerOptions;
-import io.streambus.MessageHandler;
-import io.streambus.MessageId;
-import io.streambus.Subscription;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
 
 /**
- * One group membership: a {@link PartitionReader} per partition, the handler dispatch and its outcome (ack, retry,
- * dead letter), and {@link Maintenance} (reclaim, due retries, delayed messages, trimming, gauges). All state is
- * confined to the context the subscription was created on.
+ * One group membership: wires the units (a {@link PartitionReader} per partition, the {@link Dispatcher}, the
+ * {@link Settlement}, the {@link Leases} and the loops) and runs its lifecycle: start, pause, resume, close. The units
+ * know each other only through what they are given here, never this class. All state is confined to the context the
+ * subscription was created on.
  */
 public final class DefaultSubscription implements Subscription {
-  private static final int MAX_ERROR_TEXT = 1000;
-
   private final Vertx vertx;
   private final Context context;
-  private final Keys keys;
-  private final String topic;
-  private final String group;
-  private final String consumerName;
-  private final int partitions;
-  private final MessageHandler handler;
-  private final ConsumerOptions options;
-  private final BusOptions busOptions;
-  private final Meters meters;
+  private final ConsumerScope scope;
   private final RedisChannel commands;
   private final List<RedisChannel> readChannels = new ArrayList<>();
   private final List<PartitionReader> readers = new ArrayList<>();
-  private final Slots<DefaultMessage> slots;
-  private boolean rateTimerSet;
-  /** Shared by every subscription of this topic and group in the process. */
-  private final AtomicLong inFlightGauge;
-  // resolved once: looking a meter up builds its key string, and this runs for every message
-  private final Counter deliveredCounter;
-  private final Counter redeliveredCounter;
-  private final Counter ackedCounter;
-  private final Timer handlerSucceeded;
-  private final Timer handlerFailed;
-  private final Timer endToEnd;
-  private final AckBatcher acks;
-  private final Maintenance maintenance;
+  private final Leases leases;
+  private final Dispatcher dispatcher;
+  private final Settlement settlement;
+  private final DueLoop due;
+  private final ReclaimLoop reclaim;
+  private final CleanupLoop cleanup;
+  private final GaugeLoop gauges;
   private final Runnable onClosed;
-  /** Per partition, the ids this subscription holds (queued, in a handler, or being acknowledged / retried). */
-  private final List<Set<String>> held = new ArrayList<>();
   private boolean paused;
   private Future<Void> closing;
-  private Promise<Void> drained;
 
   public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
-                      String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
-                      BusOptions busOptions, Meters meters, Runnable onClosed) {
+                             String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
+                             BusOptions busOptions, Meters meters, Runnable onClosed) {
     this.vertx = vertx;
     this.context = context;
-    this.keys = keys;
-    this.topic = topic;
-    this.group = group;
-    this.consumerName = consumerName;
-    this.partitions = partitions;
-    this.handler = handler;
-    this.options = options;
-    this.busOptions = busOptions;
-    this.meters = meters;
     this.onClosed = onClosed;
-    long backoffInitial = busOptions.getReconnectInitialMs();
-    long backoffMax = busOptions.getReconnectMaxMs();
     this.commands = channels.create("commands of " + consumerName);
-    this.slots = new Slots<>(options.getMaxInFlight(), options.getMaxRatePerSecond(), this::invoke,
-        this::waitForRateToken);
-    this.acks = new AckBatcher(context, commands, group, partitions, p -> keys.stream(topic, p), options.getAckBatchSize(),
-        (stream, e) -> listener().onRedisError(stream, "XACK", e), (p, ids) -> ids.forEach(id -> settled(p, id)));
+    this.scope = new ConsumerScope(vertx, commands, keys, topic, group, consumerName, UUID.randomUUID().toString(),
+        partitions, options, busOptions.getPublishTimeoutMs(), SafeListener.of(options.getListener()),
+        new ConsumerMeters(meters, topic, group));
+    DeliveryPolicy policy = new DeliveryPolicy(options.getMaxDeliveries(), options.getRetry());
+    this.leases = new Leases(scope, this::fenced);
+    // the due loop needs the claimer, which needs the settlement: the settlement reaches the loop through its field
+    this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
+    this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),
+        options.getHandlerTimeoutMs(), scope.meters, leases::owns, settlement::outcome);
+    Intake intake = new Intake(scope, leases, policy, settlement, dispatcher);
+    Claimer claimer = new Claimer(scope, intake, dispatcher::freeForClaim, leases::ids);
+    this.due = new DueLoop(scope, claimer, this::isPaused);
+    this.reclaim = new ReclaimLoop(scope, claimer, this::isPaused);
+    this.cleanup = new CleanupLoop(scope);
+    this.gauges = new GaugeLoop(scope, new LagReader(commands, busOptions.getPublishTimeoutMs()));
+    // the free slots split fairly between partitions
+    int readCount = Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
+    boolean canUnblock = busOptions.getTopology() != BusOptions.Topology.SENTINEL;
+    PartitionReader.Wiring wiring = new PartitionReader.Wiring(dispatcher, intake, this::isPaused,
+        this::recreateGroup, reclaim::recoverOwn);
     for (int p = 0; p < partitions; p++) {
-      held.add(new HashSet<>());
-      RedisChannel channel = channels.create("reader of " + keys.stream(topic, p));
+      RedisChannel channel = channels.create("reader of " + scope.stream(p));
       readChannels.add(channel);
-      readers.add(new PartitionReader(vertx, this, p, keys.stream(topic, p), channel, backoffInitial, backoffMax));
+      readers.add(new PartitionReader(scope, p, channel, wiring, readCount, canUnblock,
+          busOptions.getReconnectInitialMs(), busOptions.getReconnectMaxMs()));
     }
-    this.maintenance = new Maintenance(vertx, this);
-    this.inFlightGauge = meters.gauge(BusMeters.IN_FLIGHT, "Handler calls in flight in this process", topic, group,
-        -1);
-    this.deliveredCounter = meters.counter(BusMeters.DELIVERED, topic, group);
-    this.redeliveredCounter = meters.counter(BusMeters.REDELIVERED, topic, group);
-    this.ackedCounter = meters.counter(BusMeters.ACKED, topic, group);
-    this.handlerSucceeded = meters.handlerTimer(topic, group, true);
-    this.handlerFailed = meters.handlerTimer(topic, group, false);
-    this.endToEnd = meters.endToEnd(topic, group);
   }
 
-  /** Creates the group on every partition, then starts the loops. Runs on the subscription's context. */
+  private void retryDueAt(long at) {
+    due.dueAt(at);
+  }
+
+  /** Creates the group on every partition, joins it, then starts reading and the loops. Runs on the context. */
   public Future<Subscription> start() {
     List<Future<Void>> groups = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      groups.add(ensureGroup(p, options.getStartPosition().groupCreateId()));
+    for (int p = 0; p < scope.partitions; p++) {
+      groups.add(ensureGroup(p, scope.options.getStartPosition().groupCreateId()));
     }
-    return Future.all(groups).map(v -> {
+    return Future.all(groups).compose(v -> leases.join()).map(othersMinIdle -> {
+      leases.start();
       readers.forEach(PartitionReader::start);
-      maintenance.start();
+      due.start();
+      // joining with a smaller claim min idle than the others: they renew at the new pace from their next renewal
+      long own = scope.options.getClaimMinIdleMs();
+      reclaim.start(othersMinIdle > own ? othersMinIdle / Leases.RENEWALS_PER_IDLE + DueLoop.PERIOD_MS : 0);
+      cleanup.start();
+      gauges.start();
       return (Subscription) this;
-    }).recover(e -> closeChannels().transform(x -> Future.failedFuture(e)));
+    }).recover(e -> stopLoops().transform(x -> closeChannels()).transform(x -> Future.failedFuture(e)));
   }
 
   /**
@@ -135,201 +110,24 @@ public final class DefaultSubscription implements Subscription {
    * Whatever the stream holds was either never delivered to the group or not acknowledged by it as far as Redis can
    * tell now; starting at "$" would silently skip what was published since the loss. Duplicates, not losses.
    */
-  public Future<Void> recreateGroup(int partition) {
+  private Future<Void> recreateGroup(int partition) {
     return ensureGroup(partition, "0");
   }
 
   /** XGROUP CREATE ... MKSTREAM at {@code startId}; an existing group is fine (BUSYGROUP). */
   private Future<Void> ensureGroup(int partition, String startId) {
-    Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(keys.stream(topic, partition)).arg(group)
-        .arg(startId).arg("MKSTREAM");
-    return commands.send(create, keys.stream(topic, partition), deadline()).<Void>mapEmpty().recover(e ->
+    String stream = scope.stream(partition);
+    Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(scope.group).arg(startId)
+        .arg("MKSTREAM");
+    return commands.send(create, stream, scope.deadline()).<Void>mapEmpty().recover(e ->
         RedisErrors.is(e, "BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
-  private long deadline() {
-    return System.currentTimeMillis() + busOptions.getPublishTimeoutMs();
-  }
-
-  /**
-   * Settles an entry without the handler when it must not reach it (replayed to another group: skipped; past the
-   * delivery limit or unusable: dead-lettered), else queues it for a handler slot.
-   */
-  public void deliver(int partition, String id, Map<String, Buffer> fields, int deliveries) {
-    if (!held.get(partition).add(id)) {
-      return; // already being handled here: a claim raced with the read that brought it
-    }
-    String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);
-    if (target != null && !target.equals(group)) {
-      acks.ack(partition, id);
-      meters.counter(BusMeters.SKIPPED, topic, group).increment();
-      return;
-    }
-    DefaultMessage message = new DefaultMessage(MessageId.of(topic, partition, id), fields, deliveries);
-    if (deliveries > options.getMaxDeliveries()) {
-      deadLetter(message, "delivery-limit", "delivered " + (deliveries - 1)
-          + " times without an acknowledgement (consumers crashed, stalled or failed)");
-    } else if (fields.isEmpty()) {
-      deadLetter(message, "malformed-entry", "the entry has no fields");
-    } else if (message.payload() == null && !options.isAcceptForeignEntries()) {
-      deadLetter(message, "foreign-entry", "the entry has no payload field; fields: " + fields.keySet());
-    } else {
-      slots.submit(message);
-    }
-  }
-
-  /** The entry's fate is recorded in Redis (acknowledged, scheduled or dead-lettered, or that failed): let go. */
-  private void settled(int partition, String id) {
-    held.get(partition).remove(id);
-  }
-
-  public void recoverOwn(int partition) {
-    maintenance.recoverOwn(partition);
-  }
-
-  /** The ids of {@code partition} this subscription holds: a claim must not take them. */
-  public List<String> held(int partition) {
-    return new ArrayList<>(held.get(partition));
-  }
-
-  private void waitForRateToken() {
-    if (!rateTimerSet) {
-      rateTimerSet = true;
-      vertx.setTimer(slots.msUntilToken(), t -> {
-        rateTimerSet = false;
-        slots.pump();
-      });
-    }
-  }
-
-  /** One handler call; the slot is held until the handler's future completes or times out. */
-  private void invoke(DefaultMessage message) {
-    deliveredCounter.increment();
-    inFlightGauge.incrementAndGet();
-    if (message.deliveryCount() > 1) {
-      redeliveredCounter.increment();
-    }
-    long started = System.nanoTime();
-    Future<Void> f;
-    try {
-      f = handler.handle(message);
-      if (f == null) {
-        f = Future.failedFuture(new NullPointerException("handler returned null instead of a Future"));
-      }
-    } catch (Throwable t) {
-      f = Future.failedFuture(t);
-    }
-    if (f.isComplete()) {
-      // done already (a synchronous handler): no timeout to arm, which saves a timer per message
-      completed(message, started, f);
-      return;
-    }
-    Promise<Void> outcome = Promise.promise();
-    long timeoutMs = options.getHandlerTimeoutMs();
-    long remainingMs = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-    long timer = vertx.setTimer(Math.max(1, remainingMs), t -> outcome.tryFail(new TimeoutException(
-        "handler did not complete within " + timeoutMs + " ms")));
-    f.onComplete(outcome::tryComplete, outcome::tryFail);
-    outcome.future().onComplete(ar -> {
-      vertx.cancelTimer(timer);
-      completed(message, started, ar);
-    });
-  }
-
-  /** The handler's outcome: acknowledge, or retry / dead-letter; frees the slot. */
-  private void completed(DefaultMessage message, long started, AsyncResult<Void> ar) {
-    int partition = message.partition();
-    String id = message.id().value();
-    inFlightGauge.decrementAndGet();
-    (ar.succeeded() ? handlerSucceeded : handlerFailed).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-    if (ar.succeeded()) {
-      acks.ack(partition, id);
-      ackedCounter.increment();
-      Meters.recordEndToEnd(endToEnd, message.id().timestamp());
-    } else {
-      failed(message, ar.cause());
-    }
-    slots.finished();
-    checkDrained();
-  }
-
-  private void failed(DefaultMessage message, Throwable error) {
-    meters.counter(BusMeters.FAILED, topic, group).increment();
-    boolean dead = error instanceof BusException.NonRetryable
-        || message.deliveryCount() >= options.getMaxDeliveries();
-    safely(() -> listener().onHandlerFailure(message, error, !dead));
-    if (dead) {
-      deadLetter(message, error.getClass().getName(), String.valueOf(error.getMessage()));
-    } else {
-      scheduleRetry(message);
-    }
-  }
-
-  /**
-   * Leaves the message pending and records when it may be delivered again in the group's retry set. Any consumer of
-   * the group claims it once due (this one need not survive); if the ZADD fails, reclaim still recovers it.
-   */
-  private void scheduleRetry(DefaultMessage message) {
-    int partition = message.partition();
-    long delay = options.getRetry().backoffMs(message.deliveryCount());
-    long due = System.currentTimeMillis() + delay;
-    Request zadd = Request.cmd(Command.ZADD).arg(keys.retries(topic, partition, group)).arg(due)
-        .arg(message.id().value());
-    commands.send(zadd, deadline()).onComplete(ar -> {
-      settled(partition, message.id().value());
-      if (ar.succeeded()) {
-        meters.counter(BusMeters.RETRIED, topic, group).increment();
-        maintenance.dueAt(due);
-      } else {
-        listener().onRedisError(keys.stream(topic, partition), "ZADD retry", ar.cause());
-      }
-    });
-  }
-
-  /** Moves the message to the dead-letter stream (atomically with its XACK). Failure leaves it pending for reclaim. */
-  public void deadLetter(DefaultMessage message, String errorClass, String error) {
-    int partition = message.partition();
-    String stream = keys.stream(topic, partition);
-    String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
-    Scripts.DEAD_LETTER.run(commands, deadline(),
-            List.of(stream, keys.deadLetters(topic, partition), keys.retries(topic, partition, group)),
-            group, message.id().value(), consumerName, message.deliveryCount(), errorClass, text,
-            System.currentTimeMillis())
-        .onComplete(ar -> {
-          settled(partition, message.id().value());
-          if (ar.succeeded()) {
-            if (ar.result() != null) {
-              meters.counter(BusMeters.DEAD_LETTERED, topic, group).increment();
-              safely(() -> listener().onDeadLetter(stream, message.id().value(), errorClass + ": " + text));
-            } else {
-              meters.counter(BusMeters.PENDING_TRIMMED, topic, group).increment();
-            }
-          } else {
-            listener().onRedisError(stream, "dead-letter", ar.cause());
-          }
-        });
-  }
-
-  private void safely(Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(DefaultSubscription.class).warn("listener threw", e);
-    }
-  }
-
-  /**
-   * Sends CLIENT UNBLOCK for a parked read (close() uses it to stop without waiting for BLOCK to time out), in a
-   * cluster to the master of the read's stream, where the client id was learnt. Should the slot have moved since,
-   * it reaches another node, where at worst it ends some client's blocking call early as if it had timed out.
-   */
-  public void unblock(long clientId, String stream) {
-    commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, deadline());
-  }
-
-  /** Sentinel keeps waiting for BLOCK to time out: unblocking is not tested there. */
-  public boolean canUnblock() {
-    return busOptions.getTopology() != BusOptions.Topology.SENTINEL;
+  /** Another process took over this consumer name: nothing held here is ours any more; stop. */
+  private void fenced() {
+    scope.listener.onRedisError(scope.stream(0), "membership", new BusException("consumer name '" + scope.consumer
+        + "' of group '" + scope.group + "' was taken over by another process; this subscription stops"));
+    close();
   }
 
   @Override
@@ -347,7 +145,7 @@ public final class DefaultSubscription implements Subscription {
     });
   }
 
-  public boolean isPaused() {
+  private boolean isPaused() {
     return paused || closing != null;
   }
 
@@ -358,44 +156,45 @@ public final class DefaultSubscription implements Subscription {
     return promise.future();
   }
 
+  /**
+   * Stops reading and the loops, hands back what was read but not started, waits for running handlers up to the close
+   * deadline (their leases renewed meanwhile), then flushes the acknowledgements and leaves the group. Handlers still
+   * running at the deadline are left pending: a peer reclaims them once their lease runs out.
+   */
   private Future<Void> doClose() {
     if (closing != null) {
       return closing;
     }
-    maintenance.stop();
     List<Future<Void>> stopped = new ArrayList<>();
     readers.forEach(r -> stopped.add(r.stop()));
-    drained = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, options.getCloseTimeoutMs()), t -> drained.tryComplete());
-    closing = Future.join(stopped)
+    Promise<Void> deadline = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, scope.options.getCloseTimeoutMs()), t -> deadline.tryComplete());
+    closing = stopLoops()
+        .transform(x -> Future.join(stopped))
+        .transform(x -> settlement.handBack(dispatcher.takeQueued()))
         .transform(x -> {
-          checkDrained();
-          return drained.future();
+          dispatcher.drained().onComplete(ar -> deadline.tryComplete());
+          return deadline.future();
         })
         .transform(x -> {
           vertx.cancelTimer(timer);
-          return acks.flush();
+          leases.stop();
+          dispatcher.stop();
+          return settlement.flush();
         })
-        .transform(x -> removeConsumerIfIdle())
+        .transform(x -> leases.isFenced() ? Future.succeededFuture() : settlement.leave())
         .transform(x -> closeChannels())
         .andThen(x -> onClosed.run())
         .transform(x -> Future.succeededFuture());
     return closing;
   }
 
-  private void checkDrained() {
-    if (drained != null && slots.active() == 0) {
-      drained.tryComplete();
-    }
-  }
-
-  /** XGROUP DELCONSUMER on every partition where this consumer holds nothing (the script checks atomically). */
-  private Future<Void> removeConsumerIfIdle() {
-    List<Future<?>> all = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      all.add(Scripts.DELETE_CONSUMER.run(commands, deadline(), List.of(keys.stream(topic, p)), group, consumerName));
-    }
-    return Future.join(all).mapEmpty();
+  private Future<Void> stopLoops() {
+    due.stop();
+    reclaim.stop();
+    cleanup.stop();
+    gauges.stop();
+    return Future.succeededFuture();
   }
 
   private Future<Void> closeChannels() {
@@ -405,63 +204,24 @@ public final class DefaultSubscription implements Subscription {
     return Future.join(all).mapEmpty();
   }
 
-  // accessors for the loops
-
-  public Slots<DefaultMessage> slots() {
-    return slots;
-  }
-
-  /** Entries asked for per read: the free slots, split fairly between partitions. */
-  public int readCount() {
-    return Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
-  }
-
-  public ConsumerListener listener() {
-    return options.getListener();
-  }
-
-  public ConsumerOptions options() {
-    return options;
-  }
-
-  public BusOptions busOptions() {
-    return busOptions;
-  }
-
-  public RedisChannel commands() {
-    return commands;
-  }
-
-  public Keys keys() {
-    return keys;
-  }
-
-  public Meters meters() {
-    return meters;
-  }
-
-  public int partitions() {
-    return partitions;
-  }
-
   @Override
   public String topic() {
-    return topic;
+    return scope.topic;
   }
 
   @Override
   public String group() {
-    return group;
+    return scope.group;
   }
 
   @Override
   public String consumerName() {
-    return consumerName;
+    return scope.consumer;
   }
 
   @Override
   public int inFlight() {
-    return slots.active();
+    return dispatcher.active();
   }
 
   @Override

@@ -1,31 +1,53 @@
 package io.streambus.impl.consume;
 
+import io.streambus.BusException;
 import io.streambus.impl.connection.Backoff;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.connection.RedisErrors;
 import io.streambus.impl.wire.Replies;
-import io.streambus.BusException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * The read loop of one partition: reserve free handler slots, {@code XREADGROUP ... COUNT <free> BLOCK <ms> ... >} on
  * a connection of its own, hand the entries over, repeat. Errors back off and retry; a vanished group is recreated.
  * Used from the subscription's context only.
  */
-public final class PartitionReader {
+final class PartitionReader {
   private static final long READ_MARGIN_MS = 5_000;
-  private final Vertx vertx;
-  private final DefaultSubscription sub;
+
+  /** The free handler slots a read may ask for. */
+  interface Budget {
+    /** How many entries a read may ask for now (at most {@code max}); reserved until {@link #readDone}. */
+    int reserve(int max);
+
+    /** Ends a read's reservation (before its entries are handed over). */
+    void readDone(int reserved);
+
+    /** Runs {@code r} once, the next time a slot frees up. */
+    void onRelease(Runnable r);
+  }
+
+  /** What the reader is connected to: where slots come from, where entries go, and what to do on trouble. */
+  record Wiring(Budget budget, Intake intake, BooleanSupplier paused, IntFunction<Future<Void>> recreateGroup,
+                IntConsumer recoverOwn) {
+  }
+
+  private final ConsumerScope scope;
   private final int partition;
   private final String stream;
   private final RedisChannel channel;
+  private final Wiring wiring;
+  private final int readCount;
+  private final boolean canUnblock;
   private final Backoff backoff;
   private boolean running;
   private boolean reading;
@@ -34,61 +56,67 @@ public final class PartitionReader {
   private long clientId = -1;
   private Promise<Void> idle;
 
-  public PartitionReader(Vertx vertx, DefaultSubscription sub, int partition, String stream, RedisChannel channel,
-                  long backoffInitialMs, long backoffMaxMs) {
-    this.vertx = vertx;
-    this.sub = sub;
+  /**
+   * @param readCount most entries asked for per read
+   * @param canUnblock whether stop() may end a parked read with CLIENT UNBLOCK (not through Sentinel: untested)
+   */
+  PartitionReader(ConsumerScope scope, int partition, RedisChannel channel, Wiring wiring, int readCount,
+                  boolean canUnblock, long backoffInitialMs, long backoffMaxMs) {
+    this.scope = scope;
     this.partition = partition;
-    this.stream = stream;
+    this.stream = scope.stream(partition);
     this.channel = channel;
+    this.wiring = wiring;
+    this.readCount = readCount;
+    this.canUnblock = canUnblock;
     this.backoff = new Backoff(backoffInitialMs, backoffMaxMs);
   }
 
-  public void start() {
+  void start() {
     running = true;
     loop();
   }
 
   /** Continues after a pause; no-op while a read or wait is outstanding. */
-  public void kick() {
+  void kick() {
     if (running && !reading && !waiting) {
       loop();
     }
   }
 
   private void loop() {
-    if (!running || sub.isPaused()) {
+    if (!running || wiring.paused().getAsBoolean()) {
       signalIdle();
       return;
     }
-    int n = sub.slots().reserveForRead(sub.readCount());
+    int n = wiring.budget().reserve(readCount);
     if (n == 0) {
       waiting = true;
-      sub.slots().onRelease(() -> {
+      wiring.budget().onRelease(() -> {
         waiting = false;
         loop();
       });
       return;
     }
     reading = true;
-    Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(sub.group()).arg(sub.consumerName())
-        .arg("COUNT").arg(n).arg("BLOCK").arg(sub.options().getBlockMs()).arg("STREAMS").arg(stream).arg(">");
+    long blockMs = scope.options.getBlockMs();
+    Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(scope.group).arg(scope.consumer)
+        .arg("COUNT").arg(n).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(stream).arg(">");
     // A half-open connection (peer gone without a reset) would park the read forever: past BLOCK plus a margin,
     // drop the connection, which fails the read and reconnects.
-    long guard = vertx.setTimer(sub.options().getBlockMs() + READ_MARGIN_MS, t -> channel.reset());
+    long guard = scope.vertx.setTimer(blockMs + READ_MARGIN_MS, t -> channel.reset());
     identify().compose(v -> channel.send(read)).onComplete(ar -> {
-      vertx.cancelTimer(guard);
+      scope.vertx.cancelTimer(guard);
       reading = false;
+      wiring.budget().readDone(n);
       if (ar.succeeded()) {
         backoff.reset();
         List<Replies.Entry> entries = Replies.readGroup(ar.result());
-        sub.slots().readDone(n);
         for (Replies.Entry e : entries) {
-          sub.deliver(partition, e.id(), e.fields(), 1);
+          wiring.intake().accept(partition, e.id(), e.fields(), 1);
         }
         loop();
       } else {
-        sub.slots().readDone(n);
         onError(ar.cause());
       }
     });
@@ -105,9 +133,9 @@ public final class PartitionReader {
       return;
     }
     if (RedisErrors.is(e, "NOGROUP")) {
-      sub.recreateGroup(partition).onComplete(ar -> {
+      wiring.recreateGroup().apply(partition).onComplete(ar -> {
         if (ar.failed()) {
-          sub.listener().onRedisError(stream, "XGROUP CREATE", ar.cause());
+          scope.listener.onRedisError(stream, "XGROUP CREATE", ar.cause());
           retryLater();
         } else {
           loop();
@@ -115,27 +143,27 @@ public final class PartitionReader {
       });
       return;
     }
-    sub.listener().onRedisError(stream, "XREADGROUP", e);
+    scope.listener.onRedisError(stream, "XREADGROUP", e);
     if (RedisErrors.code(e) == null) {
-      sub.recoverOwn(partition);
+      wiring.recoverOwn().accept(partition);
     }
     retryLater();
   }
 
   private void retryLater() {
     waiting = true;
-    vertx.setTimer(backoff.nextDelay(), t -> {
+    scope.vertx.setTimer(backoff.nextDelay(), t -> {
       waiting = false;
       loop();
     });
   }
 
   /**
-   * Learns the connection's CLIENT ID once per connection, so that close() can CLIENT UNBLOCK a read parked in
-   * BLOCK instead of waiting for it to time out. In a cluster the id is that of the socket to the stream's master.
+   * Learns the connection's CLIENT ID once per connection, so that stop() can CLIENT UNBLOCK a read parked in BLOCK
+   * instead of waiting for it to time out. In a cluster the id is that of the socket to the stream's master.
    */
   private Future<Void> identify() {
-    if (!sub.canUnblock()) {
+    if (!canUnblock) {
       return Future.succeededFuture();
     }
     return channel.connection().compose(c -> {
@@ -151,7 +179,7 @@ public final class PartitionReader {
   }
 
   /** Stops reading; the future completes when no read is outstanding. */
-  public Future<Void> stop() {
+  Future<Void> stop() {
     running = false;
     if (!reading) {
       return Future.succeededFuture();
@@ -160,7 +188,9 @@ public final class PartitionReader {
       idle = Promise.promise();
     }
     if (clientId >= 0) {
-      sub.unblock(clientId, stream);
+      // In a cluster this goes to the master of the read's stream, where the client id was learnt. Should the slot
+      // have moved since, it reaches another node, where at worst it ends some client's blocking call early.
+      scope.commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, scope.deadline());
     }
     return idle.future();
   }

@@ -97,6 +97,13 @@ public final class Slots<T> {
     copy.forEach(Runnable::run);
   }
 
+  /** Removes and returns the queued work that has not started. */
+  public List<T> drainQueue() {
+    List<T> out = new ArrayList<>(queue);
+    queue.clear();
+    return out;
+  }
+
   public int active() {
     return active;
   }

@@ -25,6 +25,7 @@ public final class Meters {
       Map.entry(BusMeters.DEAD_LETTERED, "Messages moved to the dead-letter stream"),
       Map.entry(BusMeters.PENDING_TRIMMED, "Pending ids whose entry no longer existed"),
       Map.entry(BusMeters.SKIPPED, "Entries replayed to another group"),
+      Map.entry(BusMeters.LEASE_LOST, "Messages whose lease this consumer lost while holding them"),
       Map.entry(BusMeters.TRIMMED, "Entries trimmed after every group acknowledged them"),
       Map.entry(BusMeters.TRIMMED_UNACKED, "Entries cut by the MAXLEN cap before every group acknowledged them"));
 

@@ -10,6 +10,7 @@ import io.vertx.redis.client.Request;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Records each topic's partition count in the hash {@code <prefix>:topics}: the first user of a topic fixes it, and a
@@ -20,11 +21,16 @@ public final class TopicRegistry {
   private final Keys keys;
   private final BusOptions options;
   private final Map<String, Future<Integer>> known = new ConcurrentHashMap<>();
+  private final BiConsumer<String, Integer> onKnown;
 
-  public TopicRegistry(RedisChannel channel, Keys keys, BusOptions options) {
+  /**
+   * @param onKnown told each topic this process publishes to or consumes, with its partition count, once known
+   */
+  public TopicRegistry(RedisChannel channel, Keys keys, BusOptions options, BiConsumer<String, Integer> onKnown) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;
+    this.onKnown = onKnown;
   }
 
   /** Registers the topic once per process; the future gives its partition count. */
@@ -47,6 +53,7 @@ public final class TopicRegistry {
           return Future.succeededFuture(recorded);
         });
     known.put(topic, fresh);
+    fresh.onSuccess(partitions -> onKnown.accept(topic, partitions));
     return fresh;
   }
 

@@ -31,6 +31,14 @@ public final class Keys {
     return stream(topic, partition) + ":retry:" + group;
   }
 
+  /**
+   * Hash: the live members of a group on one partition (consumer name to its token, claim min idle and expiry), kept
+   * by the lease renewal: who holds a consumer name now, and how fast members must renew.
+   */
+  public String members(String topic, int partition, String group) {
+    return stream(topic, partition) + ":members:" + group;
+  }
+
   /** Hash: topic name to partition count. */
   public String registry() {
     return prefix + ":topics";

@@ -30,6 +30,11 @@ public enum Scripts {
   REPLAY("replay"),
   TRIM("trim"),
   DELETE_CONSUMER("delete_consumer"),
+  RENEW("renew"),
+  ACK("ack"),
+  RETRY("retry"),
+  HANDBACK("handback"),
+  LEAVE("leave"),
   COUNT_AFTER("count_after");
 
   private final String source;

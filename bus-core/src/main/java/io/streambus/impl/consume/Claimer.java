@@ -1,0 +1,67 @@
+package io.streambus.impl.consume;
+
+import io.streambus.impl.wire.Replies;
+import io.streambus.impl.wire.Scripts;
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
+
+/**
+ * Claims pending entries for free handler slots (claim.lua; its header explains the modes) and hands them to the
+ * {@link Intake}. Used by the due-retry loop and the reclaim loop.
+ */
+final class Claimer {
+  private static final int CLAIM_BATCH = 100;
+
+  private final ConsumerScope scope;
+  private final Intake intake;
+  private final IntSupplier freeSlots;
+  private final IntFunction<List<String>> heldIds;
+
+  /**
+   * @param heldIds the ids of a partition this subscription holds: never claimed (they are being worked on here)
+   */
+  Claimer(ConsumerScope scope, Intake intake, IntSupplier freeSlots, IntFunction<List<String>> heldIds) {
+    this.scope = scope;
+    this.intake = intake;
+    this.freeSlots = freeSlots;
+    this.heldIds = heldIds;
+  }
+
+  /** Claims for as many free slots as there are (at most a batch) in {@code mode}: 'due', 'stale' or 'own'. */
+  Future<Void> claim(int partition, String mode, long minIdleMs) {
+    int n = Math.min(CLAIM_BATCH, freeSlots.getAsInt());
+    if (n == 0) {
+      return Future.succeededFuture();
+    }
+    String stream = scope.stream(partition);
+    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, mode, n, System.currentTimeMillis(),
+        minIdleMs));
+    if (!mode.equals("due")) {
+      // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
+      args.addAll(heldIds.apply(partition));
+    }
+    return Scripts.CLAIM.run(scope.commands, scope.deadline(), List.of(stream, scope.retries(partition)),
+            args.toArray())
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            scope.listener.onRedisError(stream, "claim " + mode, ar.cause());
+            return;
+          }
+          Replies.Claimed claimed = Replies.claimed(ar.result());
+          if (claimed.trimmed() > 0) {
+            scope.meters.pendingTrimmed.increment(claimed.trimmed());
+          }
+          if (!mode.equals("due") && (claimed.entries().size() > 0 || claimed.trimmed() > 0)) {
+            scope.meters.reclaimed.increment(claimed.entries().size());
+            scope.listener.onReclaim(stream, claimed.entries().size(), claimed.trimmed());
+          }
+          for (Replies.Entry e : claimed.entries()) {
+            intake.accept(partition, e.id(), e.fields(), e.deliveries());
+          }
+        }).mapEmpty();
+  }
+}

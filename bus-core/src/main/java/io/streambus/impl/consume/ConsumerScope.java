@@ -1,0 +1,85 @@
+package io.streambus.impl.consume;
+
+import io.streambus.ConsumerListener;
+import io.streambus.ConsumerOptions;
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.wire.Keys;
+import io.vertx.core.Vertx;
+
+/**
+ * What every unit of one subscription shares, as values: who it is in which group, its options, the command channel,
+ * the key names of its partitions (built once: they are needed for every settle step), its listener (already made
+ * safe) and its meters. The units get this instead of the subscription that wires them.
+ */
+final class ConsumerScope {
+  final Vertx vertx;
+  final RedisChannel commands;
+  final String topic;
+  final String group;
+  final String consumer;
+  /** Unique per running subscription: tells this process from another that uses the same consumer name. */
+  final String token;
+  final int partitions;
+  final ConsumerOptions options;
+  final ConsumerListener listener;
+  final ConsumerMeters meters;
+  private final long commandTimeoutMs;
+  private final String[] streams;
+  private final String[] members;
+  private final String[] retries;
+  private final String[] deadLetters;
+  private final String[] delayed;
+
+  ConsumerScope(Vertx vertx, RedisChannel commands, Keys keys, String topic, String group, String consumer,
+                String token, int partitions, ConsumerOptions options, long commandTimeoutMs,
+                ConsumerListener listener, ConsumerMeters meters) {
+    this.vertx = vertx;
+    this.commands = commands;
+    this.topic = topic;
+    this.group = group;
+    this.consumer = consumer;
+    this.token = token;
+    this.partitions = partitions;
+    this.options = options;
+    this.commandTimeoutMs = commandTimeoutMs;
+    this.listener = listener;
+    this.meters = meters;
+    this.streams = new String[partitions];
+    this.members = new String[partitions];
+    this.retries = new String[partitions];
+    this.deadLetters = new String[partitions];
+    this.delayed = new String[partitions];
+    for (int p = 0; p < partitions; p++) {
+      streams[p] = keys.stream(topic, p);
+      members[p] = keys.members(topic, p, group);
+      retries[p] = keys.retries(topic, p, group);
+      deadLetters[p] = keys.deadLetters(topic, p);
+      delayed[p] = keys.delayed(topic, p);
+    }
+  }
+
+  String stream(int partition) {
+    return streams[partition];
+  }
+
+  String members(int partition) {
+    return members[partition];
+  }
+
+  String retries(int partition) {
+    return retries[partition];
+  }
+
+  String deadLetters(int partition) {
+    return deadLetters[partition];
+  }
+
+  String delayed(int partition) {
+    return delayed[partition];
+  }
+
+  /** The deadline of a command sent now (epoch ms): the bus's command timeout from now. */
+  long deadline() {
+    return System.currentTimeMillis() + commandTimeoutMs;
+  }
+}

@@ -1,0 +1,219 @@
+package io.streambus.impl.consume;
+
+import io.streambus.MessageHandler;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Runs handlers: at most {@code maxInFlight} at once ({@link Slots}), at most {@code maxRatePerSecond} started per
+ * second, each within {@code handlerTimeoutMs}. The timeouts are kept by one sweep, not a timer per message: handler
+ * calls start in order and share one timeout, so their deadlines are in order too, and one timer armed for the
+ * oldest running call is enough. Each outcome (null for success, else the error) goes to {@code outcome} once. Used
+ * from the subscription's context only.
+ */
+final class Dispatcher implements PartitionReader.Budget {
+  /** A handler call in flight. */
+  private static final class Running {
+    final DefaultMessage message;
+    final long startedNanos;
+    final long deadlineNanos;
+    boolean done;
+
+    Running(DefaultMessage message, long startedNanos, long deadlineNanos) {
+      this.message = message;
+      this.startedNanos = startedNanos;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final MessageHandler handler;
+  private final ConsumerMeters meters;
+  private final long timeoutNanos;
+  private final Predicate<DefaultMessage> stillOurs;
+  private final BiConsumer<DefaultMessage, Throwable> outcome;
+  private final Slots<DefaultMessage> slots;
+  private final ArrayDeque<Running> running = new ArrayDeque<>();
+  private long sweepTimer = -1;
+  private boolean rateTimerSet;
+  private Promise<Void> drained;
+
+  /**
+   * @param stillOurs checked when a queued message's turn comes: one whose lease was lost meanwhile is dropped
+   * @param outcome told the outcome of every handler call: null for success, else why it failed
+   */
+  Dispatcher(Vertx vertx, Context context, MessageHandler handler, int maxInFlight, double maxRatePerSecond,
+             long handlerTimeoutMs, ConsumerMeters meters, Predicate<DefaultMessage> stillOurs,
+             BiConsumer<DefaultMessage, Throwable> outcome) {
+    this.vertx = vertx;
+    this.context = context;
+    this.handler = handler;
+    this.meters = meters;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(handlerTimeoutMs);
+    this.stillOurs = stillOurs;
+    this.outcome = outcome;
+    this.slots = new Slots<>(maxInFlight, maxRatePerSecond, this::start, this::waitForRateToken);
+  }
+
+  /** Queues a message; it starts when a slot (and a rate token) is free. */
+  void submit(DefaultMessage message) {
+    slots.submit(message);
+  }
+
+  @Override
+  public int reserve(int max) {
+    return slots.reserveForRead(max);
+  }
+
+  @Override
+  public void readDone(int reserved) {
+    slots.readDone(reserved);
+  }
+
+  @Override
+  public void onRelease(Runnable r) {
+    slots.onRelease(r);
+  }
+
+  /** Free handler slots, ignoring read reservations: what a claim may ask for. */
+  int freeForClaim() {
+    return slots.freeForClaim();
+  }
+
+  int active() {
+    return slots.active();
+  }
+
+  /** Removes and returns what is queued and not started (close hands it back to the group). */
+  List<DefaultMessage> takeQueued() {
+    return slots.drainQueue();
+  }
+
+  /** Completes when no handler call is running (at once if none is). */
+  Future<Void> drained() {
+    if (drained == null) {
+      drained = Promise.promise();
+    }
+    checkDrained();
+    return drained.future();
+  }
+
+  private void start(DefaultMessage message) {
+    if (!stillOurs.test(message)) {
+      // lost while it waited: a peer has it now; dropping it frees the slot for the next one
+      vertx.runOnContext(v -> slots.finished());
+      return;
+    }
+    meters.delivered.increment();
+    if (message.deliveryCount() > 1) {
+      meters.redelivered.increment();
+    }
+    meters.inFlight.incrementAndGet();
+    long started = System.nanoTime();
+    Future<Void> f;
+    try {
+      f = handler.handle(message);
+      if (f == null) {
+        f = Future.failedFuture(new NullPointerException("handler returned null instead of a Future"));
+      }
+    } catch (Throwable t) {
+      f = Future.failedFuture(t);
+    }
+    Running r = new Running(message, started, started + timeoutNanos);
+    if (f.isComplete()) {
+      // a synchronous handler: nothing to watch
+      finish(r, f);
+      return;
+    }
+    running.addLast(r);
+    if (sweepTimer < 0) {
+      arm(r.deadlineNanos);
+    }
+    f.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        finish(r, ar);
+      } else {
+        context.runOnContext(v -> finish(r, ar));
+      }
+    });
+  }
+
+  private void finish(Running r, AsyncResult<Void> ar) {
+    if (r.done) {
+      return; // timed out before: the late outcome is ignored
+    }
+    r.done = true;
+    meters.inFlight.decrementAndGet();
+    meters.handlerTime(ar.succeeded(), r.startedNanos);
+    outcome.accept(r.message, ar.succeeded() ? null : ar.cause());
+    slots.finished();
+    checkDrained();
+  }
+
+  private void arm(long deadlineNanos) {
+    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()) + 1);
+    sweepTimer = vertx.setTimer(delayMs, t -> sweep());
+  }
+
+  /** Fails the running calls past their deadline, forgets the finished ones, and re-arms for the oldest left. */
+  private void sweep() {
+    sweepTimer = -1;
+    long now = System.nanoTime();
+    List<Running> expired = new ArrayList<>();
+    while (!running.isEmpty()) {
+      Running head = running.peekFirst();
+      if (head.done) {
+        running.pollFirst();
+      } else if (head.deadlineNanos - now <= 0) {
+        running.pollFirst();
+        expired.add(head);
+      } else {
+        break;
+      }
+    }
+    long timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+    for (Running r : expired) {
+      finish(r, Future.failedFuture(new TimeoutException("handler did not complete within " + timeoutMs + " ms")));
+    }
+    Running next = running.peekFirst();
+    if (next != null && sweepTimer < 0) {
+      arm(next.deadlineNanos);
+    }
+  }
+
+  private void waitForRateToken() {
+    if (!rateTimerSet) {
+      rateTimerSet = true;
+      vertx.setTimer(slots.msUntilToken(), t -> {
+        rateTimerSet = false;
+        slots.pump();
+      });
+    }
+  }
+
+  private void checkDrained() {
+    if (drained != null && slots.active() == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Stops the sweep (close gave up on what still runs). */
+  void stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+      sweepTimer = -1;
+    }
+  }
+}

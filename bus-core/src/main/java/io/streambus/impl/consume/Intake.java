@@ -1,0 +1,53 @@
+package io.streambus.impl.consume;
+
+import io.streambus.MessageId;
+import io.streambus.impl.wire.EntryCodec;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.Map;
+
+/**
+ * Where read and claimed entries come in: each is held (leased) from here on, then either settled at once without the
+ * handler (replayed to another group: skipped; past the delivery limit, empty, or foreign when those are refused:
+ * dead-lettered) or queued for a handler. Used from the subscription's context only.
+ */
+final class Intake {
+  private final ConsumerScope scope;
+  private final Leases leases;
+  private final DeliveryPolicy policy;
+  private final Settlement settlement;
+  private final Dispatcher dispatcher;
+
+  Intake(ConsumerScope scope, Leases leases, DeliveryPolicy policy, Settlement settlement, Dispatcher dispatcher) {
+    this.scope = scope;
+    this.leases = leases;
+    this.policy = policy;
+    this.settlement = settlement;
+    this.dispatcher = dispatcher;
+  }
+
+  /**
+   * @param deliveries the entry's delivery count, this delivery included (1 for a fresh read)
+   */
+  void accept(int partition, String id, Map<String, Buffer> fields, int deliveries) {
+    DefaultMessage message = new DefaultMessage(MessageId.of(scope.topic, partition, id), fields, deliveries);
+    if (!leases.hold(message)) {
+      return; // held already: a claim raced with the read that brought it
+    }
+    String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);
+    if (target != null && !target.equals(scope.group)) {
+      settlement.skip(partition, id);
+    } else if (policy.exhausted(deliveries)) {
+      // the claim that brought it here counted a delivery that never reached a handler
+      settlement.deadLetter(message, deliveries - 1, "delivery-limit", "delivered " + (deliveries - 1)
+          + " times without an acknowledgement (consumers crashed, stalled or failed)");
+    } else if (fields.isEmpty()) {
+      settlement.deadLetter(message, deliveries, "malformed-entry", "the entry has no fields");
+    } else if (message.payload() == null && !scope.options.isAcceptForeignEntries()) {
+      settlement.deadLetter(message, deliveries, "foreign-entry",
+          "the entry has no payload field; fields: " + fields.keySet());
+    } else {
+      dispatcher.submit(message);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.streambus.impl.consume;
+
+import io.streambus.impl.wire.Scripts;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entries this subscription holds (queued for a handler, in a handler, being settled), and their leases: one
+ * renew step per partition per tick (renew.lua) keeps their idle time in the group's pending list far below the claim
+ * min idle, so no peer claims what is being worked on, and keeps this subscription's membership of the group (which
+ * also tells it the smallest claim min idle of the live members, and so how often to renew). When a renewal shows an
+ * entry is no longer ours, the entry is marked lost and reported once; the other units then leave it alone. Used from
+ * the subscription's context only.
+ */
+final class Leases {
+  /** Renew this many times per claim min idle (the smallest of the group's live members). */
+  static final int RENEWALS_PER_IDLE = 4;
+  private static final long MIN_PERIOD_MS = 25;
+
+  /** An entry held by this subscription. */
+  static final class Held {
+    final DefaultMessage message;
+    boolean lost;
+
+    Held(DefaultMessage message) {
+      this.message = message;
+    }
+  }
+
+  private final ConsumerScope scope;
+  private final List<Map<String, Held>> held = new ArrayList<>();
+  private final Runnable onFenced;
+  private long groupMinIdleMs;
+  private long timer = -1;
+  private boolean running;
+  private boolean renewing;
+  private boolean fenced;
+
+  /**
+   * @param onFenced told once when another process took over this consumer name
+   */
+  Leases(ConsumerScope scope, Runnable onFenced) {
+    this.scope = scope;
+    this.onFenced = onFenced;
+    this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
+    for (int p = 0; p < scope.partitions; p++) {
+      held.add(new HashMap<>());
+    }
+  }
+
+  /** Holds {@code message}; false when it is held already (a claim raced with the read that brought it). */
+  boolean hold(DefaultMessage message) {
+    return held.get(message.partition()).putIfAbsent(message.id().value(), new Held(message)) == null;
+  }
+
+  /** True while {@code message} is held and its lease was not lost. */
+  boolean owns(DefaultMessage message) {
+    Held h = held.get(message.partition()).get(message.id().value());
+    return h != null && !h.lost;
+  }
+
+  /** Its fate is recorded in Redis (or it was lost): let go. */
+  void release(int partition, String id) {
+    held.get(partition).remove(id);
+  }
+
+  /** The ids of {@code partition} held now (a claim must not take them). */
+  List<String> ids(int partition) {
+    return new ArrayList<>(held.get(partition).keySet());
+  }
+
+  boolean isEmpty() {
+    for (Map<String, Held> m : held) {
+      if (!m.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Marks a held entry lost (once) and reports it. It stays held until the unit that has it lets go: a queued entry
+   * is dropped when its turn comes, a running handler's outcome is discarded, a settle step in flight ends.
+   */
+  void lose(int partition, String id, String reason) {
+    Held h = held.get(partition).get(id);
+    if (h != null && !h.lost) {
+      h.lost = true;
+      scope.meters.leaseLost.increment();
+      scope.listener.onLeaseLost(h.message, reason);
+    }
+  }
+
+  boolean isFenced() {
+    return fenced;
+  }
+
+  /**
+   * Joins the group on every partition (taking the consumer name over from a process that held it: that one is
+   * fenced at its next step). The future gives the smallest claim min idle among the other live members, or -1.
+   */
+  Future<Long> join() {
+    List<Future<Response>> all = new ArrayList<>();
+    for (int p = 0; p < scope.partitions; p++) {
+      all.add(renewStep(p, "join", List.of()));
+    }
+    return Future.all(all).map(cf -> {
+      long others = -1;
+      for (int p = 0; p < scope.partitions; p++) {
+        Response r = all.get(p).result();
+        long o = r.get(0).toLong();
+        if (o >= 0 && (others < 0 || o < others)) {
+          others = o;
+        }
+        if (r.get(2).toInteger() == 1 && p == 0) {
+          scope.listener.onRedisError(scope.stream(p), "join", new IllegalStateException("consumer name '"
+              + scope.consumer + "' was held by another live process; it is taken over here, and that process "
+              + "stops at its next step (give each process its own name unless this is a restart)"));
+        }
+      }
+      adopt(others);
+      return others;
+    });
+  }
+
+  /** The renewal period: a fraction of the smallest claim min idle of the group's live members, this one included. */
+  long periodMs() {
+    return Math.max(MIN_PERIOD_MS, groupMinIdleMs / RENEWALS_PER_IDLE);
+  }
+
+  void start() {
+    running = true;
+    schedule();
+  }
+
+  void stop() {
+    running = false;
+    if (timer >= 0) {
+      scope.vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private void schedule() {
+    if (running) {
+      timer = scope.vertx.setTimer(periodMs(), t -> {
+        timer = -1;
+        tick();
+      });
+    }
+  }
+
+  private void tick() {
+    if (!running || renewing || fenced) {
+      return;
+    }
+    renewing = true;
+    List<Future<?>> all = new ArrayList<>();
+    long[] others = {-1};
+    for (int p = 0; p < scope.partitions; p++) {
+      int partition = p;
+      List<String> ids = new ArrayList<>();
+      held.get(p).forEach((id, h) -> {
+        if (!h.lost) {
+          ids.add(id);
+        }
+      });
+      all.add(renewStep(p, "renew", ids).onComplete(ar -> {
+        if (ar.failed()) {
+          scope.listener.onRedisError(scope.stream(partition), "lease renewal", ar.cause());
+          return;
+        }
+        Response r = ar.result();
+        long o = r.get(0).toLong();
+        if (r.size() == 1 && o == -1) {
+          fence();
+          return;
+        }
+        if (o >= 0 && (others[0] < 0 || o < others[0])) {
+          others[0] = o;
+        }
+        int lost = r.get(1).toInteger();
+        for (int i = 3; i < 3 + lost; i++) {
+          lose(partition, r.get(i).toString(), "a peer claimed it after this consumer's lease ran out");
+        }
+      }));
+    }
+    Future.join(all).onComplete(ar -> {
+      renewing = false;
+      adopt(others[0]);
+      schedule();
+    });
+  }
+
+  private void adopt(long othersMinIdle) {
+    long own = scope.options.getClaimMinIdleMs();
+    groupMinIdleMs = othersMinIdle < 0 ? own : Math.min(own, othersMinIdle);
+  }
+
+  private Future<Response> renewStep(int partition, String mode, List<String> ids) {
+    Object[] args = new Object[7 + ids.size()];
+    args[0] = scope.group;
+    args[1] = scope.consumer;
+    args[2] = scope.token;
+    args[3] = scope.options.getClaimMinIdleMs();
+    args[4] = System.currentTimeMillis();
+    // a member is live while it renews: it counts for the group's smallest claim min idle until it has missed a
+    // whole claim min idle of renewals
+    args[5] = scope.options.getClaimMinIdleMs();
+    args[6] = mode;
+    for (int i = 0; i < ids.size(); i++) {
+      args[7 + i] = ids.get(i);
+    }
+    return Scripts.RENEW.run(scope.commands, scope.deadline(),
+        List.of(scope.stream(partition), scope.members(partition)), args);
+  }
+
+  /** Another process took this consumer name: every held entry is lost, and the owner is told once. */
+  void fence() {
+    if (fenced) {
+      return;
+    }
+    fenced = true;
+    stop();
+    for (int p = 0; p < scope.partitions; p++) {
+      for (String id : ids(p)) {
+        lose(p, id, "another process took over consumer name '" + scope.consumer + "'");
+      }
+    }
+    onFenced.run();
+  }
+}

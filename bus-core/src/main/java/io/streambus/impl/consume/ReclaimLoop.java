@@ -1,0 +1,68 @@
+package io.streambus.impl.consume;
+
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Takes over messages that sat pending on another consumer (or, after a lost read reply, on this one) for longer than
+ * the claim min idle: their holder died or stalled, since live holders renew their leases. Also recovers this
+ * consumer's own pending entries at start (a restart under a fixed name) and after a lost read reply. Used from the
+ * subscription's context only.
+ */
+final class ReclaimLoop {
+  private final ConsumerScope scope;
+  private final Claimer claimer;
+  private final BooleanSupplier paused;
+  private final Periodic periodic;
+  private long staleNotBefore;
+  private boolean stopped;
+
+  ReclaimLoop(ConsumerScope scope, Claimer claimer, BooleanSupplier paused) {
+    this.scope = scope;
+    this.claimer = claimer;
+    this.paused = paused;
+    this.periodic = new Periodic(scope.vertx, scope.options.getReclaimIntervalMs(), this::tick);
+  }
+
+  /**
+   * Starts with this consumer's own pending entries; stale ones are claimed from {@code staleDelayMs} on (a member
+   * that joins with a smaller claim min idle than the others waits until they renew at its pace).
+   */
+  void start(long staleDelayMs) {
+    staleNotBefore = System.currentTimeMillis() + staleDelayMs;
+    for (int p = 0; p < scope.partitions; p++) {
+      claimer.claim(p, "own", 0);
+    }
+    periodic.start();
+    periodic.runNow();
+  }
+
+  void stop() {
+    stopped = true;
+    periodic.stop();
+  }
+
+  /**
+   * A read failed with its connection: entries Redis handed over in the lost reply now sit in this consumer's
+   * pending list, unknown to it. Take them back at once rather than after the claim min idle.
+   */
+  void recoverOwn(int partition) {
+    if (!stopped) {
+      claimer.claim(partition, "own", 0);
+    }
+  }
+
+  private Future<?> tick() {
+    if (paused.getAsBoolean() || System.currentTimeMillis() < staleNotBefore) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> all = new ArrayList<>();
+    for (int p = 0; p < scope.partitions; p++) {
+      all.add(claimer.claim(p, "stale", scope.options.getClaimMinIdleMs()));
+    }
+    return Future.join(all);
+  }
+}

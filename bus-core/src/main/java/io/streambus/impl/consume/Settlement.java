@@ -1,0 +1,206 @@
+package io.streambus.impl.consume;
+
+import io.streambus.impl.wire.Scripts;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Records each held message's fate in Redis: acknowledged, scheduled for another delivery, dead-lettered, or handed
+ * back. Every step checks, in the same Lua step, that the entry is still pending on this consumer and that this
+ * process still holds the consumer name: after a lost lease the peer that took the message over settles it, and
+ * nothing here may acknowledge over it. Used from the subscription's context only.
+ */
+final class Settlement {
+  private static final int MAX_ERROR_TEXT = 1000;
+  /** Idle time given to handed-back entries: a day, beyond any claim min idle, so any peer takes them at once. */
+  static final long HAND_BACK_IDLE_MS = 86_400_000;
+
+  private final ConsumerScope scope;
+  private final Leases leases;
+  private final DeliveryPolicy policy;
+  private final LongConsumer retryDueAt;
+  private final AckBatcher acks;
+
+  /**
+   * @param retryDueAt told when a scheduled retry becomes due (epoch ms), so that it is claimed then
+   */
+  Settlement(Context context, ConsumerScope scope, Leases leases, DeliveryPolicy policy, LongConsumer retryDueAt) {
+    this.scope = scope;
+    this.leases = leases;
+    this.policy = policy;
+    this.retryDueAt = retryDueAt;
+    this.acks = new AckBatcher(context, scope, scope.options.getAckBatchSize(), this::acked);
+  }
+
+  /** A handler's outcome: null for success, else its error. A message whose lease was lost is left alone. */
+  void outcome(DefaultMessage message, Throwable error) {
+    if (!leases.owns(message)) {
+      leases.release(message.partition(), message.id().value());
+      return;
+    }
+    if (error == null) {
+      scope.meters.endToEnd(message.id().timestamp());
+      acks.ack(message.partition(), message.id().value());
+    } else {
+      failed(message, error);
+    }
+  }
+
+  /** Acknowledges a held entry that must not reach the handler (replayed to another group). */
+  void skip(int partition, String id) {
+    scope.meters.skipped.increment();
+    acks.ack(partition, id);
+  }
+
+  private void acked(int partition, List<String> ids, int acked, List<String> notOurs, int trimmed,
+                     Throwable error) {
+    if (error != null) {
+      scope.listener.onRedisError(scope.stream(partition), "XACK", error);
+    } else if (acked < 0) {
+      leases.fence();
+    } else {
+      if (acked > 0) {
+        scope.meters.acked.increment(acked);
+      }
+      // trimmed ids are not counted here: whoever acknowledged them (a reclaim) counted them
+      for (String id : notOurs) {
+        leases.lose(partition, id, "acknowledgement refused: the message is a peer's now");
+      }
+    }
+    ids.forEach(id -> leases.release(partition, id));
+  }
+
+  private void failed(DefaultMessage message, Throwable error) {
+    scope.meters.failed.increment();
+    long delay = policy.retryDelayMs(message.deliveryCount(), error);
+    scope.listener.onHandlerFailure(message, error, delay >= 0);
+    if (delay < 0) {
+      deadLetter(message, message.deliveryCount(), error.getClass().getName(), String.valueOf(error.getMessage()));
+    } else {
+      scheduleRetry(message, delay);
+    }
+  }
+
+  /**
+   * Leaves the message pending and records when it may be delivered again in the group's retry set; any member of
+   * the group claims it once due (this one need not survive). If the step fails, reclaim still recovers it.
+   */
+  private void scheduleRetry(DefaultMessage message, long delayMs) {
+    int partition = message.partition();
+    String id = message.id().value();
+    long due = System.currentTimeMillis() + delayMs;
+    Scripts.RETRY.run(scope.commands, scope.deadline(),
+            List.of(scope.stream(partition), scope.retries(partition), scope.members(partition)),
+            scope.group, scope.consumer, scope.token, id, due)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            scope.listener.onRedisError(scope.stream(partition), "schedule retry", ar.cause());
+          } else if (ar.result().toInteger() == 1) {
+            scope.meters.retried.increment();
+            retryDueAt.accept(due);
+          } else if (ar.result().toInteger() == 0) {
+            leases.lose(partition, id, "retry refused: the message is a peer's now");
+          } else {
+            leases.fence();
+          }
+          leases.release(partition, id);
+        });
+  }
+
+  /**
+   * Moves the message to the dead-letter stream, atomically with its acknowledgement, recording {@code deliveries}
+   * (the deliveries that reached a handler or a consumer that died holding it). Failure leaves it pending for reclaim.
+   */
+  void deadLetter(DefaultMessage message, int deliveries, String errorClass, String error) {
+    int partition = message.partition();
+    String id = message.id().value();
+    String stream = scope.stream(partition);
+    String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
+    Scripts.DEAD_LETTER.run(scope.commands, scope.deadline(),
+            List.of(stream, scope.deadLetters(partition), scope.retries(partition), scope.members(partition)),
+            scope.group, id, scope.consumer, deliveries, errorClass, text, System.currentTimeMillis(), scope.token)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            scope.listener.onRedisError(stream, "dead-letter", ar.cause());
+          } else {
+            deadLettered(message, ar.result(), errorClass + ": " + text);
+          }
+          leases.release(partition, id);
+        });
+  }
+
+  private void deadLettered(DefaultMessage message, Response reply, String reason) {
+    int partition = message.partition();
+    String id = message.id().value();
+    String outcome = reply == null ? null : reply.toString();
+    if (outcome == null) {
+      scope.meters.pendingTrimmed.increment();
+    } else if (outcome.equals("lost")) {
+      leases.lose(partition, id, "dead-lettering refused: the message is a peer's now");
+    } else if (outcome.equals("fenced")) {
+      leases.fence();
+    } else if (!outcome.equals("done")) {
+      scope.meters.deadLettered.increment();
+      scope.listener.onDeadLetter(scope.stream(partition), id, reason);
+    }
+  }
+
+  /**
+   * Hands messages that never reached a handler back to the group (close): they stay pending on this consumer but
+   * look idle for a day, so peers take them at their next reclaim tick without counting a delivery.
+   */
+  Future<Void> handBack(List<DefaultMessage> messages) {
+    List<List<String>> byPartition = new ArrayList<>();
+    for (int p = 0; p < scope.partitions; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    for (DefaultMessage m : messages) {
+      if (leases.owns(m)) {
+        byPartition.get(m.partition()).add(m.id().value());
+      }
+    }
+    List<Future<?>> all = new ArrayList<>();
+    for (int p = 0; p < scope.partitions; p++) {
+      List<String> ids = byPartition.get(p);
+      if (ids.isEmpty()) {
+        continue;
+      }
+      int partition = p;
+      Object[] args = new Object[4 + ids.size()];
+      args[0] = scope.group;
+      args[1] = scope.consumer;
+      args[2] = scope.token;
+      args[3] = HAND_BACK_IDLE_MS;
+      for (int i = 0; i < ids.size(); i++) {
+        args[4 + i] = ids.get(i);
+      }
+      all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
+              List.of(scope.stream(p), scope.members(p)), args)
+          .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
+    }
+    for (DefaultMessage m : messages) {
+      leases.release(m.partition(), m.id().value());
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  /** Sends the acknowledgements waiting; completes when every one sent so far is answered. */
+  Future<Void> flush() {
+    return acks.flush();
+  }
+
+  /** Leaves the group: drops this membership, and the consumer where it holds nothing (leave.lua). */
+  Future<Void> leave() {
+    List<Future<?>> all = new ArrayList<>();
+    for (int p = 0; p < scope.partitions; p++) {
+      all.add(Scripts.LEAVE.run(scope.commands, scope.deadline(), List.of(scope.stream(p), scope.members(p)),
+          scope.group, scope.consumer, scope.token));
+    }
+    return Future.join(all).mapEmpty();
+  }
+}

@@ -1,0 +1,93 @@
+package io.streambus.impl.topic;
+
+import io.streambus.BusMeters;
+import io.streambus.BusOptions;
+import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.metrics.Meters;
+import io.streambus.impl.wire.Keys;
+import io.streambus.impl.wire.Scripts;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Trims each topic this process publishes to or consumes, once per trim interval, whatever the number of its
+ * subscriptions (trim.lua never removes what a group still needs; with a MAXLEN cap it counts what the cap drops).
+ * Several processes trimming the same stream is harmless: the script is atomic and idempotent.
+ */
+public final class TopicTrimmer {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicTrimmer.class);
+
+  private final Vertx vertx;
+  private final RedisChannel channel;
+  private final Keys keys;
+  private final BusOptions options;
+  private final Meters meters;
+  /** Topic to partition count. */
+  private final Map<String, Integer> topics = new ConcurrentHashMap<>();
+  private long timer = -1;
+  private boolean failing;
+
+  public TopicTrimmer(Vertx vertx, RedisChannel channel, Keys keys, BusOptions options, Meters meters) {
+    this.vertx = vertx;
+    this.channel = channel;
+    this.keys = keys;
+    this.options = options;
+    this.meters = meters;
+  }
+
+  /** From now on trims {@code topic} too. */
+  public void track(String topic, int partitions) {
+    topics.put(topic, partitions);
+  }
+
+  public synchronized void start() {
+    if (options.getTrimPolicy() != BusOptions.TrimPolicy.NONE && timer < 0) {
+      timer = vertx.setPeriodic(options.getTrimIntervalMs(), t -> trimAll());
+    }
+  }
+
+  public synchronized void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  private void trimAll() {
+    String mode = options.getTrimPolicy() == BusOptions.TrimPolicy.MAXLEN ? "maxlen" : "acked";
+    topics.forEach((topic, partitions) -> {
+      for (int p = 0; p < partitions; p++) {
+        trim(topic, keys.stream(topic, p), mode);
+      }
+    });
+  }
+
+  private void trim(String topic, String stream, String mode) {
+    Scripts.TRIM.run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs(), List.of(stream), mode,
+        options.getMaxLen()).onComplete(ar -> {
+          if (ar.failed()) {
+            // one warning per outage, not one per stream and interval
+            if (!failing) {
+              failing = true;
+              LOG.warn("trimming {} failed (retried every {} ms): {}", stream, options.getTrimIntervalMs(),
+                  ar.cause().toString());
+            }
+            return;
+          }
+          failing = false;
+          long safe = ar.result().get(0).toLong();
+          long dropped = ar.result().get(1).toLong();
+          if (safe > 0) {
+            meters.counter(BusMeters.TRIMMED, topic).increment(safe);
+          }
+          if (dropped > 0) {
+            meters.counter(BusMeters.TRIMMED_UNACKED, topic).increment(dropped);
+          }
+        });
+  }
+}

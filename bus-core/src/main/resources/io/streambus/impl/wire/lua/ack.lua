@@ -1,0 +1,32 @@
+-- Acknowledges entries this consumer still holds, and only those: an entry a peer claimed after our lease ran out
+-- is the peer's to settle. KEYS[1] stream, KEYS[2] members hash of the group
+-- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4..] ids
+-- Returns {-1} when this consumer name was taken by another process, else {acked, trimmed, ids not ours...}: a
+-- trimmed id is no longer pending here and its entry is gone (nothing to settle, not a lost lease).
+local stream, members = KEYS[1], KEYS[2]
+local group, me = ARGV[1], ARGV[2]
+local current = redis.call('HGET', members, me)
+if current and string.match(current, '^([^|]*)|') ~= ARGV[3] then
+  return {-1}
+end
+local ours, out, trimmed = {}, {0, 0}, 0
+for i = 4, #ARGV do
+  local id = ARGV[i]
+  if #redis.call('XPENDING', stream, group, id, id, 1, me) > 0 then
+    ours[#ours + 1] = id
+  elseif #redis.call('XRANGE', stream, id, id) == 0 then
+    trimmed = trimmed + 1
+  else
+    out[#out + 1] = id
+  end
+end
+for from = 1, #ours, 500 do
+  local args = {stream, group}
+  for i = from, math.min(from + 499, #ours) do
+    args[#args + 1] = ours[i]
+  end
+  redis.call('XACK', unpack(args))
+end
+out[1] = #ours
+out[2] = trimmed
+return out
