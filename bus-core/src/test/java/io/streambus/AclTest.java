@@ -20,10 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AclTest extends BusTestBase {
   /** Every role: connect (HELLO, SELECT), health check, and the key layout under the prefix. */
   static final String COMMON = "-@all +hello +ping +select +exists +cluster|slots";
-  static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait";
+  // a producer trims the topics it publishes to (trim.lua reads the groups' positions to cut only what all have read)
+  static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait +xinfo|groups +xpending"
+      + " +xtrim";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +zadd +zrem +zrangebyscore"
-      + " +zscore +evalsha +eval +client|id +client|unblock";
+      + " +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
       + " +xrange +xpending +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */

@@ -31,7 +31,7 @@ public class EmbedExample extends VerticleBase {
     }, new ConsumerOptions().setMaxInFlight(32).setMaxDeliveries(5)
         .setRetry(new RetryOptions().setInitialBackoffMs(200)));
 
-    // publish: the key picks the partition, so one customer's orders stay in order
+    // publish: the key picks the partition, so one customer's orders are stored in order
     return billing.compose(s -> bus.publish(OutgoingMessage
         .json("orders", new JsonObject().put("id", 42).put("amount", 9.99))
         .key("customer-7")

@@ -82,6 +82,30 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Sends SIGKILL and waits for the process to be gone. */
+    /** SIGSTOP: the process freezes (a long GC pause, a suspended VM) until {@link #resume()}. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process p = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void kill() {
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(10));
