@@ -316,6 +316,19 @@ class KubernetesManifestsTest {
     }
   }
 
+  @Test
+  void operationsDocShowsTheScaledObjectsTriggersAsTheyAre() throws IOException {
+    String doc = Files.readString(ROOT.resolve("docs/operations.md"));
+    GenericKubernetesResource scaled = (GenericKubernetesResource) one("ScaledObject", "streambus-consumers");
+    List<Map<String, Object>> triggers = scaled.get("spec", "triggers");
+    for (Map<String, Object> trigger : triggers) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> metadata = (Map<String, String>) trigger.get("metadata");
+      assertThat(doc).contains("query: " + metadata.get("query"))
+          .contains("threshold: \"" + metadata.get("threshold") + "\"");
+    }
+  }
+
   /**
    * Creates the group as a consumer does (then leaves it without consumers), publishes 7 messages over the topic's
    * partitions and lets a consumer that then "dies" read 2 of them: 5 undelivered, 2 unacknowledged.
