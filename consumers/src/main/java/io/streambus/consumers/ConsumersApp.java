@@ -58,13 +58,18 @@ public final class ConsumersApp implements AppRunner.Application {
     warnUnknown(settings, factory);
   }
 
-  private static void warnUnknown(Settings settings, HandlerFactory factory) {
+  /** Every setting the consumers read when running {@code factory}'s handler. */
+  public static Set<String> settingNames(HandlerFactory factory) {
     Set<String> known = new HashSet<>(BusConfig.NAMES);
     known.addAll(ConsumerConfig.NAMES);
     known.addAll(factory.settingNames());
     known.addAll(Set.of(HttpConfig.HOST, HttpConfig.PORT, AppRunner.SHUTDOWN_TIMEOUT_MS, "BUS_LOG_LEVEL",
         "BUS_LOG_FORMAT"));
-    settings.unknown(known).forEach(name -> LOG.warn("ignoring unknown setting {}", name));
+    return known;
+  }
+
+  private static void warnUnknown(Settings settings, HandlerFactory factory) {
+    settings.unknown(settingNames(factory)).forEach(name -> LOG.warn("ignoring unknown setting {}", name));
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streambus.StreamBus;
 import io.streambus.app.Observability;
 import io.streambus.app.OpsRoutes;
+import io.streambus.dashboard.impl.Dashboard;
+import io.streambus.dashboard.impl.GroupGauges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -13,7 +15,8 @@ import io.vertx.ext.web.Router;
 /**
  * The dashboard fat-jar's verticle: one HTTP server on {@link DashboardConfig#host()}:{@link DashboardConfig#port()}
  * serving the dashboard at {@code /}, and {@code /health}, {@code /ready} (Redis answers) and {@code /metrics}
- * (Prometheus text: the bus's meters and the JVM's).
+ * (Prometheus text: the bus's meters, the JVM's, and one set of {@link DashboardMeters} gauges per consumer group,
+ * updated at every sample).
  *
  * <p>Start succeeds once the server listens (Redis need not be up: the page shows the sampler's error until it is).
  * Stop closes the server, which ends the live streams, and then the bus if the verticle created it.
@@ -24,6 +27,7 @@ public class DashboardVerticle extends VerticleBase {
   private StreamBus bus;
   private PrometheusMeterRegistry registry;
   private HttpServer server;
+  private GroupGauges gauges;
 
   /** Configured from the environment ({@link DashboardConfig#fromEnv}); for {@code Main-Verticle} launchers. */
   public DashboardVerticle() {
@@ -55,7 +59,9 @@ public class DashboardVerticle extends VerticleBase {
     }
     Router root = Router.router(vertx);
     OpsRoutes.mount(root, registry, () -> bus.ping());
-    root.route("/*").subRouter(DashboardRouter.create(vertx, bus, config.dashboard()));
+    gauges = new GroupGauges(registry);
+    root.route("/*").subRouter(Dashboard.router(vertx, bus, new DashboardOptions(config.dashboard()).validate(),
+        sampler -> sampler.onSample(gauges)));
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
         .requestHandler(root)
         .listen()
@@ -64,6 +70,10 @@ public class DashboardVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // The registry may outlive this verticle (a process that passed its own): leave no frozen figures in it.
+    if (gauges != null) {
+      gauges.close();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return ownsBus ? closed.eventually(() -> bus.close()) : closed;
   }

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Consumer;
+
 /** Wires the sampler, the live stream, the API and the page into one router. */
 public final class Dashboard {
   private Dashboard() {
@@ -14,7 +16,16 @@ public final class Dashboard {
 
   /** @param options validated options */
   public static Router router(Vertx vertx, StreamBus bus, DashboardOptions options) {
+    return router(vertx, bus, options, sampler -> { });
+  }
+
+  /**
+   * @param options validated options
+   * @param attach called with the sampler before its first sample, to add listeners (e.g. the metrics export)
+   */
+  public static Router router(Vertx vertx, StreamBus bus, DashboardOptions options, Consumer<Sampler> attach) {
     Sampler sampler = new Sampler(vertx, bus.admin(), options);
+    attach.accept(sampler);
     Access access = new Access(options);
     LiveUpdates live = new LiveUpdates(sampler);
     Router router = Router.router(vertx);
