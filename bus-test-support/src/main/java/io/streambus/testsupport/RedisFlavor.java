@@ -25,8 +25,8 @@ public enum RedisFlavor {
     /**
      * {@code valkey-server} {@value #VALKEY_VERSION}, with {@code valkey-cli} beside it. The tests only look for it
      * (see {@link #valkeyServer()}); {@code .ci/valkey.sh} builds it. When it is missing, a test that asks for it is
-     * skipped (a JUnit assumption) after a notice, unless {@value #VALKEY_REQUIRED_PROPERTY} or
-     * {@value #VALKEY_REQUIRED_ENV} is true: then it fails.
+     * skipped (a JUnit assumption; {@link FlavorAvailable} skips whole classes) after a notice, unless
+     * {@value #VALKEY_REQUIRED_PROPERTY} or {@value #VALKEY_REQUIRED_ENV} is true: then it fails.
      */
     VALKEY;
 
@@ -110,8 +110,7 @@ public enum RedisFlavor {
 
     /**
      * The client that goes with this flavor's server, e.g. for {@code --cluster create}: {@code valkey-cli} beside
-     * {@code valkey-server} for VALKEY, else {@code redis-cli} on PATH (the embedded jar has none; 7.0's drives a
-     * 6.2 server).
+     * {@code valkey-server} for VALKEY, else {@code redis-cli} on PATH.
      */
     public Path cli() {
         if (this == VALKEY) {
