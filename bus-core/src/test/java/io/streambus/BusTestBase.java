@@ -1,6 +1,7 @@
 package io.streambus;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streambus.testsupport.FlavorAvailable;
 import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.function.Supplier;
  * A real redis-server per test class (flavor from {@code -Dstreambus.test.redis}), a Vert.x instance, random topic
  * names per test, and helpers to wait for futures and conditions with deadlines.
  */
+@ExtendWith(FlavorAvailable.class) // no Valkey binary here: skipped, with a notice
 public abstract class BusTestBase {
   private static final AtomicInteger SEQ = new AtomicInteger();
   protected static RedisServer redis;

@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in the master's memory when it is killed. That is what a replica lagging behind looks like to the master.
  */
 @Tag("cluster")
+@Tag("slow") // kills masters and waits out failovers (~25 s): run once, on Redis 7, not on every server flavor
 class ClusterFailoverTest extends BusTestBase {
   private static final int BURST = 4_000;
   private static final String PAD = "x".repeat(8_000);

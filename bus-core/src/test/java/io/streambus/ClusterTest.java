@@ -1,5 +1,6 @@
 package io.streambus;
 
+import io.streambus.testsupport.BuildConsole;
 import io.streambus.testsupport.RedisCluster;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ class ClusterTest extends BusTestBase {
   @BeforeAll
   static void startCluster() {
     cluster = RedisCluster.start(3, 0);
+    BuildConsole.println("Redis Cluster under test: 3 masters of " + cluster.nodes().get(0).server());
   }
 
   @AfterAll

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * promoted once the Sentinel has seen it down). The data is replicated before each failover, so nothing may be lost.
  */
 @Tag("sentinel")
+@Tag("slow") // kills and fails over masters (~20 s): run once, on Redis 7, not on every server flavor
 class SentinelTest extends BusTestBase {
   private RedisSentinel setup;
 

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * A Redis Cluster of real SYSTEM-flavor (7.0) redis-server processes on loopback, created with
- * {@code redis-cli --cluster create}.
+ * A Redis Cluster of real server processes on loopback (redis-server, or valkey-server for {@link RedisFlavor#VALKEY}),
+ * created with the flavor's {@code redis-cli --cluster create} (or {@code valkey-cli}).
  *
  * <p>Contract: {@link #start} returns once every node reports {@code cluster_state:ok}, knows every
  * node and all 16384 slots, and every replica's link to its master is up (30 s deadline). Nodes use
@@ -29,17 +29,20 @@ public final class RedisCluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final int SLOTS = 16_384;
 
+    private final RedisFlavor flavor;
     private final List<RedisServer> nodes;
     private final int replicasPerMaster;
 
-    private RedisCluster(List<RedisServer> nodes, int replicasPerMaster) {
+    private RedisCluster(RedisFlavor flavor, List<RedisServer> nodes, int replicasPerMaster) {
+        this.flavor = flavor;
         this.nodes = List.copyOf(nodes);
         this.replicasPerMaster = replicasPerMaster;
     }
 
     /**
      * Starts {@code masters} (at least 3) masters with {@code replicasPerMaster} replicas each, AOF off,
-     * and waits (30 s deadline) until the cluster is fully formed.
+     * and waits (30 s deadline) until the cluster is fully formed. The flavor is
+     * {@link RedisFlavor#fromSystemPropertyForMultiNode()}.
      */
     public static RedisCluster start(int masters, int replicasPerMaster) {
         return start(masters, replicasPerMaster, node -> new String[0]);
@@ -50,6 +53,15 @@ public final class RedisCluster implements AutoCloseable {
      * a TLS port of its own with {@code --tls-cluster yes}). The harness keeps using the plain ports.
      */
     public static RedisCluster start(int masters, int replicasPerMaster, IntFunction<String[]> extraArgs) {
+        return start(RedisFlavor.fromSystemPropertyForMultiNode(), masters, replicasPerMaster, extraArgs);
+    }
+
+    /** Like {@link #start(int, int, IntFunction)} on the given flavor (not EMBEDDED_6_2: it lacks --cluster-port). */
+    public static RedisCluster start(RedisFlavor flavor, int masters, int replicasPerMaster,
+            IntFunction<String[]> extraArgs) {
+        if (flavor == RedisFlavor.EMBEDDED_6_2) {
+            throw new IllegalArgumentException("the embedded 6.2 server has no --cluster-port; use SYSTEM or VALKEY");
+        }
         if (masters < 3) {
             throw new IllegalArgumentException("Redis Cluster needs at least 3 masters, not " + masters);
         }
@@ -61,13 +73,13 @@ public final class RedisCluster implements AutoCloseable {
             int total = masters * (1 + replicasPerMaster);
             for (int i = 0; i < total; i++) {
                 started.add(RedisServer.builder()
-                        .flavor(RedisFlavor.SYSTEM)
+                        .flavor(flavor)
                         .name("cluster-node-" + i)
                         .args(extraArgs.apply(i))
                         .cluster(true)
                         .start());
             }
-            RedisCluster cluster = new RedisCluster(started, replicasPerMaster);
+            RedisCluster cluster = new RedisCluster(flavor, started, replicasPerMaster);
             cluster.create();
             cluster.awaitFormed(START_TIMEOUT);
             return cluster;
@@ -75,6 +87,11 @@ public final class RedisCluster implements AutoCloseable {
             started.forEach(RedisServer::close);
             throw e;
         }
+    }
+
+    /** The flavor every node runs. */
+    public RedisFlavor flavor() {
+        return flavor;
     }
 
     /** Every node, in start order (including stopped or killed ones). */
@@ -192,7 +209,7 @@ public final class RedisCluster implements AutoCloseable {
 
     private void create() {
         List<String> cmd = new ArrayList<>();
-        cmd.add(RedisFlavor.systemTool("redis-cli").toString());
+        cmd.add(flavor.cli().toString());
         cmd.add("--cluster");
         cmd.add("create");
         for (RedisServer node : nodes) {
@@ -208,11 +225,11 @@ public final class RedisCluster implements AutoCloseable {
                     .start();
             if (!p.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("redis-cli --cluster create did not finish within " + START_TIMEOUT
+                throw new IllegalStateException(cmd.get(0) + " --cluster create did not finish within " + START_TIMEOUT
                         + ":\n" + read(output));
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli --cluster create failed with exit code " + p.exitValue()
+                throw new IllegalStateException(cmd.get(0) + " --cluster create failed with exit code " + p.exitValue()
                         + ":\n" + read(output));
             }
         } catch (IOException e) {

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A master, one replica and one or more Sentinels, all real SYSTEM-flavor (7.0) redis-server processes on loopback.
+ * A master, one replica and one or more Sentinels, all real server processes on loopback of the flavor
+ * {@link RedisFlavor#fromSystemPropertyForMultiNode()} (Debian's redis-server 7.0, or valkey-server).
  *
  * <p>Contract: {@link #start} returns once the replica's link to the master is up and every Sentinel reports the
  * master with its replica and knows the other Sentinels (30 s deadline). The quorum is a majority of the Sentinels,
@@ -34,20 +35,21 @@ public final class RedisSentinel implements AutoCloseable {
 
     /** Starts master, replica and {@code count} Sentinels (quorum: a majority), and waits until they are ready. */
     public static RedisSentinel start(int count) {
+        RedisFlavor flavor = RedisFlavor.fromSystemPropertyForMultiNode();
         List<RedisServer> started = new ArrayList<>();
         try {
             // no 5 s wait for more replicas before a full sync, on either node (each is master at some point)
-            RedisServer master = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-master")
+            RedisServer master = RedisServer.builder().flavor(flavor).name("sentinel-master")
                     .args("--repl-diskless-sync-delay", "0").start();
             started.add(master);
-            RedisServer replica = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-replica")
+            RedisServer replica = RedisServer.builder().flavor(flavor).name("sentinel-replica")
                     .args("--replicaof", RedisServer.HOST, Integer.toString(master.port()),
                             "--repl-diskless-sync-delay", "0")
                     .start();
             started.add(replica);
             List<RedisServer> sentinels = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                RedisServer sentinel = RedisServer.builder().flavor(RedisFlavor.SYSTEM).name("sentinel-" + i)
+                RedisServer sentinel = RedisServer.builder().flavor(flavor).name("sentinel-" + i)
                         .sentinel(MASTER_NAME, master.port(), count / 2 + 1).start();
                 started.add(sentinel);
                 sentinels.add(sentinel);

@@ -17,13 +17,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real redis-server process on 127.0.0.1, for tests.
+ * A real redis-server (or valkey-server, see {@link RedisFlavor}) process on 127.0.0.1, for tests.
  *
  * <p>Contract: {@link Builder#start()} returns only once the server answers PING (10 s deadline, else
  * an exception carrying the tail of its log). The server can be stopped, killed and started again on
@@ -313,9 +314,27 @@ public final class RedisServer implements AutoCloseable {
         return Resp.call(HOST, port, password, args);
     }
 
-    /** {@code redis_version} from INFO server, e.g. "7.0.15". */
+    /**
+     * {@code redis_version} from INFO server, e.g. "7.0.15": the Redis version the server claims compatibility with,
+     * which is what clients see. Valkey 9.1 says "7.2.4" here; {@link #server()} tells them apart.
+     */
     public String version() {
         return infoField(command("INFO", "server"), "redis_version");
+    }
+
+    /**
+     * The server's name and its own version, from INFO server: "Redis 7.0.15", "Valkey 9.1.2" (Valkey adds
+     * {@code server_name} and {@code valkey_version}; Redis has neither).
+     */
+    public String server() {
+        String info = command("INFO", "server");
+        String name = infoField(info, "server_name");
+        if (name == null || name.equalsIgnoreCase("redis")) {
+            return "Redis " + infoField(info, "redis_version");
+        }
+        String own = infoField(info, name.toLowerCase(Locale.ROOT) + "_version");
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1) + " "
+                + (own != null ? own : infoField(info, "redis_version"));
     }
 
     /** Kills the process if running, unregisters it, and deletes the dir if this class created it. Idempotent. */

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.TestAbortedException;
 
 class RedisServerTest {
 
@@ -33,7 +35,8 @@ class RedisServerTest {
             assertThat(redis.command("GET", "greeting")).isEqualTo("hällo wörld");
             assertThat(redis.command("GET", "missing")).isNull();
             assertThat(redis.commandRaw("INCR", "counter")).isEqualTo(1L);
-            assertThat(redis.version()).startsWith(flavor == RedisFlavor.SYSTEM ? "7." : "6.2");
+            assertThat(redis.server()).startsWith(flavor.expectedServer());
+            assertThat(redis.version()).startsWith(flavor == RedisFlavor.EMBEDDED_6_2 ? "6.2" : "7.");
             assertThat(redis.logFile()).isRegularFile();
             assertThat(redis.command("CONFIG", "GET", "appendonly")).isEqualTo("appendonly\nno");
         }
@@ -47,6 +50,11 @@ class RedisServerTest {
             assertThat(RedisFlavor.fromSystemProperty()).isEqualTo(RedisFlavor.SYSTEM);
             System.setProperty(RedisFlavor.PROPERTY, "embedded");
             assertThat(RedisFlavor.fromSystemProperty()).isEqualTo(RedisFlavor.EMBEDDED_6_2);
+            System.setProperty(RedisFlavor.PROPERTY, "valkey");
+            assertThat(RedisFlavor.fromSystemProperty()).isEqualTo(RedisFlavor.VALKEY);
+            assertThat(RedisFlavor.fromSystemPropertyForMultiNode()).isEqualTo(RedisFlavor.VALKEY);
+            System.setProperty(RedisFlavor.PROPERTY, "embedded");
+            assertThat(RedisFlavor.fromSystemPropertyForMultiNode()).isEqualTo(RedisFlavor.SYSTEM);
             System.setProperty(RedisFlavor.PROPERTY, "bogus");
             assertThatThrownBy(RedisFlavor::fromSystemProperty).isInstanceOf(IllegalArgumentException.class);
         } finally {
@@ -58,6 +66,84 @@ class RedisServerTest {
         }
         assertThat(RedisFlavor.EMBEDDED_6_2.executable()).isExecutable()
                 .isEqualTo(RedisFlavor.EMBEDDED_6_2.executable());
+    }
+
+    @Test
+    void aMissingValkeySkipsWithANoticeUnlessItIsRequired(@TempDir Path tmp) {
+        Path absent = tmp.resolve("no-such-valkey-server");
+        List<String> notices = new ArrayList<>();
+        assertThatThrownBy(() -> RedisFlavor.checkValkey(absent, false, notices::add))
+                .isInstanceOf(TestAbortedException.class)
+                .hasMessageContaining(absent.toString())
+                .hasMessageContaining(".ci/valkey.sh");
+        assertThat(notices).singleElement().asString().startsWith("SKIPPING the Valkey tests").contains(absent.toString());
+
+        assertThatThrownBy(() -> RedisFlavor.checkValkey(absent, true, notices::add))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(absent.toString())
+                .hasMessageContaining("required");
+        assertThat(notices).hasSize(1);
+    }
+
+    @Test
+    void flavorAvailableDisablesTheValkeyClassesOnlyWhenValkeyIsMissingAndNotRequired(@TempDir Path tmp) {
+        String[] keys = {RedisFlavor.PROPERTY, RedisFlavor.VALKEY_SERVER_PROPERTY, RedisFlavor.VALKEY_REQUIRED_PROPERTY};
+        String[] before = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            before[i] = System.getProperty(keys[i]);
+        }
+        List<String> notices = new ArrayList<>();
+        FlavorAvailable condition = new FlavorAvailable(notices::add);
+        try {
+            System.setProperty(RedisFlavor.VALKEY_SERVER_PROPERTY, tmp.resolve("no-such-valkey-server").toString());
+            System.setProperty(RedisFlavor.VALKEY_REQUIRED_PROPERTY, "false");
+            System.setProperty(RedisFlavor.PROPERTY, "system");
+            assertThat(condition.evaluateExecutionCondition(null).isDisabled()).isFalse();
+
+            System.setProperty(RedisFlavor.PROPERTY, "valkey");
+            assertThat(condition.evaluateExecutionCondition(null).isDisabled()).isTrue();
+            assertThat(condition.evaluateExecutionCondition(null).getReason())
+                    .hasValueSatisfying(reason -> assertThat(reason).contains("no-such-valkey-server"));
+            assertThat(notices).isNotEmpty().allMatch(n -> n.startsWith("SKIPPING the Valkey tests"));
+
+            System.setProperty(RedisFlavor.VALKEY_REQUIRED_PROPERTY, "true");
+            assertThat(condition.evaluateExecutionCondition(null).isDisabled()).as("required: run, and fail").isFalse();
+        } finally {
+            for (int i = 0; i < keys.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(keys[i]);
+                } else {
+                    System.setProperty(keys[i], before[i]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void valkeyIsLookedForWhereThePropertySaysElseInTheBuildCache() {
+        String[] keys = {RedisFlavor.VALKEY_SERVER_PROPERTY, RedisFlavor.VALKEY_REQUIRED_PROPERTY};
+        String[] before = {System.getProperty(keys[0]), System.getProperty(keys[1])};
+        try {
+            System.clearProperty(RedisFlavor.VALKEY_SERVER_PROPERTY);
+            if (System.getenv(RedisFlavor.VALKEY_SERVER_ENV) == null) {
+                assertThat(RedisFlavor.valkeyServer()).endsWith(Path.of("streambus", "valkey-"
+                        + RedisFlavor.VALKEY_VERSION, "bin", "valkey-server"));
+            }
+            System.setProperty(RedisFlavor.VALKEY_SERVER_PROPERTY, "/opt/valkey/bin/valkey-server");
+            assertThat(RedisFlavor.valkeyServer()).isEqualTo(Path.of("/opt/valkey/bin/valkey-server"));
+            System.setProperty(RedisFlavor.VALKEY_REQUIRED_PROPERTY, "true");
+            assertThat(RedisFlavor.valkeyRequired()).isTrue();
+            System.setProperty(RedisFlavor.VALKEY_REQUIRED_PROPERTY, "false");
+            assertThat(RedisFlavor.valkeyRequired()).isFalse();
+        } finally {
+            for (int i = 0; i < keys.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(keys[i]);
+                } else {
+                    System.setProperty(keys[i], before[i]);
+                }
+            }
+        }
     }
 
     @Test
