@@ -36,8 +36,8 @@ import java.util.UUID;
 /**
  * A complete live system in one process: Redis (external when {@code BUS_REDIS_URL} is set, else a local
  * redis-server), producers publishing to {@value #ORDERS} (3 partitions) and {@value #PAYMENTS}, three consumers of
- * group {@value #GROUP} (fast and a little flaky; slow; occasionally stalling past the claim idle time, so its
- * messages are reclaimed), poison messages that end as dead letters, the ingest API and ops routes on
+ * group {@value #GROUP} (fast and a little flaky; slow; occasionally stalling until the handler timeout fails the
+ * message, which is then retried), poison messages that end as dead letters, the ingest API and ops routes on
  * {@code BUS_HTTP_PORT} (default {@value #DEFAULT_PORT}), the dashboard on {@value #DASHBOARD_PORT} (default 8080),
  * and live figures on the console.
  *
@@ -125,7 +125,8 @@ public final class DemoApp implements AppRunner.Application {
   }
 
   private Future<Void> deployConsumers() {
-    // fast but flaky; slow; usually quick but sometimes stalls beyond the claim idle time (peers reclaim)
+    // fast but flaky; slow; usually quick but sometimes stalls beyond the claim idle time (its lease is renewed, so
+    // peers leave it alone; the handler timeout fails it and it is retried)
     return deploy(consumer("consumer-1", new SimulateHandler(vertx, 5, 5, 0.05, 0, 0)))
         .compose(v -> deploy(consumer("consumer-2", new SimulateHandler(vertx, 150, 50, 0.02, 0, 0))))
         .compose(v -> deploy(consumer("consumer-3", new SimulateHandler(vertx, 20, 10, 0.02, 0.01, 8_000))));
@@ -172,7 +173,7 @@ public final class DemoApp implements AppRunner.Application {
     out.println("  Traffic:     ~" + Math.round(rate) + " msg/s to '" + ORDERS + "' (3 partitions) and '" + PAYMENTS
         + "', 1% poison messages");
     out.println("  Consumers:   group '" + GROUP + "': consumer-1 fast (5% failures), consumer-2 slow (150 ms),"
-        + " consumer-3 stalls now and then (reclaimed)");
+        + " consumer-3 stalls now and then (timed out, retried)");
     out.println("  Open:        " + dashboardUrl + "   (token for replay/delete: " + dashboardToken
         + "; live figures also follow here every " + figuresMs / 1000 + " s)");
     out.println("  Publish:     curl -H 'Content-Type: application/json' -d '{\"hello\":1}' " + base
