@@ -36,8 +36,8 @@ import java.util.UUID;
 /**
  * A complete live system in one process: Redis (external when {@code BUS_REDIS_URL} is set, else a local
  * redis-server), producers publishing to {@value #ORDERS} (3 partitions) and {@value #PAYMENTS}, three consumers of
- * group {@value #GROUP} (fast and a little flaky; slow; occasionally stalling until the handler timeout fails the
- * message, which is then retried), poison messages that end as dead letters, the ingest API and ops routes on
+ * group {@value #GROUP} (fast and a little flaky; slow; one that stalls now and then and crashes every
+ * {@value #CRASH_EVERY_MS} ms, so that its peers reclaim what it held), poison messages that end as dead letters, the ingest API and ops routes on
  * {@code BUS_HTTP_PORT} (default {@value #DEFAULT_PORT}), the dashboard on {@value #DASHBOARD_PORT} (default 8080),
  * and live figures on the console.
  *
@@ -53,6 +53,9 @@ public final class DemoApp implements AppRunner.Application {
   public static final String FIGURES_MS = "BUS_DEMO_FIGURES_MS";
   public static final String EMBEDDED_REDIS = "BUS_DEMO_EMBEDDED_REDIS";
   public static final String DASHBOARD_PORT = "BUS_DEMO_DASHBOARD_PORT";
+  /** How often consumer-3 crashes (and comes back {@value #RESTART_AFTER_MS} ms later): {@value} ms. */
+  public static final long CRASH_EVERY_MS = 15_000;
+  static final long RESTART_AFTER_MS = 2_000;
   private static final Logger LOG = LoggerFactory.getLogger(DemoApp.class);
 
   private final Vertx vertx;
@@ -70,6 +73,10 @@ public final class DemoApp implements AppRunner.Application {
   private HttpIngestVerticle ingest;
   private DashboardVerticle dashboard;
   private long figuresTimer = -1;
+  private long crashTimer = -1;
+  /** The deployment of consumer-3 while it runs, else null. */
+  private String crashing;
+  private boolean stopping;
 
   /** Validates the settings; starts nothing. @throws io.streambus.app.ConfigException */
   public DemoApp(Vertx vertx, Settings settings, PrintStream out) {
@@ -109,6 +116,7 @@ public final class DemoApp implements AppRunner.Application {
           }
           printWelcome(redisDescription, dashboardUrl);
           figuresTimer = vertx.setPeriodic(figuresMs, id -> new LiveFigures(bus, registry, out).printOnce());
+          crashTimer = vertx.setPeriodic(CRASH_EVERY_MS, id -> crashAndRestart());
         })
         .mapEmpty();
   }
@@ -125,17 +133,36 @@ public final class DemoApp implements AppRunner.Application {
   }
 
   private Future<Void> deployConsumers() {
-    // fast but flaky; slow; usually quick but sometimes stalls beyond the claim idle time (its lease is renewed, so
-    // peers leave it alone; the handler timeout fails it and it is retried)
-    return deploy(consumer("consumer-1", new SimulateHandler(vertx, 5, 5, 0.05, 0, 0)))
-        .compose(v -> deploy(consumer("consumer-2", new SimulateHandler(vertx, 150, 50, 0.02, 0, 0))))
-        .compose(v -> deploy(consumer("consumer-3", new SimulateHandler(vertx, 20, 10, 0.02, 0.01, 8_000))));
+    // fast but flaky; slow; usually quick but sometimes stalls (its lease is renewed, so peers leave it alone until
+    // the handler timeout fails it), and it crashes now and then: what it held is reclaimed by the other two
+    return deploy(consumer("consumer-1", new SimulateHandler(vertx, 5, 5, 0.05, 0, 0), 5_000))
+        .compose(v -> deploy(consumer("consumer-2", new SimulateHandler(vertx, 150, 50, 0.02, 0, 0), 5_000)))
+        .compose(v -> deployCrashing());
   }
 
-  private ConsumerVerticle consumer(String name, SimulateHandler handler) {
+  /** consumer-3, with no time to drain when it stops: what it has in its handlers stays pending, as in a crash. */
+  private Future<Void> deployCrashing() {
+    return vertx.deployVerticle(consumer("consumer-3", new SimulateHandler(vertx, 20, 10, 0.02, 0.01, 8_000), 0))
+        .onSuccess(id -> crashing = id).mapEmpty();
+  }
+
+  private void crashAndRestart() {
+    String id = crashing;
+    crashing = null;
+    if (id == null || stopping) {
+      return;
+    }
+    vertx.undeploy(id).onComplete(ar -> vertx.setTimer(RESTART_AFTER_MS, t -> {
+      if (!stopping) {
+        deployCrashing().onFailure(e -> LOG.warn("consumer-3 did not come back: {}", e.toString()));
+      }
+    }));
+  }
+
+  private ConsumerVerticle consumer(String name, SimulateHandler handler, long closeTimeoutMs) {
     ConsumerOptions options = new ConsumerOptions().setConsumerName(name).setMaxInFlight(16).setMaxDeliveries(4)
-        .setClaimMinIdleMs(5_000).setReclaimIntervalMs(1_000).setHandlerTimeoutMs(15_000).setCloseTimeoutMs(5_000)
-        .setBlockMs(1_000).setListener(quietListener());
+        .setClaimMinIdleMs(5_000).setReclaimIntervalMs(1_000).setHandlerTimeoutMs(15_000)
+        .setCloseTimeoutMs(closeTimeoutMs).setBlockMs(1_000).setListener(quietListener());
     options.getRetry().setInitialBackoffMs(200).setMaxBackoffMs(2_000);
     return new ConsumerVerticle(bus, new ConsumerConfig(List.of(ORDERS, PAYMENTS), GROUP, "simulate", options),
         handler);
@@ -173,7 +200,8 @@ public final class DemoApp implements AppRunner.Application {
     out.println("  Traffic:     ~" + Math.round(rate) + " msg/s to '" + ORDERS + "' (3 partitions) and '" + PAYMENTS
         + "', 1% poison messages");
     out.println("  Consumers:   group '" + GROUP + "': consumer-1 fast (5% failures), consumer-2 slow (150 ms),"
-        + " consumer-3 stalls now and then (timed out, retried)");
+        + " consumer-3 stalls now and then and crashes every " + CRASH_EVERY_MS / 1000
+        + " s (reclaimed)");
     out.println("  Open:        " + dashboardUrl + "   (token for replay/delete: " + dashboardToken
         + "; live figures also follow here every " + figuresMs / 1000 + " s)");
     out.println("  Publish:     curl -H 'Content-Type: application/json' -d '{\"hello\":1}' " + base
@@ -183,13 +211,16 @@ public final class DemoApp implements AppRunner.Application {
 
   @Override
   public Future<Void> stop() {
+    stopping = true;
     vertx.cancelTimer(figuresTimer);
+    vertx.cancelTimer(crashTimer);
     Future<Void> undeployed = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);
       undeployed = undeployed.eventually(() -> vertx.undeploy(id));
     }
     return undeployed
+        .eventually(() -> crashing == null ? Future.succeededFuture() : vertx.undeploy(crashing))
         .eventually(() -> bus == null ? Future.succeededFuture() : bus.close())
         .eventually(() -> {
           if (localRedis != null) {

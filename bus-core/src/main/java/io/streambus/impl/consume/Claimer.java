@@ -44,6 +44,7 @@ final class Claimer {
       // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
       args.addAll(heldIds.apply(partition));
     }
+    long sentAt = System.nanoTime();
     return Scripts.CLAIM.run(scope.commands, scope.deadline(), List.of(stream, scope.retries(partition)),
             args.toArray())
         .onComplete(ar -> {
@@ -60,7 +61,7 @@ final class Claimer {
             scope.listener.onReclaim(stream, claimed.entries().size(), claimed.trimmed());
           }
           for (Replies.Entry e : claimed.entries()) {
-            intake.accept(partition, e.id(), e.fields(), e.deliveries());
+            intake.accept(partition, e.id(), e.fields(), e.deliveries(), sentAt);
           }
         }).mapEmpty();
   }

@@ -57,11 +57,11 @@ public final class DefaultSubscription implements Subscription {
         partitions, options, busOptions.getPublishTimeoutMs(), SafeListener.of(options.getListener()),
         new ConsumerMeters(meters, topic, group));
     DeliveryPolicy policy = new DeliveryPolicy(options.getMaxDeliveries(), options.getRetry());
-    this.leases = new Leases(scope, this::fenced);
+    this.leases = new Leases(scope, this::fenced, this::renewed);
     // the due loop needs the claimer, which needs the settlement: the settlement reaches the loop through its field
     this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
     this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),
-        options.getHandlerTimeoutMs(), scope.meters, leases::owns, settlement::outcome);
+        options.getHandlerTimeoutMs(), scope.meters, leases::owns, leases::fresh, settlement::outcome);
     Intake intake = new Intake(scope, leases, policy, settlement, dispatcher);
     Claimer claimer = new Claimer(scope, intake, dispatcher::freeForClaim, leases::ids);
     this.due = new DueLoop(scope, claimer, this::isPaused);
@@ -79,6 +79,10 @@ public final class DefaultSubscription implements Subscription {
       readers.add(new PartitionReader(scope, p, channel, wiring, readCount, canUnblock,
           busOptions.getReconnectInitialMs(), busOptions.getReconnectMaxMs()));
     }
+  }
+
+  private void renewed() {
+    dispatcher.renewed();
   }
 
   private void retryDueAt(long at) {

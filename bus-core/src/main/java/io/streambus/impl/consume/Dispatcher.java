@@ -37,12 +37,18 @@ final class Dispatcher implements PartitionReader.Budget {
     }
   }
 
+  /** The outcome of a message dropped because its lease was lost before it started. */
+  private static final Throwable LOST = new IllegalStateException("lease lost before the handler started");
+
   private final Vertx vertx;
   private final Context context;
   private final MessageHandler handler;
   private final ConsumerMeters meters;
   private final long timeoutNanos;
   private final Predicate<DefaultMessage> stillOurs;
+  private final Predicate<DefaultMessage> fresh;
+  /** Messages whose lease was not certain when their turn came: they wait for the next renewal. */
+  private final List<DefaultMessage> parked = new ArrayList<>();
   private final BiConsumer<DefaultMessage, Throwable> outcome;
   private final Slots<DefaultMessage> slots;
   private final ArrayDeque<Running> running = new ArrayDeque<>();
@@ -52,17 +58,19 @@ final class Dispatcher implements PartitionReader.Budget {
 
   /**
    * @param stillOurs checked when a queued message's turn comes: one whose lease was lost meanwhile is dropped
+   * @param fresh checked then too: one whose lease is not certain (after a pause) waits for {@link #renewed()}
    * @param outcome told the outcome of every handler call: null for success, else why it failed
    */
   Dispatcher(Vertx vertx, Context context, MessageHandler handler, int maxInFlight, double maxRatePerSecond,
              long handlerTimeoutMs, ConsumerMeters meters, Predicate<DefaultMessage> stillOurs,
-             BiConsumer<DefaultMessage, Throwable> outcome) {
+             Predicate<DefaultMessage> fresh, BiConsumer<DefaultMessage, Throwable> outcome) {
     this.vertx = vertx;
     this.context = context;
     this.handler = handler;
     this.meters = meters;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(handlerTimeoutMs);
     this.stillOurs = stillOurs;
+    this.fresh = fresh;
     this.outcome = outcome;
     this.slots = new Slots<>(maxInFlight, maxRatePerSecond, this::start, this::waitForRateToken);
   }
@@ -96,9 +104,22 @@ final class Dispatcher implements PartitionReader.Budget {
     return slots.active();
   }
 
-  /** Removes and returns what is queued and not started (close hands it back to the group). */
+  /** Removes and returns what is queued or parked and not started (close hands it back to the group). */
   List<DefaultMessage> takeQueued() {
-    return slots.drainQueue();
+    List<DefaultMessage> all = new ArrayList<>(parked);
+    parked.clear();
+    all.addAll(slots.drainQueue());
+    return all;
+  }
+
+  /** The leases were renewed: parked messages that are still ours queue again (lost ones are dropped then). */
+  void renewed() {
+    if (parked.isEmpty()) {
+      return;
+    }
+    List<DefaultMessage> again = new ArrayList<>(parked);
+    parked.clear();
+    again.forEach(slots::submit);
   }
 
   /** Completes when no handler call is running (at once if none is). */
@@ -112,7 +133,14 @@ final class Dispatcher implements PartitionReader.Budget {
 
   private void start(DefaultMessage message) {
     if (!stillOurs.test(message)) {
-      // lost while it waited: a peer has it now; dropping it frees the slot for the next one
+      // lost while it waited: a peer has it now. Its outcome lets go of it (nothing is recorded for a lost one), and
+      // the slot frees up for the next one.
+      outcome.accept(message, LOST);
+      vertx.runOnContext(v -> slots.finished());
+      return;
+    }
+    if (!fresh.test(message)) {
+      parked.add(message);
       vertx.runOnContext(v -> slots.finished());
       return;
     }

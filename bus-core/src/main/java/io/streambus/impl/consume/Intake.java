@@ -28,10 +28,12 @@ final class Intake {
 
   /**
    * @param deliveries the entry's delivery count, this delivery included (1 for a fresh read)
+   * @param sentAtNanos when the read or claim that brought it was sent (System.nanoTime): the lease's start, as far
+   *     as this process can tell (a pause between the reply and this call must not look like a fresh lease)
    */
-  void accept(int partition, String id, Map<String, Buffer> fields, int deliveries) {
+  void accept(int partition, String id, Map<String, Buffer> fields, int deliveries, long sentAtNanos) {
     DefaultMessage message = new DefaultMessage(MessageId.of(scope.topic, partition, id), fields, deliveries);
-    if (!leases.hold(message)) {
+    if (!leases.hold(message, sentAtNanos)) {
       return; // held already: a claim raced with the read that brought it
     }
     String target = EntryCodec.text(fields, EntryCodec.TARGET_GROUP);

@@ -25,17 +25,23 @@ final class Leases {
   /** An entry held by this subscription. */
   static final class Held {
     final DefaultMessage message;
+    /** When the command that brought it was sent: Redis delivered it no earlier (System.nanoTime). */
+    final long heldAtNanos;
     boolean lost;
 
-    Held(DefaultMessage message) {
+    Held(DefaultMessage message, long heldAtNanos) {
       this.message = message;
+      this.heldAtNanos = heldAtNanos;
     }
   }
 
   private final ConsumerScope scope;
   private final List<Map<String, Held>> held = new ArrayList<>();
   private final Runnable onFenced;
+  private final Runnable onRenewed;
   private long groupMinIdleMs;
+  /** When the last renewal that reached every partition was sent (System.nanoTime). */
+  private long renewedAtNanos = System.nanoTime();
   private long timer = -1;
   private boolean running;
   private boolean renewing;
@@ -43,25 +49,45 @@ final class Leases {
 
   /**
    * @param onFenced told once when another process took over this consumer name
+   * @param onRenewed told after each renewal that reached every partition
    */
-  Leases(ConsumerScope scope, Runnable onFenced) {
+  Leases(ConsumerScope scope, Runnable onFenced, Runnable onRenewed) {
     this.scope = scope;
     this.onFenced = onFenced;
+    this.onRenewed = onRenewed;
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
     for (int p = 0; p < scope.partitions; p++) {
       held.add(new HashMap<>());
     }
   }
 
-  /** Holds {@code message}; false when it is held already (a claim raced with the read that brought it). */
-  boolean hold(DefaultMessage message) {
-    return held.get(message.partition()).putIfAbsent(message.id().value(), new Held(message)) == null;
+  /**
+   * Holds {@code message}, brought by a read or claim sent at {@code sentAtNanos}; false when it is held already (a
+   * claim raced with the read that brought it).
+   */
+  boolean hold(DefaultMessage message, long sentAtNanos) {
+    return held.get(message.partition()).putIfAbsent(message.id().value(), new Held(message, sentAtNanos)) == null;
   }
 
   /** True while {@code message} is held and its lease was not lost. */
   boolean owns(DefaultMessage message) {
     Held h = held.get(message.partition()).get(message.id().value());
     return h != null && !h.lost;
+  }
+
+  /**
+   * True when {@code message}'s lease is certainly still ours: it was read or renewed less than the group's claim
+   * min idle ago, less a renewal period of margin. After a pause (a stop-the-world GC, a frozen VM) that is no longer
+   * certain: a peer may have claimed it meanwhile, and starting its handler could run it twice at once. Such a
+   * message waits for the next renewal, which either confirms or loses it.
+   */
+  boolean fresh(DefaultMessage message) {
+    Held h = held.get(message.partition()).get(message.id().value());
+    if (h == null) {
+      return false;
+    }
+    long since = Math.max(h.heldAtNanos, renewedAtNanos);
+    return System.nanoTime() - since < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(groupMinIdleMs - periodMs());
   }
 
   /** Its fate is recorded in Redis (or it was lost): let go. */
@@ -124,6 +150,7 @@ final class Leases {
         }
       }
       adopt(others);
+      renewedAtNanos = System.nanoTime();
       return others;
     });
   }
@@ -160,6 +187,7 @@ final class Leases {
       return;
     }
     renewing = true;
+    long sentAt = System.nanoTime();
     List<Future<?>> all = new ArrayList<>();
     long[] others = {-1};
     for (int p = 0; p < scope.partitions; p++) {
@@ -190,9 +218,13 @@ final class Leases {
         }
       }));
     }
-    Future.join(all).onComplete(ar -> {
+    Future.all(all).onComplete(ar -> {
       renewing = false;
       adopt(others[0]);
+      if (ar.succeeded() && !fenced) {
+        renewedAtNanos = sentAt;
+        onRenewed.run();
+      }
       schedule();
     });
   }

@@ -105,6 +105,7 @@ final class PartitionReader {
     // A half-open connection (peer gone without a reset) would park the read forever: past BLOCK plus a margin,
     // drop the connection, which fails the read and reconnects.
     long guard = scope.vertx.setTimer(blockMs + READ_MARGIN_MS, t -> channel.reset());
+    long sentAt = System.nanoTime();
     identify().compose(v -> channel.send(read)).onComplete(ar -> {
       scope.vertx.cancelTimer(guard);
       reading = false;
@@ -113,7 +114,7 @@ final class PartitionReader {
         backoff.reset();
         List<Replies.Entry> entries = Replies.readGroup(ar.result());
         for (Replies.Entry e : entries) {
-          wiring.intake().accept(partition, e.id(), e.fields(), 1);
+          wiring.intake().accept(partition, e.id(), e.fields(), 1, sentAt);
         }
         loop();
       } else {
