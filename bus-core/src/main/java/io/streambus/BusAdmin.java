@@ -36,4 +36,11 @@ public interface BusAdmin {
    * receives again whatever the stream still holds.
    */
   Future<Void> deleteGroup(String topic, String group);
+
+  /**
+   * With ordered processing ({@link Ordering}), which member of {@code group} owns each partition of {@code topic}:
+   * partition number to consumer name, null for a partition nobody owns now (between owners, or a group without
+   * ordering). Every partition of the topic is in the map.
+   */
+  Future<java.util.Map<Integer, String>> owners(String topic, String group);
 }

@@ -45,6 +45,7 @@ public class ConsumerOptions {
   private long consumerCleanupIdleMs;
   private double maxRatePerSecond;
   private boolean acceptForeignEntries;
+  private Ordering ordering;
   private StartPosition startPosition;
   private RetryOptions retry;
   private ConsumerListener listener;
@@ -60,6 +61,7 @@ public class ConsumerOptions {
     ackBatchSize = DEFAULT_ACK_BATCH_SIZE;
     consumerCleanupIdleMs = DEFAULT_CONSUMER_CLEANUP_IDLE_MS;
     acceptForeignEntries = true;
+    ordering = Ordering.NONE;
     startPosition = StartPosition.NEW;
     retry = new RetryOptions();
     listener = ConsumerListener.logging();
@@ -78,6 +80,7 @@ public class ConsumerOptions {
     consumerCleanupIdleMs = other.consumerCleanupIdleMs;
     maxRatePerSecond = other.maxRatePerSecond;
     acceptForeignEntries = other.acceptForeignEntries;
+    ordering = other.ordering;
     startPosition = other.startPosition;
     retry = new RetryOptions(other.retry);
     listener = other.listener;
@@ -98,6 +101,9 @@ public class ConsumerOptions {
     consumerCleanupIdleMs = json.getLong("consumerCleanupIdleMs", consumerCleanupIdleMs);
     maxRatePerSecond = json.getDouble("maxRatePerSecond", maxRatePerSecond);
     acceptForeignEntries = json.getBoolean("acceptForeignEntries", acceptForeignEntries);
+    if (json.getValue("ordering") != null) {
+      ordering = Ordering.parse(json.getString("ordering"));
+    }
     if (json.getValue("startPosition") != null) {
       startPosition = StartPosition.parse(json.getString("startPosition"));
     }
@@ -116,6 +122,7 @@ public class ConsumerOptions {
         .put("handlerTimeoutMs", handlerTimeoutMs).put("closeTimeoutMs", closeTimeoutMs)
         .put("ackBatchSize", ackBatchSize).put("consumerCleanupIdleMs", consumerCleanupIdleMs)
         .put("maxRatePerSecond", maxRatePerSecond).put("acceptForeignEntries", acceptForeignEntries)
+        .put("ordering", ordering.name())
         .put("startPosition", startPosition.toString()).put("retry", retry.toJson());
   }
 
@@ -136,6 +143,7 @@ public class ConsumerOptions {
     require(consumerCleanupIdleMs >= 0, "consumerCleanupIdleMs must be >= 0, was " + consumerCleanupIdleMs);
     require(maxRatePerSecond >= 0, "maxRatePerSecond must be >= 0, was " + maxRatePerSecond);
     require(startPosition != null, "startPosition must not be null");
+    require(ordering != null, "ordering must not be null");
     require(retry != null, "retry must not be null");
     require(listener != null, "listener must not be null");
     retry.validate("retry.");
@@ -295,6 +303,22 @@ public class ConsumerOptions {
 
   public ConsumerOptions setAcceptForeignEntries(boolean acceptForeignEntries) {
     this.acceptForeignEntries = acceptForeignEntries;
+    return this;
+  }
+
+  /**
+   * The order in which handlers see a partition's messages. Default {@link Ordering#NONE}: no order of processing.
+   * With {@link Ordering#PARTITION} or {@link Ordering#KEY}, each partition is owned by one member of the group at a
+   * time, so a topic with P partitions keeps at most P members busy (the others stand by); the
+   * claim min idle is then also how long a dead owner's partitions wait before another member takes them.
+   */
+  public Ordering getOrdering() {
+    return ordering;
+  }
+
+  /** Sets {@link #getOrdering()}; every member of a group must use the same. */
+  public ConsumerOptions setOrdering(Ordering ordering) {
+    this.ordering = ordering;
     return this;
   }
 

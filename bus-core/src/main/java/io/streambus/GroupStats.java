@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A consumer group on one partition, or summed over a topic's partitions ({@link TopicStats#groups()}).
@@ -20,10 +21,20 @@ import java.util.Map;
  * @param oldestUndeliveredAgeMs age of the oldest entry not yet delivered, 0 when none: lag in time
  * @param oldestPendingAgeMs age of the oldest pending entry (from its id), 0 when none
  * @param scheduledRetries failed messages waiting for their backoff to end
+ * @param owners with ordered processing ({@link Ordering}), the member that owns each partition: partition number to
+ *     consumer name, for the partitions that have an owner now; empty for a group without ordering
  */
 public record GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
                          long oldestUndeliveredAgeMs, long oldestPendingAgeMs, long scheduledRetries,
-                         List<ConsumerStats> consumers) {
+                         List<ConsumerStats> consumers, Map<Integer, String> owners) {
+
+  /** A group's figures without partition owners (a group without ordered processing). */
+  public GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
+                    long oldestUndeliveredAgeMs, long oldestPendingAgeMs, long scheduledRetries,
+                    List<ConsumerStats> consumers) {
+    this(name, lag, pending, lastDeliveredId, entriesRead, oldestUndeliveredAgeMs, oldestPendingAgeMs,
+        scheduledRetries, consumers, Map.of());
+  }
 
   /** The sum of two partitions' figures for the same group. */
   public GroupStats plus(GroupStats other) {
@@ -35,18 +46,26 @@ public record GroupStats(String name, long lag, long pending, String lastDeliver
       merged.merge(c.name(), c, ConsumerStats::plus);
     }
     long read = entriesRead < 0 || other.entriesRead < 0 ? -1 : entriesRead + other.entriesRead;
+    Map<Integer, String> allOwners = new TreeMap<>(owners);
+    allOwners.putAll(other.owners);
     return new GroupStats(name, lag + other.lag, pending + other.pending, null, read,
         Math.max(oldestUndeliveredAgeMs, other.oldestUndeliveredAgeMs),
         Math.max(oldestPendingAgeMs, other.oldestPendingAgeMs), scheduledRetries + other.scheduledRetries,
-        new ArrayList<>(merged.values()));
+        new ArrayList<>(merged.values()), allOwners);
   }
 
   public JsonObject toJson() {
     JsonArray cs = new JsonArray();
     consumers.forEach(c -> cs.add(c.toJson()));
-    return new JsonObject().put("name", name).put("lag", lag).put("pending", pending)
+    JsonObject json = new JsonObject().put("name", name).put("lag", lag).put("pending", pending)
         .put("lastDeliveredId", lastDeliveredId).put("entriesRead", entriesRead)
         .put("oldestUndeliveredAgeMs", oldestUndeliveredAgeMs).put("oldestPendingAgeMs", oldestPendingAgeMs)
         .put("scheduledRetries", scheduledRetries).put("consumers", cs);
+    if (!owners.isEmpty()) {
+      JsonObject o = new JsonObject();
+      owners.forEach((partition, owner) -> o.put(Integer.toString(partition), owner));
+      json.put("owners", o);
+    }
+    return json;
   }
 }

@@ -25,9 +25,9 @@ class AclTest extends BusTestBase {
       + " +xtrim";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +zadd +zrem +zrangebyscore"
-      + " +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall";
+      + " +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +get +set +pexpire +del";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
-      + " +xrange +xpending +evalsha +eval";
+      + " +xrange +xpending +evalsha +eval +get";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
   static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
 

@@ -1,6 +1,7 @@
 package io.streambus.consumers;
 
 import io.streambus.ConsumerOptions;
+import io.streambus.Ordering;
 import io.streambus.RetryOptions;
 import io.streambus.StartPosition;
 import io.streambus.Topics;
@@ -38,12 +39,13 @@ public record ConsumerConfig(List<String> topics, String group, String handler, 
   public static final String DRAIN_TIMEOUT_MS = "BUS_DRAIN_TIMEOUT_MS";
   public static final String START_POSITION = "BUS_START_POSITION";
   public static final String BLOCK_MS = "BUS_BLOCK_MS";
+  public static final String ORDERING = "BUS_ORDERING";
   public static final String DEFAULT_GROUP = "workers";
   public static final String DEFAULT_HANDLER = "log";
 
   public static final Set<String> NAMES = Set.of(TOPICS, GROUP, HANDLER, CONSUMER_NAME, MAX_IN_FLIGHT,
       MAX_DELIVERIES, BACKOFF_INITIAL_MS, BACKOFF_MAX_MS, BACKOFF_MULTIPLIER, CLAIM_MIN_IDLE_MS, RECLAIM_INTERVAL_MS,
-      RATE_LIMIT, HANDLER_TIMEOUT_MS, DRAIN_TIMEOUT_MS, START_POSITION, BLOCK_MS);
+      RATE_LIMIT, HANDLER_TIMEOUT_MS, DRAIN_TIMEOUT_MS, START_POSITION, BLOCK_MS, ORDERING);
 
   /** ConsumerOptions field names (as its validation messages start) → setting. */
   private static final Map<String, String> FIELD_TO_SETTING = fieldToSetting();
@@ -73,6 +75,7 @@ public record ConsumerConfig(List<String> topics, String group, String handler, 
         .setCloseTimeoutMs(s.longValue(DRAIN_TIMEOUT_MS, ConsumerOptions.DEFAULT_CLOSE_TIMEOUT_MS, 0, 3_600_000))
         .setBlockMs(s.longValue(BLOCK_MS, ConsumerOptions.DEFAULT_BLOCK_MS, 1, 60_000))
         .setStartPosition(startPosition(s))
+        .setOrdering(s.choice(ORDERING, Ordering.class, Ordering.NONE))
         .setRetry(new RetryOptions()
             .setInitialBackoffMs(s.longValue(BACKOFF_INITIAL_MS, RetryOptions.DEFAULT_INITIAL_BACKOFF_MS, 0,
                 86_400_000))

@@ -162,9 +162,17 @@ public final class DefaultBusAdmin implements BusAdmin {
           }
           return out;
         });
-    return Future.all(lag, undeliveredAge, pendingAge, retries, consumers).map(cf -> new GroupStats(name,
+    Future<Map<Integer, String>> owner = send(Request.cmd(Command.GET).arg(keys.owner(topic, p, name)))
+        .map(r -> r == null ? Map.of() : Map.of(p, ownerName(r.toString())));
+    return Future.all(List.of(lag, undeliveredAge, pendingAge, retries, consumers, owner)).map(cf -> new GroupStats(name,
         lag.result(), pending, lastDelivered, entriesRead, undeliveredAge.result(), pendingAge.result(),
-        retries.result(), consumers.result()));
+        retries.result(), consumers.result(), owner.result()));
+  }
+
+  /** The consumer name in an owner key's value ({@code consumer|token}: the token is not for display). */
+  private static String ownerName(String value) {
+    int bar = value.lastIndexOf('|');
+    return bar < 0 ? value : value.substring(0, bar);
   }
 
   private static long age(String id, long now) {
@@ -190,6 +198,29 @@ public final class DefaultBusAdmin implements BusAdmin {
             .arg(keys.members(topic, p, group))));
       }
       return Future.all(all).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<Map<Integer, String>> owners(String topic, String group) {
+    try {
+      Topics.requireValidName("group", group);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return partitions(topic).compose(partitions -> {
+      List<Future<Response>> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(send(Request.cmd(Command.GET).arg(keys.owner(topic, p, group))));
+      }
+      return Future.all(all).map(cf -> {
+        Map<Integer, String> owners = new java.util.TreeMap<>();
+        for (int p = 0; p < partitions; p++) {
+          Response r = all.get(p).result();
+          owners.put(p, r == null ? null : ownerName(r.toString()));
+        }
+        return owners;
+      });
     });
   }
 }

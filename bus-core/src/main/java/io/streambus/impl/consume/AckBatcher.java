@@ -89,7 +89,7 @@ final class AckBatcher {
       args[3 + i] = ids.get(i);
     }
     Future<Response> f = Scripts.ACK.run(scope.commands, System.currentTimeMillis() + ACK_DEADLINE_MS,
-        List.of(scope.stream(partition), scope.members(partition)), args);
+        scope.settleKeys(partition, scope.stream(partition), scope.members(partition)), args);
     inFlight.add(f);
     f.onComplete(ar -> {
       inFlight.remove(f);
@@ -99,8 +99,13 @@ final class AckBatcher {
       }
       Response r = ar.result();
       int acked = r.get(0).toInteger();
-      if (acked < 0) {
+      if (acked == -1) {
         onSettled.settled(partition, ids, -1, ids, 0, null);
+        return;
+      }
+      if (acked == -2) {
+        // the partition has another owner now (ordered processing): none of these is ours to settle
+        onSettled.settled(partition, ids, 0, ids, 0, null);
         return;
       }
       List<String> notOurs = new ArrayList<>();

@@ -31,6 +31,36 @@ final class Claimer {
     this.heldIds = heldIds;
   }
 
+  /**
+   * Ordered processing: the owner of {@code partition} takes over up to {@code n} entries pending in the group on it
+   * (adopt.lua), in id order, and hands them to the intake. The future gives how many it took, or -1 when the
+   * partition is not ours.
+   */
+  Future<Integer> adopt(int partition, int n) {
+    String stream = scope.stream(partition);
+    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
+    args.addAll(heldIds.apply(partition));
+    long sentAt = System.nanoTime();
+    return Scripts.ADOPT.run(scope.commands, scope.deadline(), List.of(stream, scope.owner(partition)),
+        args.toArray()).map(reply -> {
+          if (reply.get(0).toInteger() == -2) {
+            return -1;
+          }
+          Replies.Claimed claimed = Replies.claimed(reply);
+          if (claimed.trimmed() > 0) {
+            scope.meters.pendingTrimmed.increment(claimed.trimmed());
+          }
+          if (!claimed.entries().isEmpty()) {
+            scope.meters.reclaimed.increment(claimed.entries().size());
+            scope.listener.onReclaim(stream, claimed.entries().size(), claimed.trimmed());
+          }
+          for (Replies.Entry e : claimed.entries()) {
+            intake.accept(partition, e.id(), e.fields(), e.deliveries(), sentAt);
+          }
+          return claimed.entries().size() + claimed.trimmed();
+        });
+  }
+
   /** Claims for as many free slots as there are (at most a batch) in {@code mode}: 'due', 'stale' or 'own'. */
   Future<Void> claim(int partition, String mode, long minIdleMs) {
     int n = Math.min(CLAIM_BATCH, freeSlots.getAsInt());

@@ -29,6 +29,9 @@ final class ConsumerScope {
   private final String[] retries;
   private final String[] deadLetters;
   private final String[] delayed;
+  private final String[] owners;
+  /** Ordered processing (partition or key): partitions are owned, one member each. */
+  final boolean ordered;
 
   ConsumerScope(Vertx vertx, RedisChannel commands, Keys keys, String topic, String group, String consumer,
                 String token, int partitions, ConsumerOptions options, long commandTimeoutMs,
@@ -49,12 +52,15 @@ final class ConsumerScope {
     this.retries = new String[partitions];
     this.deadLetters = new String[partitions];
     this.delayed = new String[partitions];
+    this.owners = new String[partitions];
+    this.ordered = options.getOrdering() != io.streambus.Ordering.NONE;
     for (int p = 0; p < partitions; p++) {
       streams[p] = keys.stream(topic, p);
       members[p] = keys.members(topic, p, group);
       retries[p] = keys.retries(topic, p, group);
       deadLetters[p] = keys.deadLetters(topic, p);
       delayed[p] = keys.delayed(topic, p);
+      owners[p] = keys.owner(topic, p, group);
     }
   }
 
@@ -76,6 +82,28 @@ final class ConsumerScope {
 
   String delayed(int partition) {
     return delayed[partition];
+  }
+
+  String owner(int partition) {
+    return owners[partition];
+  }
+
+  /** What the owner key of a partition this subscription owns holds. */
+  String ownerValue() {
+    return consumer + "|" + token;
+  }
+
+  /**
+   * The keys of a settle step on {@code partition}: {@code leading} keys, then the owner key when processing is
+   * ordered (the scripts check it when it is there).
+   */
+  java.util.List<String> settleKeys(int partition, String... leading) {
+    java.util.List<String> keys = new java.util.ArrayList<>(leading.length + 1);
+    java.util.Collections.addAll(keys, leading);
+    if (ordered) {
+      keys.add(owners[partition]);
+    }
+    return keys;
   }
 
   /** The deadline of a command sent now (epoch ms): the bus's command timeout from now. */

@@ -42,6 +42,9 @@ public final class DefaultSubscription implements Subscription {
   private final ReclaimLoop reclaim;
   private final CleanupLoop cleanup;
   private final GaugeLoop gauges;
+  /** Ordered processing only, else null. */
+  private final OrderGate gate;
+  private final Ownership ownership;
   private final Runnable onClosed;
   private boolean paused;
   private Future<Void> closing;
@@ -62,7 +65,8 @@ public final class DefaultSubscription implements Subscription {
     this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
     this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),
         options.getHandlerTimeoutMs(), scope.meters, leases::owns, leases::fresh, settlement::outcome);
-    Intake intake = new Intake(scope, leases, policy, settlement, dispatcher);
+    this.gate = scope.ordered ? new OrderGate(options.getOrdering(), dispatcher::submit) : null;
+    Intake intake = new Intake(scope, leases, policy, settlement, gate != null ? gate::submit : dispatcher::submit);
     Claimer claimer = new Claimer(scope, intake, dispatcher::freeForClaim, leases::ids);
     this.due = new DueLoop(scope, claimer, this::isPaused);
     this.reclaim = new ReclaimLoop(scope, claimer, this::isPaused);
@@ -72,17 +76,68 @@ public final class DefaultSubscription implements Subscription {
     int readCount = Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
     boolean canUnblock = busOptions.getTopology() != BusOptions.Topology.SENTINEL;
     PartitionReader.Wiring wiring = new PartitionReader.Wiring(dispatcher, intake, this::isPaused,
-        this::recreateGroup, reclaim::recoverOwn);
+        this::recreateGroup, reclaim::recoverOwn, scope.ordered ? claimer::adopt : null);
     for (int p = 0; p < partitions; p++) {
       RedisChannel channel = channels.create("reader of " + scope.stream(p));
       readChannels.add(channel);
       readers.add(new PartitionReader(scope, p, channel, wiring, readCount, canUnblock,
           busOptions.getReconnectInitialMs(), busOptions.getReconnectMaxMs()));
     }
+    if (gate != null) {
+      dispatcher.countAlso(gate::waiting);
+      this.ownership = new Ownership(scope, leases, new OwnedPartitions());
+      settlement.use(new OrderedTurns());
+    } else {
+      this.ownership = null;
+    }
+  }
+
+  /** Ordered processing: the turns of the order gate, and in-place retries while the partition is owned. */
+  private final class OrderedTurns implements Settlement.Turns {
+    @Override
+    public void done(DefaultMessage message) {
+      gate.done(message);
+    }
+
+    @Override
+    public boolean retryInPlace(int partition) {
+      return ownership.active(partition);
+    }
+
+    @Override
+    public void dispatch(DefaultMessage message) {
+      dispatcher.submit(message);
+    }
+  }
+
+  /** Ordered processing: what ownership starts, stops and waits for, per partition. */
+  private final class OwnedPartitions implements Ownership.Partitions {
+    @Override
+    public void start(int partition) {
+      readers.get(partition).start();
+    }
+
+    @Override
+    public Future<Void> stop(int partition) {
+      return readers.get(partition).stop();
+    }
+
+    @Override
+    public Future<Void> handBackWaiting(int partition) {
+      return settlement.handBack(gate.takeWaiting(partition));
+    }
+
+    @Override
+    public boolean idle(int partition) {
+      return gate.idle(partition) && leases.messages(partition).isEmpty();
+    }
   }
 
   private void renewed() {
     dispatcher.renewed();
+    if (ownership != null) {
+      ownership.renewed();
+    }
   }
 
   private void retryDueAt(long at) {
@@ -97,11 +152,16 @@ public final class DefaultSubscription implements Subscription {
     }
     return Future.all(groups).compose(v -> leases.join()).map(othersMinIdle -> {
       leases.start();
-      readers.forEach(PartitionReader::start);
       due.start();
-      // joining with a smaller claim min idle than the others: they renew at the new pace from their next renewal
-      long own = scope.options.getClaimMinIdleMs();
-      reclaim.start(othersMinIdle > own ? othersMinIdle / Leases.RENEWALS_PER_IDLE + DueLoop.PERIOD_MS : 0);
+      if (ownership != null) {
+        // ordered: partitions are read by their owners only, and a new owner adopts what is pending first
+        ownership.renewed();
+      } else {
+        readers.forEach(PartitionReader::start);
+        // joining with a smaller claim min idle than the others: they renew at the new pace from their next renewal
+        long own = scope.options.getClaimMinIdleMs();
+        reclaim.start(othersMinIdle > own ? othersMinIdle / Leases.RENEWALS_PER_IDLE + DueLoop.PERIOD_MS : 0);
+      }
       cleanup.start();
       gauges.start();
       return (Subscription) this;
@@ -169,13 +229,22 @@ public final class DefaultSubscription implements Subscription {
     if (closing != null) {
       return closing;
     }
+    if (ownership != null) {
+      ownership.stop();
+    }
     List<Future<Void>> stopped = new ArrayList<>();
     readers.forEach(r -> stopped.add(r.stop()));
     Promise<Void> deadline = Promise.promise();
     long timer = vertx.setTimer(Math.max(1, scope.options.getCloseTimeoutMs()), t -> deadline.tryComplete());
     closing = stopLoops()
         .transform(x -> Future.join(stopped))
-        .transform(x -> settlement.handBack(dispatcher.takeQueued()))
+        .transform(x -> {
+          List<DefaultMessage> notStarted = dispatcher.takeQueued();
+          if (gate != null) {
+            notStarted.addAll(gate.takeWaiting(-1));
+          }
+          return settlement.handBack(notStarted);
+        })
         .transform(x -> {
           dispatcher.drained().onComplete(ar -> deadline.tryComplete());
           return deadline.future();
@@ -186,6 +255,7 @@ public final class DefaultSubscription implements Subscription {
           dispatcher.stop();
           return settlement.flush();
         })
+        .transform(x -> ownership == null ? Future.succeededFuture() : ownership.releaseAll())
         .transform(x -> leases.isFenced() ? Future.succeededFuture() : settlement.leave())
         .transform(x -> closeChannels())
         .andThen(x -> onClosed.run())

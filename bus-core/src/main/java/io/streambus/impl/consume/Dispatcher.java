@@ -95,6 +95,11 @@ final class Dispatcher implements PartitionReader.Budget {
     slots.onRelease(r);
   }
 
+  /** Counts messages held back for their turn (ordered processing) against the slots. */
+  void countAlso(java.util.function.IntSupplier heldBack) {
+    slots.countAlso(heldBack);
+  }
+
   /** Free handler slots, ignoring read reservations: what a claim may ask for. */
   int freeForClaim() {
     return slots.freeForClaim();

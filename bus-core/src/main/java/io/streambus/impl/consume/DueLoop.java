@@ -67,7 +67,10 @@ final class DueLoop {
     for (int p = 0; p < scope.partitions; p++) {
       all.add(Scripts.MOVE_DUE.run(scope.commands, scope.deadline(), List.of(scope.delayed(p), scope.stream(p)),
           now, MOVE_BATCH));
-      all.add(claimer.claim(p, "due", 0));
+      if (!scope.ordered) {
+        // ordered processing retries in place: nothing goes through the retry set
+        all.add(claimer.claim(p, "due", 0));
+      }
     }
     return Future.join(all);
   }

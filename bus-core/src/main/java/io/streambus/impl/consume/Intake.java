@@ -5,6 +5,7 @@ import io.streambus.impl.wire.EntryCodec;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where read and claimed entries come in: each is held (leased) from here on, then either settled at once without the
@@ -16,14 +17,18 @@ final class Intake {
   private final Leases leases;
   private final DeliveryPolicy policy;
   private final Settlement settlement;
-  private final Dispatcher dispatcher;
+  private final Consumer<DefaultMessage> handlers;
 
-  Intake(ConsumerScope scope, Leases leases, DeliveryPolicy policy, Settlement settlement, Dispatcher dispatcher) {
+  /**
+   * @param handlers where messages for the handler go: the dispatcher, or with ordered processing the order gate
+   */
+  Intake(ConsumerScope scope, Leases leases, DeliveryPolicy policy, Settlement settlement,
+         Consumer<DefaultMessage> handlers) {
     this.scope = scope;
     this.leases = leases;
     this.policy = policy;
     this.settlement = settlement;
-    this.dispatcher = dispatcher;
+    this.handlers = handlers;
   }
 
   /**
@@ -49,7 +54,7 @@ final class Intake {
       settlement.deadLetter(message, deliveries, "foreign-entry",
           "the entry has no payload field; fields: " + fields.keySet());
     } else {
-      dispatcher.submit(message);
+      handlers.accept(message);
     }
   }
 }

@@ -40,6 +40,10 @@ final class Leases {
   private final Runnable onFenced;
   private final Runnable onRenewed;
   private long groupMinIdleMs;
+  /** Per partition, the owner's consumer name as the last renewal saw it ("" for none); ordered processing only. */
+  private final String[] owners;
+  /** The group's live members (consumer names, sorted) as the last renewal of partition 0 saw them. */
+  private List<String> members = List.of();
   /** When the last renewal that reached every partition was sent (System.nanoTime). */
   private long renewedAtNanos = System.nanoTime();
   private long timer = -1;
@@ -56,6 +60,8 @@ final class Leases {
     this.onFenced = onFenced;
     this.onRenewed = onRenewed;
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
+    this.owners = new String[scope.partitions];
+    java.util.Arrays.fill(owners, "");
     for (int p = 0; p < scope.partitions; p++) {
       held.add(new HashMap<>());
     }
@@ -143,13 +149,14 @@ final class Leases {
         if (o >= 0 && (others < 0 || o < others)) {
           others = o;
         }
-        if (r.get(2).toInteger() == 1 && p == 0) {
+        view(p, r);
+        if (r.get(1).toInteger() == 1 && p == 0) {
           scope.listener.onRedisError(scope.stream(p), "join", new IllegalStateException("consumer name '"
               + scope.consumer + "' was held by another live process; it is taken over here, and that process "
               + "stops at its next step (give each process its own name unless this is a restart)"));
         }
       }
-      adopt(others);
+      adoptIdle(others);
       renewedAtNanos = System.nanoTime();
       return others;
     });
@@ -212,15 +219,16 @@ final class Leases {
         if (o >= 0 && (others[0] < 0 || o < others[0])) {
           others[0] = o;
         }
-        int lost = r.get(1).toInteger();
-        for (int i = 3; i < 3 + lost; i++) {
+        int at = view(partition, r);
+        int lost = r.get(at).toInteger();
+        for (int i = at + 1; i <= at + lost; i++) {
           lose(partition, r.get(i).toString(), "a peer claimed it after this consumer's lease ran out");
         }
       }));
     }
     Future.all(all).onComplete(ar -> {
       renewing = false;
-      adopt(others[0]);
+      adoptIdle(others[0]);
       if (ar.succeeded() && !fenced) {
         renewedAtNanos = sentAt;
         onRenewed.run();
@@ -229,13 +237,58 @@ final class Leases {
     });
   }
 
-  private void adopt(long othersMinIdle) {
+  /** Records the owner and members a renewal reply reports; returns where its lost-id count is. */
+  private int view(int partition, Response r) {
+    owners[partition] = r.get(2).toString();
+    int count = r.get(3).toInteger();
+    if (partition == 0) {
+      List<String> names = new ArrayList<>(count);
+      for (int i = 4; i < 4 + count; i++) {
+        names.add(r.get(i).toString());
+      }
+      names.sort(null);
+      members = names;
+    }
+    return 4 + count;
+  }
+
+  /** When the last renewal that reached every partition was sent (System.nanoTime). */
+  long renewedAtNanos() {
+    return renewedAtNanos;
+  }
+
+  /** The owner of {@code partition} as the last renewal saw it: its consumer name, or "" for none. */
+  String ownerOf(int partition) {
+    return owners[partition];
+  }
+
+  /** The group's live members (sorted consumer names) as the last renewal saw them. */
+  List<String> members() {
+    return members;
+  }
+
+  /** Replaces a held message by its next delivery (an in-place retry counted one more). */
+  void redelivered(DefaultMessage message) {
+    Held h = held.get(message.partition()).get(message.id().value());
+    if (h != null && !h.lost) {
+      held.get(message.partition()).put(message.id().value(), new Held(message, h.heldAtNanos));
+    }
+  }
+
+  /** The messages of {@code partition} held now. */
+  List<DefaultMessage> messages(int partition) {
+    List<DefaultMessage> out = new ArrayList<>();
+    held.get(partition).values().forEach(h -> out.add(h.message));
+    return out;
+  }
+
+  private void adoptIdle(long othersMinIdle) {
     long own = scope.options.getClaimMinIdleMs();
     groupMinIdleMs = othersMinIdle < 0 ? own : Math.min(own, othersMinIdle);
   }
 
   private Future<Response> renewStep(int partition, String mode, List<String> ids) {
-    Object[] args = new Object[7 + ids.size()];
+    Object[] args = new Object[8 + ids.size()];
     args[0] = scope.group;
     args[1] = scope.consumer;
     args[2] = scope.token;
@@ -245,11 +298,13 @@ final class Leases {
     // whole claim min idle of renewals
     args[5] = scope.options.getClaimMinIdleMs();
     args[6] = mode;
+    // a partition's owner keeps it while it renews; a dead owner's partitions move after a claim min idle
+    args[7] = scope.options.getClaimMinIdleMs();
     for (int i = 0; i < ids.size(); i++) {
-      args[7 + i] = ids.get(i);
+      args[8 + i] = ids.get(i);
     }
     return Scripts.RENEW.run(scope.commands, scope.deadline(),
-        List.of(scope.stream(partition), scope.members(partition)), args);
+        scope.settleKeys(partition, scope.stream(partition), scope.members(partition)), args);
   }
 
   /** Another process took this consumer name: every held entry is lost, and the owner is told once. */

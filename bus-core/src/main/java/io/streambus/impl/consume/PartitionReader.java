@@ -36,9 +36,18 @@ final class PartitionReader {
     void onRelease(Runnable r);
   }
 
-  /** What the reader is connected to: where slots come from, where entries go, and what to do on trouble. */
+  /** Ordered processing: takes over up to n entries pending on a partition; -1 when the partition is not ours. */
+  interface Adopter {
+    Future<Integer> adopt(int partition, int n);
+  }
+
+  /**
+   * What the reader is connected to: where slots come from, where entries go, and what to do on trouble. With
+   * ordered processing {@code adopter} is set: the reader adopts a partition's pending entries before it reads new
+   * ones, and again after a lost read reply.
+   */
   record Wiring(Budget budget, Intake intake, BooleanSupplier paused, IntFunction<Future<Void>> recreateGroup,
-                IntConsumer recoverOwn) {
+                IntConsumer recoverOwn, Adopter adopter) {
   }
 
   private final ConsumerScope scope;
@@ -50,6 +59,7 @@ final class PartitionReader {
   private final boolean canUnblock;
   private final Backoff backoff;
   private boolean running;
+  private boolean adopting;
   private boolean reading;
   private boolean waiting;
   private RedisConnection identified;
@@ -74,7 +84,13 @@ final class PartitionReader {
 
   void start() {
     running = true;
-    loop();
+    idle = null;
+    // ordered processing: what is pending on the partition goes first, in id order
+    adopting = wiring.adopter() != null;
+    if (!reading && !waiting) {
+      // else the outstanding read (or wait) goes on into the loop when it ends
+      loop();
+    }
   }
 
   /** Continues after a pause; no-op while a read or wait is outstanding. */
@@ -99,6 +115,10 @@ final class PartitionReader {
       return;
     }
     reading = true;
+    if (adopting) {
+      adopt(n);
+      return;
+    }
     long blockMs = scope.options.getBlockMs();
     Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(scope.group).arg(scope.consumer)
         .arg("COUNT").arg(n).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(stream).arg(">");
@@ -120,6 +140,27 @@ final class PartitionReader {
       } else {
         onError(ar.cause());
       }
+    });
+  }
+
+  private void adopt(int n) {
+    wiring.adopter().adopt(partition, n).onComplete(ar -> {
+      reading = false;
+      wiring.budget().readDone(n);
+      if (ar.failed()) {
+        onError(ar.cause());
+        return;
+      }
+      int taken = ar.result();
+      if (taken < 0) {
+        running = false; // not ours: ownership notices and stops this reader
+        signalIdle();
+        return;
+      }
+      if (taken < n) {
+        adopting = false;
+      }
+      loop();
     });
   }
 
@@ -146,7 +187,12 @@ final class PartitionReader {
     }
     scope.listener.onRedisError(stream, "XREADGROUP", e);
     if (RedisErrors.code(e) == null) {
-      wiring.recoverOwn().accept(partition);
+      // entries Redis handed over in a lost reply sit pending on this consumer, unknown to it
+      if (wiring.adopter() != null) {
+        adopting = true;
+      } else {
+        wiring.recoverOwn().accept(partition);
+      }
     }
     retryLater();
   }

@@ -25,6 +25,35 @@ final class Settlement {
   private final DeliveryPolicy policy;
   private final LongConsumer retryDueAt;
   private final AckBatcher acks;
+  private Turns turns = Turns.NONE;
+
+  /** Ordered processing: whose turn it is, and how a failed message is retried in place. */
+  interface Turns {
+    /** No ordering: no turns, retries are scheduled in the group's retry set. */
+    Turns NONE = new Turns() {
+      @Override
+      public void done(DefaultMessage message) {
+      }
+
+      @Override
+      public boolean retryInPlace(int partition) {
+        return false;
+      }
+
+      @Override
+      public void dispatch(DefaultMessage message) {
+      }
+    };
+
+    /** The message has had its turn (it succeeded, was dead-lettered, lost, or left for the next owner). */
+    void done(DefaultMessage message);
+
+    /** True when a failed message of the partition is retried where it is (the partition is owned, not released). */
+    boolean retryInPlace(int partition);
+
+    /** Runs the next delivery of a message retried in place (its turn is still taken). */
+    void dispatch(DefaultMessage message);
+  }
 
   /**
    * @param retryDueAt told when a scheduled retry becomes due (epoch ms), so that it is claimed then
@@ -37,15 +66,22 @@ final class Settlement {
     this.acks = new AckBatcher(context, scope, scope.options.getAckBatchSize(), this::acked);
   }
 
+  /** Ordered processing: turns and in-place retries (set once, before anything is delivered). */
+  void use(Turns turns) {
+    this.turns = turns;
+  }
+
   /** A handler's outcome: null for success, else its error. A message whose lease was lost is left alone. */
   void outcome(DefaultMessage message, Throwable error) {
     if (!leases.owns(message)) {
       leases.release(message.partition(), message.id().value());
+      turns.done(message);
       return;
     }
     if (error == null) {
       scope.meters.endToEnd(message.id().timestamp());
       acks.ack(message.partition(), message.id().value());
+      turns.done(message);
     } else {
       failed(message, error);
     }
@@ -80,10 +116,60 @@ final class Settlement {
     long delay = policy.retryDelayMs(message.deliveryCount(), error);
     scope.listener.onHandlerFailure(message, error, delay >= 0);
     if (delay < 0) {
-      deadLetter(message, message.deliveryCount(), error.getClass().getName(), String.valueOf(error.getMessage()));
-    } else {
+      deadLetter(message, message.deliveryCount(), error.getClass().getName(), String.valueOf(error.getMessage()))
+          .onComplete(ar -> turns.done(message));
+    } else if (turns == Turns.NONE) {
       scheduleRetry(message, delay);
+    } else if (turns.retryInPlace(message.partition())) {
+      scope.meters.retried.increment();
+      scope.vertx.setTimer(Math.max(1, delay), t -> redeliver(message));
+    } else {
+      // the partition is being given up: the message stays pending, and the next owner adopts it in id order
+      leases.release(message.partition(), message.id().value());
+      turns.done(message);
     }
+  }
+
+  /**
+   * The next delivery of a message retried in place: redeliver.lua checks it is still ours and counts the delivery
+   * in Redis (so the limit holds across a crash), then it runs again, still holding its turn.
+   */
+  private void redeliver(DefaultMessage message) {
+    int partition = message.partition();
+    String id = message.id().value();
+    if (!leases.owns(message) || !turns.retryInPlace(partition)) {
+      leases.release(partition, id);
+      turns.done(message);
+      return;
+    }
+    Scripts.REDELIVER.run(scope.commands, scope.deadline(),
+            List.of(scope.stream(partition), scope.members(partition), scope.owner(partition)),
+            scope.group, scope.consumer, scope.token, id)
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            // not counted in Redis, so not run: retried after the backoff, as the delivery would have been
+            scope.listener.onRedisError(scope.stream(partition), "redeliver", ar.cause());
+            scope.vertx.setTimer(Math.max(1, policy.retryDelayMs(message.deliveryCount(), ar.cause())),
+                t -> redeliver(message));
+            return;
+          }
+          Response r = ar.result();
+          int deliveries = r.get(0).toInteger();
+          if (deliveries > 0) {
+            DefaultMessage next = new DefaultMessage(message.id(),
+                io.streambus.impl.wire.EntryCodec.fields(r.get(1)), deliveries);
+            leases.redelivered(next);
+            turns.dispatch(next);
+            return;
+          }
+          if (deliveries == 0) {
+            leases.lose(partition, id, "retry refused: the message or its partition is a peer's now");
+          } else {
+            scope.meters.pendingTrimmed.increment();
+          }
+          leases.release(partition, id);
+          turns.done(message);
+        });
   }
 
   /**
@@ -116,13 +202,14 @@ final class Settlement {
    * Moves the message to the dead-letter stream, atomically with its acknowledgement, recording {@code deliveries}
    * (the deliveries that reached a handler or a consumer that died holding it). Failure leaves it pending for reclaim.
    */
-  void deadLetter(DefaultMessage message, int deliveries, String errorClass, String error) {
+  Future<Void> deadLetter(DefaultMessage message, int deliveries, String errorClass, String error) {
     int partition = message.partition();
     String id = message.id().value();
     String stream = scope.stream(partition);
     String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
-    Scripts.DEAD_LETTER.run(scope.commands, scope.deadline(),
-            List.of(stream, scope.deadLetters(partition), scope.retries(partition), scope.members(partition)),
+    return Scripts.DEAD_LETTER.run(scope.commands, scope.deadline(),
+            scope.settleKeys(partition, stream, scope.deadLetters(partition), scope.retries(partition),
+                scope.members(partition)),
             scope.group, id, scope.consumer, deliveries, errorClass, text, System.currentTimeMillis(), scope.token)
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -131,7 +218,7 @@ final class Settlement {
             deadLettered(message, ar.result(), errorClass + ": " + text);
           }
           leases.release(partition, id);
-        });
+        }).mapEmpty();
   }
 
   private void deadLettered(DefaultMessage message, Response reply, String reason) {
@@ -180,7 +267,7 @@ final class Settlement {
         args[4 + i] = ids.get(i);
       }
       all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
-              List.of(scope.stream(p), scope.members(p)), args)
+              scope.settleKeys(p, scope.stream(p), scope.members(p)), args)
           .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
     }
     for (DefaultMessage m : messages) {

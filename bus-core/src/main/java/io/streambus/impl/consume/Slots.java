@@ -20,6 +20,7 @@ public final class Slots<T> {
   private final Runnable onRateWait;
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final List<Runnable> waiters = new ArrayList<>();
+  private java.util.function.IntSupplier heldBack = () -> 0;
   private int active;
   private int reserved;
   private double tokens;
@@ -38,9 +39,14 @@ public final class Slots<T> {
     this.refilledAt = System.nanoTime();
   }
 
+  /** Counts {@code heldBack} (work waiting outside, for its turn) against the capacity too. */
+  public void countAlso(java.util.function.IntSupplier heldBack) {
+    this.heldBack = heldBack;
+  }
+
   /** How many entries a read may ask for now (at most {@code max}); reserves them until {@link #readDone}. */
   public int reserveForRead(int max) {
-    int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved));
+    int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved - heldBack.getAsInt()));
     reserved += n;
     return n;
   }
@@ -55,7 +61,7 @@ public final class Slots<T> {
 
   /** Free handler slots, ignoring read reservations: what a claim may ask for. */
   public int freeForClaim() {
-    return Math.max(0, capacity - active - queue.size());
+    return Math.max(0, capacity - active - queue.size() - heldBack.getAsInt());
   }
 
   /** Queues work and starts what capacity and rate allow. */

@@ -39,6 +39,14 @@ public final class Keys {
     return stream(topic, partition) + ":members:" + group;
   }
 
+  /**
+   * String: the subscription that owns a partition for a group with ordered processing ({@code consumer|token}), with
+   * a time to live its owner's renewals extend.
+   */
+  public String owner(String topic, int partition, String group) {
+    return stream(topic, partition) + ":owner:" + group;
+  }
+
   /** Hash: topic name to partition count. */
   public String registry() {
     return prefix + ":topics";

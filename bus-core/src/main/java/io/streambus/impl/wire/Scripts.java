@@ -35,6 +35,10 @@ public enum Scripts {
   RETRY("retry"),
   HANDBACK("handback"),
   LEAVE("leave"),
+  ACQUIRE("acquire"),
+  RELEASE("release"),
+  ADOPT("adopt"),
+  REDELIVER("redeliver"),
   COUNT_AFTER("count_after");
 
   private final String source;

@@ -301,16 +301,28 @@
       return;
     }
     for (const g of topic.groups) {
-      const rows = g.consumers.map((c) => el('tr', {data: {consumer: c.name}},
+      // ordered processing: partition -> owning consumer; an owner that holds nothing yet may not be a listed consumer
+      const owners = g.owners || {};
+      const ordered = Object.keys(owners).length > 0;
+      const owned = (name) => Object.keys(owners).filter((p) => owners[p] === name).map(Number).sort((a, b) => a - b);
+      const names = g.consumers.map((c) => c.name);
+      const consumers = g.consumers.concat([...new Set(Object.values(owners))].filter((o) => !names.includes(o))
+        .map((o) => ({name: o, pending: 0, idleMs: null})));
+      const rows = consumers.map((c) => el('tr', {data: {consumer: c.name}},
         el('td', {class: 'mono'}, c.name), el('td', {class: 'num'}, formatInt(c.pending)),
-        el('td', {class: 'num'}, formatDuration(c.idleMs))));
+        el('td', {class: 'num'}, c.idleMs == null ? '–' : formatDuration(c.idleMs)),
+        ...(ordered ? [el('td', {class: 'mono', data: {field: 'owns'}}, owned(c.name).join(', ') || '–')] : [])));
+      const heads = [el('th', {}, 'Consumer'), el('th', {class: 'num'}, 'Pending'), el('th', {class: 'num'}, 'Idle')];
+      if (ordered) {
+        heads.push(el('th', {}, 'Owns partitions'));
+      }
       box.append(el('div', {data: {group: g.name}},
         el('h4', {}, el('span', {class: 'mono'}, g.name), ' ', el('span', {class: 'muted'},
-          `${g.consumers.length} consumer${g.consumers.length === 1 ? '' : 's'}`)),
+          `${consumers.length} consumer${consumers.length === 1 ? '' : 's'}${ordered ? ', ordered' : ''}`)),
         el('table', {class: 'grid'},
-          el('thead', {}, el('tr', {}, el('th', {}, 'Consumer'), el('th', {class: 'num'}, 'Pending'),
-            el('th', {class: 'num'}, 'Idle'))),
-          el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colSpan: 3, class: 'empty'}, 'none'))))));
+          el('thead', {}, el('tr', {}, ...heads)),
+          el('tbody', {}, rows.length ? rows
+            : el('tr', {}, el('td', {colSpan: heads.length, class: 'empty'}, 'none'))))));
     }
   }
 

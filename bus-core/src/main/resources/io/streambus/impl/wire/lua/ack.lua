@@ -1,13 +1,18 @@
 -- Acknowledges entries this consumer still holds, and only those: an entry a peer claimed after our lease ran out
--- is the peer's to settle. KEYS[1] stream, KEYS[2] members hash of the group
+-- is the peer's to settle. KEYS[1] stream, KEYS[2] members hash of the group, KEYS[3] (ordered processing only) the
+-- partition's owner key, which must name this subscription
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4..] ids
--- Returns {-1} when this consumer name was taken by another process, else {acked, trimmed, ids not ours...}: a
+-- Returns {-1} when this consumer name was taken by another process, {-2} when the partition is not ours (any
+-- more), else {acked, trimmed, ids not ours...}: a
 -- trimmed id is no longer pending here and its entry is gone (nothing to settle, not a lost lease).
 local stream, members = KEYS[1], KEYS[2]
 local group, me = ARGV[1], ARGV[2]
 local current = redis.call('HGET', members, me)
 if current and string.match(current, '^([^|]*)|') ~= ARGV[3] then
   return {-1}
+end
+if KEYS[3] and redis.call('GET', KEYS[3]) ~= me .. '|' .. ARGV[3] then
+  return {-2}
 end
 local ours, out, trimmed = {}, {0, 0}, 0
 for i = 4, #ARGV do

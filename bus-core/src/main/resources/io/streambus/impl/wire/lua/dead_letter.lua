@@ -1,5 +1,6 @@
 -- Moves one entry this consumer holds to the dead-letter stream and acknowledges it, atomically, keeping its original
--- fields and recording why. KEYS[1] stream, KEYS[2] dlq, KEYS[3] retry zset of the group, KEYS[4] members hash
+-- fields and recording why. KEYS[1] stream, KEYS[2] dlq, KEYS[3] retry zset of the group, KEYS[4] members hash,
+-- KEYS[5] (ordered processing only) the partition's owner key, which must name this subscription
 -- ARGV[1] group, ARGV[2] id, ARGV[3] consumer, ARGV[4] deliveries, ARGV[5] error class, ARGV[6] error, ARGV[7] now,
 -- ARGV[8] the consumer's token
 -- Returns the dead letter's id; false when the entry no longer exists (acknowledged all the same); 'done' when it was
@@ -9,6 +10,9 @@
 local current = redis.call('HGET', KEYS[4], ARGV[3])
 if current and string.match(current, '^([^|]*)|') ~= ARGV[8] then
   return 'fenced'
+end
+if KEYS[5] and redis.call('GET', KEYS[5]) ~= ARGV[3] .. '|' .. ARGV[8] then
+  return 'lost'
 end
 local id = ARGV[2]
 if #redis.call('XPENDING', KEYS[1], ARGV[1], id, id, 1, ARGV[3]) == 0 then

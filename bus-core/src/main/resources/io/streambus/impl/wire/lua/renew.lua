@@ -1,14 +1,18 @@
--- Renews this consumer's leases on one partition and keeps its membership of the group, in one step.
--- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|expiresAt")
+-- Renews this consumer's leases on one partition, keeps its membership of the group and, with ordered processing,
+-- its ownership of the partition, in one step.
+-- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|expiresAt"), KEYS[3] (ordered
+-- processing only) the partition's owner key ("consumer|token")
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token (one per running subscription), ARGV[4] its claim min
 -- idle (ms), ARGV[5] now (ms), ARGV[6] membership time to live (ms), ARGV[7] 'join' (a subscription starting: it
 -- takes the name over from whichever process held it, which that process learns at its next step) or 'renew',
--- ARGV[8..] ids this subscription holds
+-- ARGV[8] ownership time to live (ms), ARGV[9..] ids this subscription holds
 -- Returns {-1} when another process took this consumer name (this one is fenced: it must not touch an entry again),
--- else {othersMinIdle, lostCount, tookOver, lost ids..., trimmed ids...}: tookOver is 1 when joining replaced a
--- live member of the same name; othersMinIdle is the smallest claim min idle among
--- the other live members (-1 when none); a lost id is pending on another consumer or was acknowledged by one (a peer
--- claimed it after our lease ran out); a trimmed id's entry no longer exists (not a lost lease).
+-- else {othersMinIdle, tookOver, owner, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
+-- othersMinIdle is the smallest claim min idle among the other live members (-1 when none); tookOver is 1 when
+-- joining replaced a live member of the same name; owner is the partition's owner's consumer name ('' when none, and
+-- without KEYS[3]), its lease renewed here when it is this subscription; members are the live members' names; a lost
+-- id is pending on another consumer or was acknowledged by one (a peer claimed it after our lease ran out); a trimmed
+-- id's entry no longer exists (not a lost lease, and not renewed: reclaim acknowledges and counts it).
 -- Renewal is XCLAIM <self> 0 ... JUSTID on ids still pending on this consumer only: it resets their idle time
 -- without counting a delivery, and can never take an entry back from a peer that claimed it.
 local stream, members = KEYS[1], KEYS[2]
@@ -28,23 +32,34 @@ if current and string.match(current, '^([^|]*)|') ~= token then
 end
 redis.call('HSET', members, me, token .. '|' .. ARGV[4] .. '|' .. (now + tonumber(ARGV[6])))
 local others = -1
+local live = {}
 local all = redis.call('HGETALL', members)
 for i = 1, #all, 2 do
   local name = all[i]
   local _, idle, expires = string.match(all[i + 1], '^([^|]*)|(%d+)|(%d+)$')
   if not expires or tonumber(expires) < now then
     redis.call('HDEL', members, name)
-  elseif name ~= me and (others < 0 or tonumber(idle) < others) then
-    others = tonumber(idle)
+  else
+    live[#live + 1] = name
+    if name ~= me and (others < 0 or tonumber(idle) < others) then
+      others = tonumber(idle)
+    end
+  end
+end
+local owner = ''
+if KEYS[3] then
+  local o = redis.call('GET', KEYS[3])
+  if o then
+    if o == me .. '|' .. token then
+      redis.call('PEXPIRE', KEYS[3], ARGV[8])
+    end
+    owner = string.match(o, '^(.*)|[^|]*$') or o
   end
 end
 local mine, lost, trimmed = {}, {}, {}
-for i = 8, #ARGV do
+for i = 9, #ARGV do
   local id = ARGV[i]
-  local exists = #redis.call('XRANGE', stream, id, id) > 0
-  if not exists then
-    -- trimmed or deleted: not renewed (XCLAIM would drop it from the pending list on Redis 7), so that reclaim
-    -- acknowledges and counts it as for any consumer; not a lost lease
+  if #redis.call('XRANGE', stream, id, id) == 0 then
     trimmed[#trimmed + 1] = id
   elseif #redis.call('XPENDING', stream, group, id, id, 1, me) > 0 then
     mine[#mine + 1] = id
@@ -60,7 +75,9 @@ for from = 1, #mine, 500 do
   args[#args + 1] = 'JUSTID'
   redis.call('XCLAIM', unpack(args))
 end
-local out = {others, #lost, tookOver}
+local out = {others, tookOver, owner, #live}
+for _, name in ipairs(live) do out[#out + 1] = name end
+out[#out + 1] = #lost
 for _, id in ipairs(lost) do out[#out + 1] = id end
 for _, id in ipairs(trimmed) do out[#out + 1] = id end
 return out
