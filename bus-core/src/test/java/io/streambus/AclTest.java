@@ -22,10 +22,10 @@ class AclTest extends BusTestBase {
   static final String COMMON = "-@all +hello +ping +select +exists +cluster|slots";
   static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
-      + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +zadd +zrem +zrangebyscore"
-      + " +zscore +evalsha +eval +client|id +client|unblock";
+      + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
+      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
-      + " +xrange +xpending +evalsha +eval";
+      + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
   static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
 

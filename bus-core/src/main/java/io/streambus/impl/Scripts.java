@@ -28,7 +28,8 @@ enum Scripts {
   REPLAY("replay"),
   TRIM("trim"),
   DELETE_CONSUMER("delete_consumer"),
-  COUNT_AFTER("count_after");
+  COUNT_AFTER("count_after"),
+  COUNTERS("counters");
 
   private final String source;
   private final String sha;
