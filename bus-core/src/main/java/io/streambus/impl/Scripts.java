@@ -29,7 +29,8 @@ enum Scripts {
   TRIM("trim"),
   DELETE_CONSUMER("delete_consumer"),
   COUNT_AFTER("count_after"),
-  COUNTERS("counters");
+  COUNTERS("counters"),
+  SCAN_DEAD_LETTERS("scan_dead_letters");
 
   private final String source;
   private final String sha;
