@@ -27,7 +27,7 @@ class AclTest extends BusTestBase {
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
       + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
-  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
+  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim +xrevrange";
 
   @BeforeEach
   void users() {
@@ -78,8 +78,15 @@ class AclTest extends BusTestBase {
     assertThat(stats.groups()).extracting(GroupStats::name).containsExactly("g");
     assertThat(await(dashboard.admin().topics())).contains(topic);
     DeadLetter dead = await(dashboard.deadLetters(topic).list(null, 10)).items().get(0);
+    assertThat(await(dashboard.deadLetters(topic).search(DeadLetterFilter.all().withGroup("g"), null, 10)).items())
+        .containsExactly(dead);
     assertThat(await(as("operator").deadLetters(topic).replay(dead.ref()))).isNotNull();
     eventually(Duration.ofSeconds(10), () -> handled.get() >= 23, "replayed");
+    eventually(Duration.ofSeconds(10), () -> handled.get() == 24 && "1".equals(redis.command("XLEN", dlq(0))),
+        "the poison dead again");
+    assertThat(await(as("operator").deadLetters(topic).replayAll(DeadLetterFilter.all(), null, 10)).replayed())
+        .isEqualTo(1);
+    eventually(Duration.ofSeconds(10), () -> handled.get() >= 25, "replayed in bulk");
     closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
     assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }
