@@ -10,13 +10,16 @@ import io.vertx.core.Future;
  */
 public interface DeadLetters {
   /** Most dead letters one {@link #search} page examines per partition: {@value}. */
-  int SEARCH_SCAN_LIMIT = 1_000;
+  int SEARCH_SCAN_LIMIT = 10_000;
   /** Most dead letters one {@link #replayAll} call examines, over all partitions: {@value}. */
   int REPLAY_SCAN_LIMIT = 100_000;
   /** Most dead letters one {@link #replayAll} call replays: {@value}. */
   int MAX_REPLAY = 10_000;
-  /** Most dead letters one Redis script run of {@link #replayAll} examines: {@value}. */
-  int REPLAY_BATCH = 500;
+  /**
+   * Most dead letters one Redis script run of {@link #search} or {@link #replayAll} examines: {@value}. Redis runs a
+   * script to its end and serves nobody meanwhile; between runs it serves other clients.
+   */
+  int SCAN_BATCH = 200;
 
   /** Dead letters in all partitions. */
   Future<Long> count();
@@ -33,10 +36,11 @@ public interface DeadLetters {
    * A page of the dead letters that match {@code filter}, in the order of {@link #list} (oldest first over all
    * partitions; the same as {@code list} when the filter is empty).
    *
-   * <p>There is no index to search: each page examines the dead letters after the cursor, at most
-   * {@value #SEARCH_SCAN_LIMIT} per partition, inside Redis (only matches travel), so that a search over a huge
-   * dead-letter stream never blocks Redis for long. A page may therefore hold fewer than {@code limit} matches, even
-   * none, while {@link DeadLetterPage#nextCursor()} is not null: continue with it until it is null.
+   * <p>There is no index to search: each page examines the dead letters after the cursor inside Redis (only matches
+   * travel), in script runs of at most {@value #SCAN_BATCH}, so a search over a huge dead-letter stream never holds
+   * Redis for long, and stops after {@value #SEARCH_SCAN_LIMIT} per partition. A page may therefore hold fewer than
+   * {@code limit} matches, even none, while {@link DeadLetterPage#nextCursor()} is not null: continue with it until it
+   * is null.
    *
    * @param cursor null for the first page, else {@link DeadLetterPage#nextCursor()} of the previous page of the same
    *     search
@@ -68,7 +72,7 @@ public interface DeadLetters {
    * reach nobody), is skipped: it stays in the dead letters and is counted in {@link DeadLetterReplay#skipped()}.
    *
    * <p>Bounded: one call examines at most {@value #REPLAY_SCAN_LIMIT} dead letters and replays at most {@code limit},
-   * partition by partition and oldest first, in Redis script runs of at most {@value #REPLAY_BATCH} dead letters each,
+   * partition by partition and oldest first, in Redis script runs of at most {@value #SCAN_BATCH} dead letters each,
    * so Redis serves other clients between runs. When a bound stops it, {@link DeadLetterReplay#nextCursor()} says
    * where to continue; a huge list (a million dead letters, say) is replayed by calling again with each cursor until
    * it is null. A run covers, per partition, the dead letters present when it first reaches that partition: those

@@ -165,19 +165,38 @@ final class DefaultDeadLetters implements DeadLetters {
     });
   }
 
-  /** One partition's part of a search page: the matches found, and how far it got. */
-  private record Scan(int partition, String last, boolean exhausted, List<DeadLetter> found) {
+  /** One partition's part of a search page: the matches found, how far it got, and whether it reached the end. */
+  private record Scan(int partition, String last, boolean exhausted, List<DeadLetter> found, long examined) {
   }
 
   private Future<Scan> find(int partition, String start, int want, List<Object> criteria) {
-    List<Object> args = new ArrayList<>(List.of("find", start, "+", SEARCH_SCAN_LIMIT, want));
+    Promise<Scan> done = Promise.promise();
+    findStep(new Scan(partition, null, false, new ArrayList<>(), 0), start, want, criteria, done);
+    return done.future();
+  }
+
+  /** One script run, then the next from its callback, until this partition is done for the page. */
+  private void findStep(Scan sofar, String start, int want, List<Object> criteria, Promise<Scan> done) {
+    int p = sofar.partition();
+    long budget = Math.min(SCAN_BATCH, SEARCH_SCAN_LIMIT - sofar.examined());
+    List<Object> args = new ArrayList<>(List.of("find", start, "+", budget, want - sofar.found().size()));
     args.addAll(criteria);
-    return Scripts.SCAN_DEAD_LETTERS.run(channel, deadline(), scriptKeys(partition), args.toArray()).map(r -> {
-      List<DeadLetter> found = new ArrayList<>();
-      for (int i = 2; i + 1 < r.size(); i += 2) {
-        found.add(toDeadLetter(partition, r.get(i).toString(), EntryCodec.fields(r.get(i + 1))));
+    Scripts.SCAN_DEAD_LETTERS.run(channel, deadline(), scriptKeys(p), args.toArray()).onComplete(ar -> {
+      if (ar.failed()) {
+        done.fail(ar.cause());
+        return;
       }
-      return new Scan(partition, r.get(0) == null ? null : r.get(0).toString(), r.get(1).toInteger() == 1, found);
+      Response r = ar.result();
+      for (int i = 3; i + 1 < r.size(); i += 2) {
+        sofar.found().add(toDeadLetter(p, r.get(i).toString(), EntryCodec.fields(r.get(i + 1))));
+      }
+      Scan now = new Scan(p, r.get(0) == null ? sofar.last() : r.get(0).toString(), r.get(1).toInteger() == 1,
+          sofar.found(), sofar.examined() + r.get(2).toLong());
+      if (now.exhausted() || now.found().size() >= want || now.examined() >= SEARCH_SCAN_LIMIT) {
+        done.complete(now);
+      } else {
+        findStep(now, "(" + now.last(), want, criteria, done);
+      }
     });
   }
 
@@ -311,7 +330,7 @@ final class DefaultDeadLetters implements DeadLetters {
       done.complete(new DeadLetterReplay(tally.replayed(), tally.skipped(), tally.examined(), at.toString()));
       return;
     }
-    long budget = Math.min(REPLAY_BATCH, REPLAY_SCAN_LIMIT - tally.examined());
+    long budget = Math.min(SCAN_BATCH, REPLAY_SCAN_LIMIT - tally.examined());
     List<Object> args = new ArrayList<>(List.of("replay", at.start(), at.last(), budget, limit - tally.replayed()));
     args.addAll(criteria);
     Scripts.SCAN_DEAD_LETTERS.run(channel, deadline(), scriptKeys(at.partition()), args.toArray()).onComplete(ar -> {

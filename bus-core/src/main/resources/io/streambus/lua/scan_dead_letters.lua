@@ -8,7 +8,7 @@
 -- ARGV[4] most dead letters to examine; ARGV[5] most to find or replay;
 -- ARGV[6..] criteria, field/value pairs that must all be equal; the field '@id' matches the dead letter's own id or
 -- the original id it records (dl:id).
--- find returns   {last examined id or false, exhausted 1/0, id, fields, id, fields, ...}
+-- find returns   {last examined id or false, exhausted 1/0, examined, id, fields, id, fields, ...}
 -- replay returns {last examined id or false, exhausted 1/0, replayed, skipped, examined, last id of the run or false}
 local mode, from, stop = ARGV[1], ARGV[2], ARGV[3]
 local budget, want = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -67,10 +67,11 @@ if mode == 'replay' then
   end
 end
 
-local out = {false, 0}
+local out = {false, 0, 0}
 local replayed, skipped, examined = 0, 0, 0
 local function result(exhausted)
   out[2] = exhausted
+  out[3] = examined
   if mode == 'replay' then
     return {out[1], exhausted, replayed, skipped, examined, stop}
   end
@@ -89,7 +90,7 @@ while examined < budget do
       if mode == 'find' then
         out[#out + 1] = e[1]
         out[#out + 1] = e[2]
-        if (#out - 2) / 2 >= want then
+        if (#out - 3) / 2 >= want then
           return result(0)
         end
       elseif m['dl:group'] and groups[m['dl:group']] then

@@ -27,6 +27,9 @@
   const FILTER_FIELDS = [['group', 'dl-group', 'group'], ['id', 'dl-id', 'message id'], ['key', 'dl-key', 'key'],
     ['header', 'dl-header', 'header']];
 
+  const PAGE = 50;
+  const SEARCH_PAGES_PER_LOAD = 5;
+
   function emptyFilter() {
     return {group: '', id: '', key: '', header: ''};
   }
@@ -461,13 +464,23 @@
     const dl = state.deadLetters;
     const count = state.sample && (state.sample.topics.find((t) => t.topic === topic) || {}).deadLetters;
     if (count !== undefined) dl.count = count;
-    const cursor = append && dl.cursor ? `&cursor=${enc(dl.cursor)}` : '';
     const query = filterQuery();
     try {
-      const page = await api(`api/topics/${enc(topic)}/deadletters?limit=50${query}${cursor}`);
-      if (state.selected !== topic || filterQuery() !== query) return; // a newer search took over
-      dl.items = append ? dl.items.concat(page.items) : page.items;
-      dl.cursor = page.nextCursor;
+      let items = [];
+      let next = append ? dl.cursor : null;
+      let pages = 0;
+      // A search page examines a bounded stretch of dead letters and can come back short: read on a few pages
+      // before showing what was found (then "Search further" goes on).
+      do {
+        const cursor = next ? `&cursor=${enc(next)}` : '';
+        const page = await api(`api/topics/${enc(topic)}/deadletters?limit=${PAGE}${query}${cursor}`);
+        if (state.selected !== topic || filterQuery() !== query) return; // a newer search took over
+        items = items.concat(page.items);
+        next = page.nextCursor;
+        pages++;
+      } while (query && next && items.length < PAGE && pages < SEARCH_PAGES_PER_LOAD);
+      dl.items = append ? dl.items.concat(items) : items;
+      dl.cursor = next;
       renderDeadLetters();
     } catch (e) {
       if (e.status === 400) {
