@@ -40,7 +40,8 @@ public interface DeadLetters {
    * travel), in script runs of at most {@value #SCAN_BATCH}, so a search over a huge dead-letter stream never holds
    * Redis for long, and stops after {@value #SEARCH_SCAN_LIMIT} per partition. A page may therefore hold fewer than
    * {@code limit} matches, even none, while {@link DeadLetterPage#nextCursor()} is not null: continue with it until it
-   * is null.
+   * is null. Fails with an {@link IllegalArgumentException} for a null filter, a limit out of range or a cursor that is
+   * not one.
    *
    * @param cursor null for the first page, else {@link DeadLetterPage#nextCursor()} of the previous page of the same
    *     search
@@ -79,8 +80,10 @@ public interface DeadLetters {
    * dead-lettered later, such as replays that fail again at once, wait for the next run rather than being replayed
    * round and round.
    *
-   * <p>A call that fails (Redis unreachable, for one) may already have replayed some dead letters; none is replayed
-   * twice or lost. Call again, from the start or from the last cursor received.
+   * <p>Fails with an {@link IllegalArgumentException} for a null filter, a limit out of range or a cursor that is not
+   * one. A call that fails on the way (Redis unreachable, for one) may already have replayed some dead letters; as each
+   * replay is atomic, the failure neither replays one twice nor loses one. Call again, from the last cursor received or
+   * from the start (a new run).
    *
    * @param cursor null to start a run, else {@link DeadLetterReplay#nextCursor()} of the previous call of the same
    *     run (with the same filter)
