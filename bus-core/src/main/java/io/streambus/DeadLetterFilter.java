@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,16 +21,23 @@ public final class DeadLetterFilter {
   /** Most header criteria one filter holds: {@value}. */
   public static final int MAX_HEADERS = 16;
 
-  private static final DeadLetterFilter ALL = new DeadLetterFilter(null, null, null, Map.of());
-  private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+  private static final DeadLetterFilter ALL = new DeadLetterFilter(null, null, -1, null, null, Map.of());
+  /** {@code [[topic/]partition/]entry-id}. */
+  private static final Pattern MESSAGE_ID =
+      Pattern.compile("(?:(?:([A-Za-z0-9._-]{1,200})/)?(\\d{1,4})/)?(\\d{1,20}-\\d{1,20})");
 
   private final String group;
+  private final String messageTopic;
+  private final int messagePartition;
   private final String messageId;
   private final String key;
   private final Map<String, String> headers;
 
-  private DeadLetterFilter(String group, String messageId, String key, Map<String, String> headers) {
+  private DeadLetterFilter(String group, String messageTopic, int messagePartition, String messageId, String key,
+                           Map<String, String> headers) {
     this.group = group;
+    this.messageTopic = messageTopic;
+    this.messagePartition = messagePartition;
     this.messageId = messageId;
     this.key = key;
     this.headers = headers;
@@ -46,21 +54,42 @@ public final class DeadLetterFilter {
    * @throws IllegalArgumentException when {@code group} is not a valid group name ({@link Topics#isValidName})
    */
   public DeadLetterFilter withGroup(String group) {
-    return new DeadLetterFilter(Topics.requireValidName("group", group), messageId, key, headers);
+    return new DeadLetterFilter(Topics.requireValidName("group", group), messageTopic, messagePartition, messageId,
+        key, headers);
   }
 
   /**
-   * Only the dead letter of this message: {@code id} is compared with the message's entry id in its stream
-   * ({@link DeadLetter#originalId()}, the id {@link StreamBus#publish} returned) and with the dead letter's own id
-   * ({@link DeadLetter#id()}); either may match.
+   * Only the dead letters of one message, named in one of three forms: {@code <topic>/<partition>/<entry id>} as
+   * {@link MessageId#toString()} gives it (and the http handler's {@code X-Bus-Message-Id} header),
+   * {@code <partition>/<entry id>}, or a bare {@code <entry id>} such as {@code 1700000000000-0}. The entry id is
+   * compared with the message's id in its stream, {@link DeadLetter#originalId()}, never with the dead letter's own
+   * id (the dead-letter stream draws its ids from the same clock, so one can equal some message's id; a dead letter is
+   * fetched by its {@link DeadLetter#ref()} with {@link DeadLetters#get}). A bare entry id matches in every partition:
+   * each partition is a stream of its own, and two of them can hold the same entry id, so name the partition to find
+   * one message. Searching another topic's dead letters with a {@code <topic>/...} id fails.
    *
-   * @throws IllegalArgumentException when {@code id} is not a stream entry id ({@code <millis>-<sequence>})
+   * @throws IllegalArgumentException when {@code id} has none of these forms
    */
   public DeadLetterFilter withMessageId(String id) {
-    if (id == null || !ENTRY_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("id must be a stream entry id like 1700000000000-0, was '" + id + "'");
+    Matcher m = id == null ? null : MESSAGE_ID.matcher(id);
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException("id must be <topic>/<partition>/<entry id>, <partition>/<entry id> or an "
+          + "entry id like 1700000000000-0, was '" + id + "'");
     }
-    return new DeadLetterFilter(group, id, key, headers);
+    return new DeadLetterFilter(group, m.group(1), m.group(2) == null ? -1 : Integer.parseInt(m.group(2)),
+        m.group(3), key, headers);
+  }
+
+  /**
+   * Only the dead letters of this published message (its topic, partition and entry id).
+   *
+   * @throws IllegalArgumentException for a delayed message not yet due, which has no entry id yet
+   */
+  public DeadLetterFilter withMessageId(MessageId id) {
+    if (id == null || id.isScheduled()) {
+      throw new IllegalArgumentException("id must be the id of a stored message, was " + id);
+    }
+    return withMessageId(id.toString());
   }
 
   /**
@@ -69,7 +98,8 @@ public final class DeadLetterFilter {
    * @throws IllegalArgumentException when {@code key} is null, empty or longer than {@value #MAX_VALUE_LENGTH}
    */
   public DeadLetterFilter withKey(String key) {
-    return new DeadLetterFilter(group, messageId, requireText("key", key, false), headers);
+    return new DeadLetterFilter(group, messageTopic, messagePartition, messageId, requireText("key", key, false),
+        headers);
   }
 
   /**
@@ -87,7 +117,8 @@ public final class DeadLetterFilter {
     if (more.size() > MAX_HEADERS) {
       throw new IllegalArgumentException("a filter holds at most " + MAX_HEADERS + " headers");
     }
-    return new DeadLetterFilter(group, messageId, key, Collections.unmodifiableMap(more));
+    return new DeadLetterFilter(group, messageTopic, messagePartition, messageId, key,
+        Collections.unmodifiableMap(more));
   }
 
   private static String requireText(String what, String value, boolean emptyAllowed) {
@@ -106,9 +137,19 @@ public final class DeadLetterFilter {
     return group;
   }
 
-  /** The message id criterion, or null. */
+  /** The entry id of the message id criterion, or null. */
   public String messageId() {
     return messageId;
+  }
+
+  /** The partition the message id criterion names, or -1 when it names none (any partition). */
+  public int messagePartition() {
+    return messagePartition;
+  }
+
+  /** The topic the message id criterion names, or null when it names none. */
+  public String messageTopic() {
+    return messageTopic;
   }
 
   /** The key criterion, or null. */
@@ -128,18 +169,20 @@ public final class DeadLetterFilter {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DeadLetterFilter f && Objects.equals(group, f.group) && Objects.equals(messageId, f.messageId)
-        && Objects.equals(key, f.key) && headers.equals(f.headers);
+    return o instanceof DeadLetterFilter f && Objects.equals(group, f.group)
+        && Objects.equals(messageTopic, f.messageTopic) && messagePartition == f.messagePartition
+        && Objects.equals(messageId, f.messageId) && Objects.equals(key, f.key) && headers.equals(f.headers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(group, messageId, key, headers);
+    return Objects.hash(group, messageTopic, messagePartition, messageId, key, headers);
   }
 
   @Override
   public String toString() {
-    return "DeadLetterFilter{group=" + group + ", messageId=" + messageId + ", key=" + key + ", headers=" + headers
-        + "}";
+    String id = messageId == null ? null : (messageTopic == null ? "" : messageTopic + "/")
+        + (messagePartition < 0 ? "" : messagePartition + "/") + messageId;
+    return "DeadLetterFilter{group=" + group + ", messageId=" + id + ", key=" + key + ", headers=" + headers + "}";
   }
 }

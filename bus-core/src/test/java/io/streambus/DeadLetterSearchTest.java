@@ -76,15 +76,28 @@ class DeadLetterSearchTest extends BusTestBase {
         .allSatisfy(d -> assertThat(text(d, "h:source")).isEqualTo("web"));
     assertThat(searchAll(dl, customer1.withHeader("source", "WEB"), 50)).as("exact, case-sensitive").isEmpty();
 
-    // an id matches the message's id or the dead letter's own id (which another partition's message may share)
-    String original = ids.get(5).value();
-    List<DeadLetter> byId = searchAll(dl, DeadLetterFilter.all().withMessageId(original), 50);
-    assertThat(byId).allSatisfy(d -> assertThat(List.of(d.id(), d.originalId())).contains(original));
-    assertThat(byId).filteredOn(d -> d.originalId().equals(original)).hasSize(2)
-        .allSatisfy(d -> assertThat(d.partition()).isEqualTo(ids.get(5).partition()));
+    // A message id names one message: its two dead letters (one per group), whichever form it takes
+    MessageId five = ids.get(5);
+    for (DeadLetterFilter byId : List.of(DeadLetterFilter.all().withMessageId(five),
+        DeadLetterFilter.all().withMessageId(five.toString()),
+        DeadLetterFilter.all().withMessageId(five.partition() + "/" + five.value()))) {
+      assertThat(searchAll(dl, byId, 50)).as(byId.toString()).hasSize(2)
+          .allSatisfy(d -> assertThat(d.originalId()).isEqualTo(five.value()))
+          .allSatisfy(d -> assertThat(d.partition()).isEqualTo(five.partition()))
+          .extracting(DeadLetter::group).containsExactlyInAnyOrder("billing", "shipping");
+    }
+    // A bare entry id matches in every partition, where another message may have the same id
+    assertThat(searchAll(dl, DeadLetterFilter.all().withMessageId(five.value()), 50))
+        .allSatisfy(d -> assertThat(d.originalId()).isEqualTo(five.value()))
+        .filteredOn(d -> d.partition() == five.partition()).hasSize(2);
+    // never the dead letter's own id, which the dead-letter stream draws from the same clock as message ids
     DeadLetter one = byKey.get(3);
-    assertThat(searchAll(dl, DeadLetterFilter.all().withMessageId(one.id()), 50)).contains(one)
-        .allSatisfy(d -> assertThat(List.of(d.id(), d.originalId())).contains(one.id()));
+    assertThat(searchAll(dl, DeadLetterFilter.all().withMessageId(one.partition() + "/" + one.id()), 50))
+        .allSatisfy(d -> assertThat(d.originalId()).isEqualTo(one.id()));
+    assertThat(awaitFailure(dl.search(DeadLetterFilter.all().withMessageId("other/0/1-0"), null, 10)))
+        .hasMessage("id names topic 'other', not '" + topic + "'");
+    assertThat(awaitFailure(dl.search(DeadLetterFilter.all().withMessageId("3/1-0"), null, 10)))
+        .hasMessage("id names partition 3, but topic '" + topic + "' has 3");
 
     // pages of 3 walk the same matches in the order of list(), without gaps or repeats
     List<DeadLetter> listed = await(dl.list(null, 1000)).items().stream()
@@ -122,13 +135,17 @@ class DeadLetterSearchTest extends BusTestBase {
   @Test
   void replayAllOfOneGroupGoesToThatGroupOnly() {
     StreamBus bus = twoFailingGroups(2);
-    publish(bus, 6);
+    MessageId first = publish(bus, 6).get(0);
     DeadLetters dl = bus.deadLetters(topic);
     eventually(Duration.ofSeconds(15), () -> await(dl.count()) == 12, "6 messages dead in each of 2 groups");
     broken.set(false);
 
+    // one message's billing dead letter: only its partition is examined
+    long inItsPartition = Long.parseLong(redis.command("XLEN", dlq(first.partition())));
+    assertThat(await(dl.replayAll(DeadLetterFilter.all().withMessageId(first).withGroup("billing"), null, 1000)))
+        .isEqualTo(new DeadLetterReplay(1, 0, inItsPartition, null));
     DeadLetterReplay result = await(dl.replayAll(DeadLetterFilter.all().withGroup("billing"), null, 1000));
-    assertThat(result).isEqualTo(new DeadLetterReplay(6, 0, 12, null));
+    assertThat(result).isEqualTo(new DeadLetterReplay(5, 0, 11, null));
     assertThat(result.complete()).isTrue();
     eventually(Duration.ofSeconds(10), () -> billingCalls.get() == 12, "billing gets its 6 dead letters again");
     eventually(Duration.ofSeconds(10), () -> settled(bus), "shipping skipped the replays");
@@ -228,8 +245,12 @@ class DeadLetterSearchTest extends BusTestBase {
     assertThat(awaitFailure(dl.replayAll(filter, "0/1-0", 10))).hasMessageStartingWith("bad cursor");
     assertThat(awaitFailure(dl.replayAll(filter, "7/-/+", 10))).hasMessageContaining("has no partition 7");
 
-    assertThatThrownBy(() -> DeadLetterFilter.all().withMessageId("abc"))
-        .hasMessage("id must be a stream entry id like 1700000000000-0, was 'abc'");
+    assertThatThrownBy(() -> DeadLetterFilter.all().withMessageId("abc")).hasMessage("id must be <topic>/<partition>/"
+        + "<entry id>, <partition>/<entry id> or an entry id like 1700000000000-0, was 'abc'");
+    assertThatThrownBy(() -> DeadLetterFilter.all().withMessageId("a:b/0/1-0")).hasMessageStartingWith("id must be");
+    assertThat(DeadLetterFilter.all().withMessageId("orders/2/5-1"))
+        .extracting(DeadLetterFilter::messageTopic, DeadLetterFilter::messagePartition, DeadLetterFilter::messageId)
+        .containsExactly("orders", 2, "5-1");
     assertThatThrownBy(() -> DeadLetterFilter.all().withKey("")).hasMessage("key must not be empty");
     assertThatThrownBy(() -> DeadLetterFilter.all().withHeader("", "v")).hasMessage("header name must not be empty");
     assertThatThrownBy(() -> DeadLetterFilter.all().withHeader("h", null)).hasMessage("header value must not be null");

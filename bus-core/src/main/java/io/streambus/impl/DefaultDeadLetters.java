@@ -156,13 +156,28 @@ final class DefaultDeadLetters implements DeadLetters {
       return Future.failedFuture(new IllegalArgumentException("bad cursor: " + e.getMessage()));
     }
     List<Object> criteria = criteria(filter);
-    return topics.recorded(topic).compose(partitions -> {
+    int only = filter.messagePartition();
+    return partitionsFor(filter).compose(partitions -> {
       List<Future<Scan>> scans = new ArrayList<>();
       for (int p = 0; p < partitions; p++) {
-        scans.add(find(p, start(after, p), limit + 1, criteria));
+        // a message id that names its partition rules the others out: nothing to examine there
+        scans.add(only >= 0 && p != only ? Future.succeededFuture(new Scan(p, null, true, List.of(), 0))
+            : find(p, start(after, p), limit + 1, criteria));
       }
       return Future.all(scans).map(cf -> page(scans.stream().map(Future::result).toList(), limit));
     });
+  }
+
+  /** The topic's partition count; fails when the filter's message id names another topic or a missing partition. */
+  private Future<Integer> partitionsFor(DeadLetterFilter filter) {
+    if (filter.messageTopic() != null && !filter.messageTopic().equals(topic)) {
+      return Future.failedFuture(new IllegalArgumentException("id names topic '" + filter.messageTopic() + "', not '"
+          + topic + "'"));
+    }
+    return topics.recorded(topic).compose(partitions -> filter.messagePartition() < partitions
+        ? Future.succeededFuture(partitions)
+        : Future.failedFuture(new IllegalArgumentException("id names partition " + filter.messagePartition()
+            + ", but topic '" + topic + "' has " + partitions)));
   }
 
   /** One partition's part of a search page: the matches found, how far it got, and whether it reached the end. */
@@ -305,13 +320,17 @@ final class DefaultDeadLetters implements DeadLetters {
       return Future.failedFuture(e);
     }
     List<Object> criteria = criteria(filter);
-    return topics.recorded(topic).compose(partitions -> {
+    int only = filter.messagePartition();
+    return partitionsFor(filter).compose(partitions -> {
       if (from.partition() > partitions) {
         return Future.failedFuture(new IllegalArgumentException("bad cursor: topic '" + topic + "' has no partition "
             + from.partition()));
       }
+      // a message id that names its partition confines the run to it
+      ReplayCursor start = from.partition() < only ? ReplayCursor.first(only) : from;
+      int end = only >= 0 ? Math.min(only + 1, partitions) : partitions;
       Promise<DeadLetterReplay> done = Promise.promise();
-      replayStep(from, new Tally(0, 0, 0), partitions, limit, criteria, done);
+      replayStep(start, new Tally(0, 0, 0), end, limit, criteria, done);
       return done.future();
     });
   }
@@ -320,9 +339,9 @@ final class DefaultDeadLetters implements DeadLetters {
    * One script run, then the next from its callback (not a chain of composed futures, which would grow with the
    * number of runs), until the partitions are done or a bound of the call is reached.
    */
-  private void replayStep(ReplayCursor at, Tally tally, int partitions, int limit, List<Object> criteria,
+  private void replayStep(ReplayCursor at, Tally tally, int end, int limit, List<Object> criteria,
                           Promise<DeadLetterReplay> done) {
-    if (at.partition() >= partitions) {
+    if (at.partition() >= end) {
       done.complete(new DeadLetterReplay(tally.replayed(), tally.skipped(), tally.examined(), null));
       return;
     }
@@ -341,18 +360,21 @@ final class DefaultDeadLetters implements DeadLetters {
       Response r = ar.result();
       ReplayCursor next = r.get(1).toInteger() == 1 ? ReplayCursor.first(at.partition() + 1)
           : new ReplayCursor(at.partition(), r.get(0).toString(), r.get(5).toString());
-      replayStep(next, tally.plus(r), partitions, limit, criteria, done);
+      replayStep(next, tally.plus(r), end, limit, criteria, done);
     });
   }
 
-  /** The script's criteria: field/value pairs that must all be equal ("@id": the dead letter's or the original id). */
+  /**
+   * The script's criteria: field/value pairs of the dead letter that must all be equal (the partition a message id
+   * names is not among them: it decides which partitions are examined at all).
+   */
   private static List<Object> criteria(DeadLetterFilter filter) {
     List<Object> c = new ArrayList<>();
     if (filter.group() != null) {
       c.addAll(List.of("dl:group", filter.group()));
     }
     if (filter.messageId() != null) {
-      c.addAll(List.of("@id", filter.messageId()));
+      c.addAll(List.of("dl:id", filter.messageId()));
     }
     if (filter.key() != null) {
       c.addAll(List.of(EntryCodec.KEY, filter.key()));

@@ -6,25 +6,19 @@
 -- find; for replay '+' means the dead-letter stream's current last entry, which is returned so that the calls that
 -- continue the run keep that bound and never reach dead letters added since (replays that failed again among them);
 -- ARGV[4] most dead letters to examine; ARGV[5] most to find or replay;
--- ARGV[6..] criteria, field/value pairs that must all be equal; the field '@id' matches the dead letter's own id or
--- the original id it records (dl:id).
+-- ARGV[6..] criteria, field/value pairs of the dead letter that must all be equal.
 -- find returns   {last examined id or false, exhausted 1/0, examined, id, fields, id, fields, ...}
 -- replay returns {last examined id or false, exhausted 1/0, replayed, skipped, examined, last id of the run or false}
 local mode, from, stop = ARGV[1], ARGV[2], ARGV[3]
 local budget, want = tonumber(ARGV[4]), tonumber(ARGV[5])
 
-local function matching(id, fields)
+local function matching(fields)
   local m = {}
   for i = 1, #fields, 2 do
     m[fields[i]] = fields[i + 1]
   end
   for j = 6, #ARGV, 2 do
-    local field, value = ARGV[j], ARGV[j + 1]
-    if field == '@id' then
-      if id ~= value and m['dl:id'] ~= value then
-        return nil
-      end
-    elseif m[field] ~= value then
+    if m[ARGV[j]] ~= ARGV[j + 1] then
       return nil
     end
   end
@@ -85,7 +79,7 @@ while examined < budget do
   for _, e in ipairs(batch) do
     examined = examined + 1
     out[1] = e[1]
-    local m = matching(e[1], e[2])
+    local m = matching(e[2])
     if m then
       if mode == 'find' then
         out[#out + 1] = e[1]

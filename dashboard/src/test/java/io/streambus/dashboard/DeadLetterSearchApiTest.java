@@ -89,10 +89,14 @@ class DeadLetterSearchApiTest extends DashboardTestBase {
         .allSatisfy(d -> assertThat(d.getJsonObject("headers").getString("source")).isEqualTo("web"));
     // i = 4 is the only even customer-1
     assertThat(search("&header=" + q("source:web") + "&key=customer-1", 50)).hasSize(2);
-    String id = ids.get(3).value();
-    assertThat(search("&id=" + id, 50)).filteredOn(d -> d.getString("originalId").equals(id)).hasSize(2);
-    assertThat(search("&id=" + id, 50))
-        .allSatisfy(d -> assertThat(List.of(d.getString("id"), d.getString("originalId"))).contains(id));
+    MessageId three = ids.get(3);
+    assertThat(search("&id=" + q(three.toString()), 50)).hasSize(2)
+        .allSatisfy(d -> assertThat(d.getString("originalId")).isEqualTo(three.value()))
+        .allSatisfy(d -> assertThat(d.getInteger("partition")).isEqualTo(three.partition()));
+    assertThat(search("&id=" + q(three.partition() + "/" + three.value()), 50)).hasSize(2);
+    assertThat(search("&id=" + three.value(), 50)).as("a bare entry id, in every partition")
+        .allSatisfy(d -> assertThat(d.getString("originalId")).isEqualTo(three.value()))
+        .filteredOn(d -> d.getInteger("partition") == three.partition()).hasSize(2);
     assertThat(search("&key=nobody", 50)).isEmpty();
   }
 
@@ -102,7 +106,10 @@ class DeadLetterSearchApiTest extends DashboardTestBase {
     startDashboard(new DashboardOptions().setMutationToken(TOKEN));
     awaitDeadLetters(12);
 
-    assertBad("GET", DEAD + "?id=abc", "id", "id must be a stream entry id like 1700000000000-0, was 'abc'");
+    assertBad("GET", DEAD + "?id=abc", "id", "id must be <topic>/<partition>/<entry id>, <partition>/<entry id> or "
+        + "an entry id like 1700000000000-0, was 'abc'");
+    assertBad("GET", DEAD + "?id=" + q("payments/0/1-0"), "id", "id names topic 'payments', not 'orders'");
+    assertBad("POST", DEAD + "/replay?id=" + q("5/1-0"), "id", "id names partition 5, but topic 'orders' has 2");
     assertBad("GET", DEAD + "?header=nocolon", "header", "header must be name:value, was 'nocolon'");
     assertBad("GET", DEAD + "?header=" + q(":v"), "header", "header must be name:value, was ':v'");
     assertBad("GET", DEAD + "?group=", "group", "group must be 1-200 of [A-Za-z0-9._-], was ''");

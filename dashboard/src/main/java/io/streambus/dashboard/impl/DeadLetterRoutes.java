@@ -50,7 +50,7 @@ final class DeadLetterRoutes {
     DeadLetterFilter filter = Params.deadLetterFilter(ctx);
     String cursor = Params.optional(ctx, "cursor");
     int limit = Params.intQuery(ctx, "limit", DEFAULT_LIMIT, 1, 1000);
-    respond(ctx, deadLetters(topic).compose(d -> d.search(filter, cursor, limit)).recover(DeadLetterRoutes::cursor)
+    respond(ctx, deadLetters(topic).compose(d -> d.search(filter, cursor, limit)).recover(DeadLetterRoutes::naming)
         .map(DeadLetterRoutes::page));
   }
 
@@ -60,15 +60,19 @@ final class DeadLetterRoutes {
     DeadLetterFilter filter = Params.deadLetterFilter(ctx);
     String cursor = Params.optional(ctx, "cursor");
     int limit = Params.intQuery(ctx, "limit", DEFAULT_REPLAY_LIMIT, 1, DeadLetters.MAX_REPLAY);
-    respond(ctx, deadLetters(topic).compose(d -> d.replayAll(filter, cursor, limit)).recover(DeadLetterRoutes::cursor)
+    respond(ctx, deadLetters(topic).compose(d -> d.replayAll(filter, cursor, limit)).recover(DeadLetterRoutes::naming)
         .map(DeadLetterReplay::toJson));
   }
 
-  /** The bus refuses a bad cursor with an IllegalArgumentException; the API's 400 names the parameter. */
-  private static <T> Future<T> cursor(Throwable failure) {
-    return Future.failedFuture(failure instanceof IllegalArgumentException
-        && String.valueOf(failure.getMessage()).startsWith("bad cursor")
-        ? ApiException.badParameter("cursor", failure.getMessage()) : failure);
+  /**
+   * The bus refuses a bad cursor, or a message id of another topic or partition, with an IllegalArgumentException
+   * whose message starts with what it refused; the API's 400 names that parameter.
+   */
+  private static <T> Future<T> naming(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    String parameter = !(failure instanceof IllegalArgumentException) ? null
+        : message.startsWith("bad cursor") ? "cursor" : message.startsWith("id names") ? "id" : null;
+    return Future.failedFuture(parameter == null ? failure : ApiException.badParameter(parameter, message));
   }
 
   private void get(RoutingContext ctx) {
