@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -95,6 +96,9 @@ class BrowserTest {
     returnsScene();
     driver = chrome();
     wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+    // every reload of the dead letters (a sample, the token, a search) renders their rows anew: an element found a
+    // moment earlier may be gone when it is read or clicked, and the condition is then simply tried again
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   /** A running shop: a group that keeps up, one too slow, one stopped, and a producer at 20 messages a second. */
@@ -238,8 +242,8 @@ class BrowserTest {
     String ref = wait.until(d -> d.findElements(row).stream().findFirst().orElse(null)).getAttribute("data-ref");
     driver.findElement(By.id("token")).sendKeys(TOKEN, Keys.TAB);
 
-    // Entering the token reloads the list: find the row afresh.
-    wait.until(d -> d.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).click();
+    // Entering the token reloads the list, whose rows are then rendered anew: click whichever row is there.
+    clickFresh(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"));
     clickReplay(ref);
     driver.findElement(By.id("confirm-cancel")).click();
     assertThat(driver.findElements(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).hasSize(1);
@@ -254,11 +258,10 @@ class BrowserTest {
   }
 
   private void clickReplay(String ref) {
-    WebElement replay = wait.until(d -> d.findElements(
-        By.cssSelector("tr[data-detail='" + ref + "'] button[data-action='replay']")).stream().findFirst()
-        .orElse(null));
-    assertThat(replay.getText()).isEqualTo("Replay to billing");
-    replay.click();
+    By replay = By.cssSelector("tr[data-detail='" + ref + "'] button[data-action='replay']");
+    String label = wait.until(d -> d.findElement(replay).getText());
+    assertThat(label).isEqualTo("Replay to billing");
+    clickFresh(replay);
     wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
   }
 
@@ -273,7 +276,7 @@ class BrowserTest {
 
     List<String> payloads = new ArrayList<>();
     for (String ref : refs) {
-      driver.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']")).click();
+      clickFresh(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"));
       WebElement detail = wait.until(d -> d.findElements(By.cssSelector("tr[data-detail='" + ref + "']")).stream()
           .findFirst().orElse(null));
       payloads.add(detail.findElement(By.cssSelector("pre[data-field='payload']")).getText());
@@ -324,7 +327,8 @@ class BrowserTest {
 
     search("dl-id", "not-an-id");
     wait.until(d -> d.findElement(By.id("notices")).getText()
-        .contains("Search refused: id must be a stream entry id like 1700000000000-0, was 'not-an-id'"));
+        .contains("Search refused: id must be <topic>/<partition>/<entry id>, <partition>/<entry id> or an entry id "
+            + "like 1700000000000-0, was 'not-an-id'"));
     assertThat(driver.findElement(By.id("dl-id")).getAttribute("aria-invalid")).isEqualTo("true");
     assertThat(rowRefs()).hasSize(12);
 
@@ -365,6 +369,14 @@ class BrowserTest {
     wait.until(d -> rowRefs().size() == 6);
     assertThat(rowTexts(2)).containsOnly("audit");
     screenshot("deadletters-search.png");
+  }
+
+  /** Finds and clicks in one step of the wait, so that a row rendered anew in between is found again. */
+  private void clickFresh(By what) {
+    wait.until(d -> {
+      d.findElement(what).click();
+      return true;
+    });
   }
 
   private void search(String input, String value) {
