@@ -16,8 +16,10 @@ import java.util.TreeMap;
  *     6.2 or when Redis cannot tell)
  * @param pending delivered but not acknowledged (the pending entries list)
  * @param lastDeliveredId the group's last delivered id (null for a sum over partitions)
- * @param entriesRead XINFO GROUPS {@code entries-read}, or -1 when Redis does not report it (6.2; and 7.0 for a
- *     group that has not read yet)
+ * @param entriesRead entries of the stream delivered to the group so far, counting trimmed ones: XINFO GROUPS
+ *     {@code entries-read} on Redis 7 (-1 when it reports none, e.g. 7.0 for a group that has not read yet); on 6.2,
+ *     which lacks it, {@link PartitionStats#entriesAdded()} minus the lag, both read in one atomic step (-1 when
+ *     the lag count reached its cap). Summed over partitions only when every partition knows it, else -1
  * @param oldestUndeliveredAgeMs age of the oldest entry not yet delivered, 0 when none: lag in time
  * @param oldestPendingAgeMs age of the oldest pending entry (from its id), 0 when none
  * @param scheduledRetries failed messages waiting for their backoff to end

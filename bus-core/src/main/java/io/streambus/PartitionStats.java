@@ -10,7 +10,10 @@ import java.util.List;
  *
  * @param stream the stream's key
  * @param length XLEN
- * @param entriesAdded entries ever added (XINFO STREAM {@code entries-added}, Redis 7; the length on 6.2)
+ * @param entriesAdded entries ever added: XINFO STREAM {@code entries-added} on Redis 7; on 6.2, which lacks it, the
+ *     length plus the entries the bus's trimming removed (counted in {@code <stream>:trimmed}), read in one atomic
+ *     step. Entries removed otherwise on 6.2 (XDEL, or XTRIM / XADD MAXLEN by another client) are not counted, and
+ *     rates derived from this figure then read low for the interval in which that happened.
  * @param firstId id of the oldest entry, or null when empty
  * @param lastId last generated id ({@code last-generated-id}), or null when the stream does not exist
  * @param deadLetters length of the partition's dead-letter stream

@@ -30,7 +30,7 @@ public record TopicStats(String topic, long sampledAt, List<PartitionStats> part
     return partitions.stream().mapToLong(PartitionStats::scheduled).sum();
   }
 
-  /** Entries ever added to all partitions (XINFO STREAM entries-added; on Redis 6.2 the current length). */
+  /** Entries ever added to all partitions (see {@link PartitionStats#entriesAdded()}, also for Redis 6.2). */
   public long entriesAdded() {
     return partitions.stream().mapToLong(PartitionStats::entriesAdded).sum();
   }

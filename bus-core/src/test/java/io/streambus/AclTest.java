@@ -20,16 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AclTest extends BusTestBase {
   /** Every role: connect (HELLO, SELECT), health check, and the key layout under the prefix. */
   static final String COMMON = "-@all +hello +ping +select +exists +cluster|slots";
-  // a producer trims the topics it publishes to (trim.lua reads the groups' positions to cut only what all have read)
+  // a producer trims the topics it publishes to (trim.lua reads the groups' positions to cut only what all have read,
+  // and counts what it cut)
   static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait +xinfo|groups +xpending"
-      + " +xtrim";
+      + " +xtrim +incrby";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
-      + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +zadd +zrem +zrangebyscore"
-      + " +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +get +set +pexpire +del";
+      + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
+      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +get +set +pexpire"
+      + " +del";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
-      + " +xrange +xpending +evalsha +eval +get";
+      + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
-  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
+  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim +xrevrange";
 
   @BeforeEach
   void users() {
@@ -80,8 +82,15 @@ class AclTest extends BusTestBase {
     assertThat(stats.groups()).extracting(GroupStats::name).containsExactly("g");
     assertThat(await(dashboard.admin().topics())).contains(topic);
     DeadLetter dead = await(dashboard.deadLetters(topic).list(null, 10)).items().get(0);
+    assertThat(await(dashboard.deadLetters(topic).search(DeadLetterFilter.all().withGroup("g"), null, 10)).items())
+        .containsExactly(dead);
     assertThat(await(as("operator").deadLetters(topic).replay(dead.ref()))).isNotNull();
     eventually(Duration.ofSeconds(10), () -> handled.get() >= 23, "replayed");
+    eventually(Duration.ofSeconds(10), () -> handled.get() == 24 && "1".equals(redis.command("XLEN", dlq(0))),
+        "the poison dead again");
+    assertThat(await(as("operator").deadLetters(topic).replayAll(DeadLetterFilter.all(), null, 10)).replayed())
+        .isEqualTo(1);
+    eventually(Duration.ofSeconds(10), () -> handled.get() >= 25, "replayed in bulk");
     closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
     assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }

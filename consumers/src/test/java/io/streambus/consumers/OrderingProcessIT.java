@@ -6,6 +6,7 @@ import io.streambus.StreamBus;
 import io.streambus.testsupport.JavaProcess;
 import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.Ports;
+import io.streambus.testsupport.RedisCluster;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -44,6 +45,10 @@ class OrderingProcessIT {
   private static final String GROUP = "g";
 
   private RedisServer redis;
+  private RedisCluster cluster;
+  /** BUS_REDIS_URL and BUS_REDIS_TOPOLOGY of the consumers: the standalone server, or the cluster's masters. */
+  private String redisUrl;
+  private String topology = "standalone";
   private Vertx vertx;
   private HttpServer receiver;
   private StreamBus publisher;
@@ -72,22 +77,40 @@ class OrderingProcessIT {
         req.response().setStatusCode(200).end();
       });
     })).listen(0, "127.0.0.1"));
+  }
+
+  private void standalone() {
+    redisUrl = redis.uri();
     publisher = StreamBus.create(vertx, new BusOptions().setConnectionString(redis.uri()).setKeyPrefix("it")
         .setPartitions(PARTITIONS));
+  }
+
+  private void onCluster() {
+    cluster = RedisCluster.start(3, 0);
+    redisUrl = String.join(",", cluster.uris());
+    topology = "cluster";
+    publisher = StreamBus.create(vertx, new BusOptions().setTopology(BusOptions.Topology.CLUSTER)
+        .setConnectionStrings(cluster.uris()).setKeyPrefix("it").setPartitions(PARTITIONS));
   }
 
   @AfterEach
   void stop() throws Exception {
     processes.forEach(JavaProcess::close);
-    await(publisher.close());
+    if (publisher != null) {
+      await(publisher.close());
+    }
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     redis.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private JavaProcess consumer(String name) {
     int port = Ports.free();
     Map<String, String> env = new HashMap<>();
-    env.put("BUS_REDIS_URL", redis.uri());
+    env.put("BUS_REDIS_URL", redisUrl);
+    env.put("BUS_REDIS_TOPOLOGY", topology);
     env.put("BUS_KEY_PREFIX", "it");
     env.put("BUS_PARTITIONS", String.valueOf(PARTITIONS));
     env.put("BUS_TOPICS", TOPIC);
@@ -114,6 +137,17 @@ class OrderingProcessIT {
 
   @Test
   void keyOrderHoldsThroughSigkillJoinAndSigterm() throws Exception {
+    standalone();
+    run("standalone");
+  }
+
+  @Test
+  void keyOrderHoldsThroughSigkillJoinAndSigtermOnACluster() throws Exception {
+    onCluster();
+    run("3-master cluster");
+  }
+
+  private void run(String where) throws Exception {
     JavaProcess killed = consumer("c1");
     JavaProcess terminated = consumer("c2");
     consumer("c3");
@@ -153,7 +187,7 @@ class OrderingProcessIT {
       }
     }
     int deliveries = arrivals.values().stream().mapToInt(List::size).sum();
-    System.out.printf("ordering process test: %d messages over %d keys, %d deliveries, %d repeats in %d restarts, "
+    System.out.printf("ordering process test (" + where + "): %d messages over %d keys, %d deliveries, %d repeats in %d restarts, "
         + "%d skips, %d overlaps (SIGKILL at %d, SIGTERM at %d)%n", MESSAGES, KEYS, deliveries, repeats, restarts,
         skips.size(), overlaps.size(), atKill, atTerm);
     assertThat(overlaps).as("a key's message arrived while its predecessor was being handled").isEmpty();

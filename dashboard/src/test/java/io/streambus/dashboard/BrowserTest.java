@@ -23,15 +23,21 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -42,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.streambus.dashboard.DashboardTestBase.await;
@@ -60,6 +67,7 @@ class BrowserTest {
   private static final String IMG = "<img src=x onerror=\"window.__xss=1\">";
   private static final String SVG = "\"><svg onload=\"window.__xss=1\">";
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private RedisServer redis;
   private Vertx vertx;
@@ -69,6 +77,8 @@ class BrowserTest {
   private String baseUrl;
   private long producer;
   private final AtomicInteger replayDeliveries = new AtomicInteger();
+  private final AtomicBoolean refundsBroken = new AtomicBoolean(true);
+  private final AtomicInteger refundsCalls = new AtomicInteger();
 
   @BeforeAll
   void start() {
@@ -83,8 +93,12 @@ class BrowserTest {
     baseUrl = "http://127.0.0.1:" + dashboard.actualPort() + "/";
     shopScene();
     evilScene();
+    returnsScene();
     driver = chrome();
     wait = new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50));
+    // every reload of the dead letters (a sample, the token, a search) renders their rows anew: an element found a
+    // moment earlier may be gone when it is read or clicked, and the condition is then simply tried again
+    wait.ignoring(StaleElementReferenceException.class);
   }
 
   /** A running shop: a group that keeps up, one too slow, one stopped, and a producer at 20 messages a second. */
@@ -123,6 +137,28 @@ class BrowserTest {
     String stream = PREFIX + ":{evil:0}";
     redis.command("XGROUP", "CREATE", stream, IMG, "0");
     redis.command("XREADGROUP", "GROUP", IMG, SVG, "COUNT", "1", "STREAMS", stream, ">");
+  }
+
+  /**
+   * Dead letters to search: groups refunds (failing until the test fixes it) and audit (always failing) each
+   * dead-letter six messages, three with key cust-7 and header channel: phone, three with cust-9 and channel: web.
+   */
+  private void returnsScene() {
+    ConsumerOptions options = new ConsumerOptions().setBlockMs(100);
+    await(bus.subscribe("returns", "refunds", m -> {
+      refundsCalls.incrementAndGet();
+      return refundsBroken.get() ? Future.failedFuture(new BusException.NonRetryable("refund refused"))
+          : Future.succeededFuture();
+    }, options));
+    await(bus.subscribe("returns", "audit", m -> Future.failedFuture(new BusException.NonRetryable("audit closed")),
+        options));
+    for (int i = 0; i < 6; i++) {
+      boolean phone = i % 2 == 0;
+      await(bus.publish(OutgoingMessage.json("returns", new JsonObject().put("return", i))
+          .key(phone ? "cust-7" : "cust-9").header("channel", phone ? "phone" : "web")));
+    }
+    Poll.until(Duration.ofSeconds(15), () -> "12".equals(redis.command("XLEN", PREFIX + ":{returns:0}:dlq")),
+        () -> "12 dead letters of returns");
   }
 
   private static WebDriver chrome() {
@@ -206,8 +242,8 @@ class BrowserTest {
     String ref = wait.until(d -> d.findElements(row).stream().findFirst().orElse(null)).getAttribute("data-ref");
     driver.findElement(By.id("token")).sendKeys(TOKEN, Keys.TAB);
 
-    // Entering the token reloads the list: find the row afresh.
-    wait.until(d -> d.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).click();
+    // Entering the token reloads the list, whose rows are then rendered anew: click whichever row is there.
+    clickFresh(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"));
     clickReplay(ref);
     driver.findElement(By.id("confirm-cancel")).click();
     assertThat(driver.findElements(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"))).hasSize(1);
@@ -222,11 +258,10 @@ class BrowserTest {
   }
 
   private void clickReplay(String ref) {
-    WebElement replay = wait.until(d -> d.findElements(
-        By.cssSelector("tr[data-detail='" + ref + "'] button[data-action='replay']")).stream().findFirst()
-        .orElse(null));
-    assertThat(replay.getText()).isEqualTo("Replay to billing");
-    replay.click();
+    By replay = By.cssSelector("tr[data-detail='" + ref + "'] button[data-action='replay']");
+    String label = wait.until(d -> d.findElement(replay).getText());
+    assertThat(label).isEqualTo("Replay to billing");
+    clickFresh(replay);
     wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
   }
 
@@ -241,7 +276,7 @@ class BrowserTest {
 
     List<String> payloads = new ArrayList<>();
     for (String ref : refs) {
-      driver.findElement(By.cssSelector("#deadletters tr[data-ref='" + ref + "']")).click();
+      clickFresh(By.cssSelector("#deadletters tr[data-ref='" + ref + "']"));
       WebElement detail = wait.until(d -> d.findElements(By.cssSelector("tr[data-detail='" + ref + "']")).stream()
           .findFirst().orElse(null));
       payloads.add(detail.findElement(By.cssSelector("pre[data-field='payload']")).getText());
@@ -272,6 +307,110 @@ class BrowserTest {
 
   @Test
   @Order(5)
+  void searchFindsDeadLettersByKeyHeaderAndGroupAndSaysWhyAValueIsRefused() throws Exception {
+    driver.findElement(By.cssSelector("#topics tr[data-topic='returns']")).click();
+    wait.until(d -> rowRefs().size() == 12);
+
+    search("dl-key", "cust-7");
+    wait.until(d -> rowRefs().size() == 6);
+    assertThat(rowRefs()).containsExactlyInAnyOrderElementsOf(apiRefs("key=cust-7"));
+    assertThat(driver.findElement(By.id("dl-filter")).getText()).isEqualTo("Dead letters matching key = cust-7");
+
+    search("dl-header", "channel:phone");
+    new Select(driver.findElement(By.id("dl-group"))).selectByVisibleText("refunds"); // a choice applies at once
+    wait.until(d -> rowRefs().size() == 3 && rowTexts(2).stream().allMatch("refunds"::equals));
+    assertThat(rowRefs()).containsExactlyInAnyOrderElementsOf(apiRefs("key=cust-7&header=channel:phone&group=refunds"));
+
+    driver.findElement(By.id("dl-search-clear")).click();
+    wait.until(d -> rowRefs().size() == 12);
+    assertThat(driver.findElement(By.id("dl-filter")).isDisplayed()).isFalse();
+
+    search("dl-id", "not-an-id");
+    wait.until(d -> d.findElement(By.id("notices")).getText()
+        .contains("Search refused: id must be <topic>/<partition>/<entry id>, <partition>/<entry id> or an entry id "
+            + "like 1700000000000-0, was 'not-an-id'"));
+    assertThat(driver.findElement(By.id("dl-id")).getAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(rowRefs()).hasSize(12);
+
+    driver.findElement(By.id("dl-search-clear")).click();
+    search("dl-key", IMG);
+    wait.until(d -> "No dead letters match.".equals(d.findElement(By.id("no-deadletters")).getText()));
+    assertThat(driver.findElement(By.id("dl-filter")).getText()).isEqualTo("Dead letters matching key = " + IMG);
+    assertThat(((JavascriptExecutor) driver).executeScript("return typeof window.__xss")).isEqualTo("undefined");
+    driver.findElement(By.id("dl-search-clear")).click();
+    wait.until(d -> rowRefs().size() == 12);
+  }
+
+  @Test
+  @Order(6)
+  void replayAllMatchingSendsOneGroupsDeadLettersBackToItAfterAConfirmation() {
+    new Select(driver.findElement(By.id("dl-group"))).selectByVisibleText("refunds");
+    wait.until(d -> rowRefs().size() == 6);
+    WebElement replayAll = driver.findElement(By.id("dl-replay-all"));
+    assertThat(replayAll.getText()).isEqualTo("Replay all matching");
+    refundsBroken.set(false);
+
+    replayAll.click();
+    wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
+    assertThat(driver.findElement(By.id("confirm-text")).getText())
+        .startsWith("Replay every dead letter of topic \"returns\" matching group = refunds?");
+    driver.findElement(By.id("confirm-cancel")).click();
+    assertThat(rowRefs()).as("cancelled: nothing replayed").hasSize(6);
+    assertThat(refundsCalls.get()).isEqualTo(6);
+
+    replayAll.click();
+    wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
+    driver.findElement(By.id("confirm-ok")).click();
+    wait.until(d -> d.findElement(By.id("notices")).getText().contains("Replayed 6 dead letters."));
+    wait.until(d -> rowRefs().isEmpty());
+    Poll.until(Duration.ofSeconds(10), () -> refundsCalls.get() == 12, () -> "refunds handles its 6 again");
+
+    driver.findElement(By.id("dl-search-clear")).click();
+    wait.until(d -> rowRefs().size() == 6);
+    assertThat(rowTexts(2)).containsOnly("audit");
+    screenshot("deadletters-search.png");
+  }
+
+  /** Finds and clicks in one step of the wait, so that a row rendered anew in between is found again. */
+  private void clickFresh(By what) {
+    wait.until(d -> {
+      d.findElement(what).click();
+      return true;
+    });
+  }
+
+  private void search(String input, String value) {
+    WebElement field = driver.findElement(By.id(input));
+    field.clear();
+    field.sendKeys(value, Keys.ENTER);
+  }
+
+  private List<String> rowRefs() {
+    return texts("#deadletters tr[data-ref] td:nth-child(2)");
+  }
+
+  /** The text of one column of the dead-letter rows (0-based). */
+  private List<String> rowTexts(int column) {
+    return texts("#deadletters tr[data-ref] td:nth-child(" + (column + 1) + ")");
+  }
+
+  /** The references the JSON API finds for a search, every page. */
+  private List<String> apiRefs(String query) throws IOException, InterruptedException {
+    List<String> refs = new ArrayList<>();
+    String cursor = null;
+    do {
+      URI uri = URI.create(baseUrl + "api/topics/returns/deadletters?limit=1000&" + query
+          + (cursor == null ? "" : "&cursor=" + cursor));
+      JsonObject page = new JsonObject(HTTP.send(HttpRequest.newBuilder(uri).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      page.getJsonArray("items").forEach(o -> refs.add(((JsonObject) o).getString("ref")));
+      cursor = page.getString("nextCursor");
+    } while (cursor != null);
+    return refs;
+  }
+
+  @Test
+  @Order(7)
   void screenshotOfTheShop() {
     await(bus.publish(OutgoingMessage.json("shop", new JsonObject().put("order", 4711).put("amount", 1250)
         .put("currency", "EUR").put("status", "declined")).header("source", "web-shop").key("customer-42")));

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streambus.BusOptions;
 import io.streambus.StreamBus;
 import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.RedisFlavor;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A real redis-server and Vert.x per test class; per test a fresh key prefix (so a dashboard sees only that test's
- * topics), a bus for the test's own producers and consumers, a dashboard verticle on a free port, and HTTP helpers.
+ * A real redis-server (flavor from {@code -Dstreambus.test.redis}) and Vert.x per test class; per test a fresh key
+ * prefix (so a dashboard sees only that test's topics), a bus for the test's own producers and consumers, a dashboard
+ * verticle on a free port, and HTTP helpers.
  */
 abstract class DashboardTestBase {
   private static final AtomicInteger SEQ = new AtomicInteger();
@@ -43,7 +45,15 @@ abstract class DashboardTestBase {
 
   @BeforeAll
   static void startRedis() {
-    redis = RedisServer.startDefault();
+    startRedis(RedisFlavor.fromSystemProperty());
+  }
+
+  /**
+   * For a subclass that must run on one flavor whatever the build's: it declares its own {@code static void
+   * startRedis()} calling this, which hides the one above (JUnit then runs only the subclass's).
+   */
+  protected static void startRedis(RedisFlavor flavor) {
+    redis = RedisServer.builder().flavor(flavor).start();
     vertx = Vertx.vertx();
   }
 

@@ -5,6 +5,7 @@ import io.streambus.impl.topic.LagReader;
 import io.streambus.impl.topic.TopicRegistry;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
+import io.streambus.impl.wire.Scripts;
 import io.streambus.BusAdmin;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerStats;
@@ -18,10 +19,14 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads XINFO / XPENDING / XLEN / ZCARD per partition into the public stats records. */
+/**
+ * Reads XINFO / XPENDING / XLEN / ZCARD per partition into the public stats records; where the server lacks
+ * entries-added / entries-read / lag (Redis 6.2), counters.lua derives them.
+ */
 public final class DefaultBusAdmin implements BusAdmin {
   private final RedisChannel channel;
   private final Keys keys;
@@ -104,6 +109,30 @@ public final class DefaultBusAdmin implements BusAdmin {
     });
   }
 
+  /**
+   * counters.lua's answer where XINFO has no entries-added / entries-read (Redis 6.2): the length and what trimming
+   * ever removed, read together, and each group's lag counted in the same step.
+   */
+  private record Counters(long length, long trimmed, Map<String, Long> lags) {
+    static Counters of(Response reply) {
+      Map<String, Long> lags = new HashMap<>();
+      for (int i = 2; i + 1 < reply.size(); i += 2) {
+        lags.put(reply.get(i).toString(), reply.get(i + 1).toLong());
+      }
+      return new Counters(reply.get(0).toLong(), reply.get(1).toLong(), lags);
+    }
+
+    long added() {
+      return length + trimmed;
+    }
+
+    /** entries-read as Redis 7 would report it; -1 for a group the script did not see or whose lag hit the cap. */
+    long read(String group) {
+      Long lag = lags.get(group);
+      return lag == null || lag >= LagReader.COUNT_CAP ? -1 : added() - lag;
+    }
+  }
+
   private Future<PartitionStats> partition(String topic, int p, long now) {
     String stream = keys.stream(topic, p);
     Future<Map<String, Response>> info = send(Request.cmd(Command.XINFO).arg("STREAM").arg(stream), stream)
@@ -112,12 +141,19 @@ public final class DefaultBusAdmin implements BusAdmin {
             ? Future.succeededFuture(Map.of()) : Future.failedFuture(e));
     Future<Long> dlq = send(Request.cmd(Command.XLEN).arg(keys.deadLetters(topic, p))).map(Response::toLong);
     Future<Long> delayed = send(Request.cmd(Command.ZCARD).arg(keys.delayed(topic, p))).map(Response::toLong);
-    Future<List<GroupStats>> groups = info.compose(i -> i.isEmpty()
-        ? Future.succeededFuture(List.of()) : groups(topic, p, stream, now));
+    // Redis 7 counts what was ever added to and read from a stream. Without those counters, differences of lengths
+    // are no rates: every trim shrinks the stream, and the dashboard's rates read 0 across each trim.
+    Future<Counters> counters = info.compose(i -> i.isEmpty() || i.containsKey("entries-added")
+        ? Future.succeededFuture(null)
+        : Scripts.COUNTERS.run(channel, deadline(), List.of(stream, keys.trimmed(topic, p)), LagReader.COUNT_CAP)
+            .map(Counters::of));
+    Future<List<GroupStats>> groups = counters.compose(c -> info.result().isEmpty()
+        ? Future.succeededFuture(List.of()) : groups(topic, p, stream, now, c));
     return Future.all(info, dlq, delayed, groups).map(cf -> {
       Map<String, Response> i = info.result();
-      long length = Replies.longOf(i, "length", 0);
-      long added = Replies.longOf(i, "entries-added", length);
+      Counters c = counters.result();
+      long length = c != null ? c.length() : Replies.longOf(i, "length", 0);
+      long added = c != null ? c.added() : Replies.longOf(i, "entries-added", length);
       Response first = i.get("first-entry");
       String firstId = first == null || first.size() == 0 ? null : first.get(0).toString();
       long retries = groups.result().stream().mapToLong(GroupStats::scheduledRetries).sum();
@@ -126,11 +162,11 @@ public final class DefaultBusAdmin implements BusAdmin {
     });
   }
 
-  private Future<List<GroupStats>> groups(String topic, int p, String stream, long now) {
+  private Future<List<GroupStats>> groups(String topic, int p, String stream, long now, Counters counters) {
     return send(Request.cmd(Command.XINFO).arg("GROUPS").arg(stream), stream).compose(reply -> {
       List<Future<GroupStats>> all = new ArrayList<>();
       for (Map<String, Response> g : Replies.maps(reply)) {
-        all.add(group(topic, p, stream, g, now));
+        all.add(group(topic, p, stream, g, now, counters));
       }
       return Future.all(all).map(cf -> {
         List<GroupStats> out = new ArrayList<>();
@@ -140,12 +176,17 @@ public final class DefaultBusAdmin implements BusAdmin {
     });
   }
 
-  private Future<GroupStats> group(String topic, int p, String stream, Map<String, Response> g, long now) {
+  private Future<GroupStats> group(String topic, int p, String stream, Map<String, Response> g, long now,
+                                   Counters counters) {
     String name = Replies.stringOf(g, "name");
     String lastDelivered = Replies.stringOf(g, "last-delivered-id");
     long pending = Replies.longOf(g, "pending", 0);
-    long entriesRead = Replies.longOf(g, "entries-read", -1);
-    Future<Long> lag = lagReader.lag(stream, g);
+    long entriesRead = counters != null ? counters.read(name) : Replies.longOf(g, "entries-read", -1);
+    Long countedLag = counters == null ? null : counters.lags().get(name);
+    // where Redis has no lag figure, counters.lua counted it in the same step as the counters above (so that rates
+    // derived from both agree); a group created after that step is counted by the LagReader, as the gauges are
+    Future<Long> lag = Replies.longOf(g, "lag", -1) < 0 && countedLag != null ? Future.succeededFuture(countedLag)
+        : lagReader.lag(stream, g);
     Future<Long> undeliveredAge = send(Request.cmd(Command.XRANGE).arg(stream).arg("(" + lastDelivered).arg("+")
         .arg("COUNT").arg(1)).map(r -> age(Replies.range(r).stream().findFirst().map(Replies.Entry::id)
         .orElse(null), now));

@@ -62,13 +62,15 @@ public final class TopicTrimmer {
     String mode = options.getTrimPolicy() == BusOptions.TrimPolicy.MAXLEN ? "maxlen" : "acked";
     topics.forEach((topic, partitions) -> {
       for (int p = 0; p < partitions; p++) {
-        trim(topic, keys.stream(topic, p), mode);
+        trim(topic, p, mode);
       }
     });
   }
 
-  private void trim(String topic, String stream, String mode) {
-    Scripts.TRIM.run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs(), List.of(stream), mode,
+  private void trim(String topic, int partition, String mode) {
+    String stream = keys.stream(topic, partition);
+    Scripts.TRIM.run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs(),
+        List.of(stream, keys.trimmed(topic, partition)), mode,
         options.getMaxLen()).onComplete(ar -> {
           if (ar.failed()) {
             // one warning per outage, not one per stream and interval

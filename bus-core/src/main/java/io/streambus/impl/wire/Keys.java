@@ -27,6 +27,14 @@ public final class Keys {
     return stream(topic, partition) + ":delayed";
   }
 
+  /**
+   * How many entries trimming has removed from the partition's stream, ever (a counter kept by the trim script): with
+   * the length, the entries ever added where XINFO STREAM does not report them (Redis 6.2).
+   */
+  public String trimmed(String topic, int partition) {
+    return stream(topic, partition) + ":trimmed";
+  }
+
   public String retries(String topic, int partition, String group) {
     return stream(topic, partition) + ":retry:" + group;
   }

@@ -39,7 +39,9 @@ public enum Scripts {
   RELEASE("release"),
   ADOPT("adopt"),
   REDELIVER("redeliver"),
-  COUNT_AFTER("count_after");
+  COUNT_AFTER("count_after"),
+  COUNTERS("counters"),
+  SCAN_DEAD_LETTERS("scan_dead_letters");
 
   private final String source;
   private final String sha;

@@ -14,7 +14,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** trim.lua on its own: where it cuts, and that a stream nobody has a group on is never trimmed. */
+/**
+ * trim.lua on its own: where it cuts, that a stream nobody has a group on is never trimmed, and that what it removes
+ * is counted.
+ */
 class TrimScriptTest extends BusTestBase {
   private Redis client;
   private RedisChannel channel;
@@ -32,7 +35,8 @@ class TrimScriptTest extends BusTestBase {
   }
 
   private List<Long> trim(String mode, long maxLen) {
-    Response r = await(Scripts.TRIM.run(channel, System.currentTimeMillis() + 5_000, List.of(stream(0)), mode,
+    Response r = await(Scripts.TRIM.run(channel, System.currentTimeMillis() + 5_000,
+        List.of(stream(0), stream(0) + ":trimmed"), mode,
         maxLen));
     return List.of(r.get(0).toLong(), r.get(1).toLong());
   }
@@ -44,8 +48,10 @@ class TrimScriptTest extends BusTestBase {
     }
     assertThat(trim("acked", 0)).containsExactly(0L, 0L);
     assertThat(redis.command("XLEN", stream(0))).isEqualTo("5");
+    assertThat(redis.command("EXISTS", trimmed())).as("no counter before anything is trimmed").isEqualTo("0");
     assertThat(trim("maxlen", 2)).containsExactly(0L, 3L);
     assertThat(redis.command("XLEN", stream(0))).isEqualTo("2");
+    assertThat(redis.command("GET", trimmed())).isEqualTo("3");
   }
 
   @Test
@@ -62,6 +68,11 @@ class TrimScriptTest extends BusTestBase {
     assertThat(trim("acked", 0)).containsExactly(1L, 0L);
     assertThat(redis.command("XLEN", stream(0))).isEqualTo("5");
     assertThat(trim("acked", 0)).containsExactly(0L, 0L);
+    assertThat(redis.command("GET", trimmed())).as("every entry trimmed, counted once").isEqualTo("1");
+  }
+
+  private String trimmed() {
+    return new Keys("test").trimmed(topic, 0);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.streambus.dashboard.impl;
 
 import io.streambus.DeadLetter;
+import io.streambus.DeadLetterFilter;
 import io.streambus.DeadLetterPage;
+import io.streambus.DeadLetterReplay;
 import io.streambus.DeadLetters;
 import io.streambus.StreamBus;
 import io.vertx.core.Future;
@@ -10,10 +12,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** Browse, replay, delete and purge dead letters; the mutations pass {@link Access#mutations} first. */
+import java.util.Set;
+
+/**
+ * Browse and search, replay (one or in bulk), delete and purge dead letters; the mutations pass
+ * {@link Access#mutations} first.
+ */
 final class DeadLetterRoutes {
   static final int DEFAULT_LIMIT = 50;
-  private static final String ONE = "/api/topics/:topic/deadletters/:partition/:id";
+  static final int DEFAULT_REPLAY_LIMIT = 1_000;
+  private static final String ALL = "/api/topics/:topic/deadletters";
+  private static final String ONE = ALL + "/:partition/:id";
+  /** The query parameters of listing and of bulk replay: the filter, and the page or run. */
+  private static final Set<String> PARAMETERS = Set.of("group", "id", "key", "header", "cursor", "limit");
 
   private final StreamBus bus;
   private final Access access;
@@ -24,18 +35,44 @@ final class DeadLetterRoutes {
   }
 
   void mount(Router router) {
-    router.get("/api/topics/:topic/deadletters").handler(this::list);
-    router.delete("/api/topics/:topic/deadletters").handler(access::mutations).handler(this::purge);
+    router.get(ALL).handler(this::list);
+    router.delete(ALL).handler(access::mutations).handler(this::purge);
+    router.post(ALL + "/replay").handler(access::mutations).handler(this::replayAll);
     router.get(ONE).handler(this::get);
     router.delete(ONE).handler(access::mutations).handler(this::delete);
     router.post(ONE + "/replay").handler(access::mutations).handler(this::replay);
   }
 
+  /** A page of dead letters, all or those the filter parameters match (the same order either way). */
   private void list(RoutingContext ctx) {
     String topic = Params.topic(ctx);
+    Params.only(ctx, PARAMETERS);
+    DeadLetterFilter filter = Params.deadLetterFilter(ctx);
     String cursor = Params.optional(ctx, "cursor");
     int limit = Params.intQuery(ctx, "limit", DEFAULT_LIMIT, 1, 1000);
-    respond(ctx, deadLetters(topic).compose(d -> d.list(cursor, limit)).map(DeadLetterRoutes::page));
+    respond(ctx, deadLetters(topic).compose(d -> d.search(filter, cursor, limit)).recover(DeadLetterRoutes::naming)
+        .map(DeadLetterRoutes::page));
+  }
+
+  private void replayAll(RoutingContext ctx) {
+    String topic = Params.topic(ctx);
+    Params.only(ctx, PARAMETERS);
+    DeadLetterFilter filter = Params.deadLetterFilter(ctx);
+    String cursor = Params.optional(ctx, "cursor");
+    int limit = Params.intQuery(ctx, "limit", DEFAULT_REPLAY_LIMIT, 1, DeadLetters.MAX_REPLAY);
+    respond(ctx, deadLetters(topic).compose(d -> d.replayAll(filter, cursor, limit)).recover(DeadLetterRoutes::naming)
+        .map(DeadLetterReplay::toJson));
+  }
+
+  /**
+   * The bus refuses a bad cursor, or a message id of another topic or partition, with an IllegalArgumentException
+   * whose message starts with what it refused; the API's 400 names that parameter.
+   */
+  private static <T> Future<T> naming(Throwable failure) {
+    String message = String.valueOf(failure.getMessage());
+    String parameter = !(failure instanceof IllegalArgumentException) ? null
+        : message.startsWith("bad cursor") ? "cursor" : message.startsWith("id names") ? "id" : null;
+    return Future.failedFuture(parameter == null ? failure : ApiException.badParameter(parameter, message));
   }
 
   private void get(RoutingContext ctx) {

@@ -70,9 +70,10 @@ final class TopicTracker {
   }
 
   /**
-   * Entries delivered on one partition: from {@code entries-read} where Redis reports it; else nothing when the
-   * last delivered id stayed put; else from the added entries minus the lag. That last estimate mixes two replies
-   * (XINFO STREAM and XINFO GROUPS) that a running producer separates, hence the other two come first.
+   * Entries delivered on one partition: from {@code entries-read} where known (Redis 7 reports it, the bus derives
+   * it on 6.2); else nothing when the last delivered id stayed put; else from the added entries minus the lag. That
+   * last estimate mixes two replies (XINFO STREAM and XINFO GROUPS) that a running producer separates, hence the
+   * other two come first.
    */
   private static long delivered(PartitionStats pBefore, GroupStats before, PartitionStats pNow, GroupStats now) {
     if (before.entriesRead() >= 0 && now.entriesRead() >= 0) {

@@ -17,10 +17,22 @@
     series: null,      // chart data of the selected topic: {t: [], rateIn: [], groups: {name: {lag: [], delivered: []}}}
     charts: null,      // {rate: uPlot, lag: uPlot, groups: [names]}
     deadLetters: {items: [], cursor: null, open: null, count: -1},
+    filter: emptyFilter(), // the dead-letter search applied (what the inputs held at the last Search)
     streamAbort: null,
   };
 
   const $ = (id) => document.getElementById(id);
+
+  // The dead-letter search: query parameter, input, and how the page names it.
+  const FILTER_FIELDS = [['group', 'dl-group', 'group'], ['id', 'dl-id', 'message id'], ['key', 'dl-key', 'key'],
+    ['header', 'dl-header', 'header']];
+
+  const PAGE = 50;
+  const SEARCH_PAGES_PER_LOAD = 5;
+
+  function emptyFilter() {
+    return {group: '', id: '', key: '', header: ''};
+  }
 
   // ---- DOM helpers: text only ------------------------------------------------------------------------------------
 
@@ -140,6 +152,7 @@
     if (!response.ok) {
       const error = new Error(body.error || `HTTP ${response.status}`);
       error.status = response.status;
+      error.parameter = body.parameter;
       throw error;
     }
     return body;
@@ -214,6 +227,7 @@
     if (topic) {
       if (!previous || previous.seq !== sample.seq) appendSeries(sample, topic);
       renderConsumers(topic);
+      renderGroupChoices(topic);
       if (topic.deadLetters !== state.deadLetters.count) loadDeadLetters();
     }
   }
@@ -332,6 +346,7 @@
     if (state.selected === name) return;
     state.selected = name;
     state.deadLetters = {items: [], cursor: null, open: null, count: -1};
+    resetSearch();
     $('detail').hidden = false;
     $('detail-topic').textContent = name;
     document.querySelectorAll('tr[data-topic]').forEach((r) => r.classList.toggle('selected',
@@ -347,7 +362,10 @@
       flash(`Cannot load the history of ${name}: ${e.message}`, 'error');
     }
     const topic = state.sample && state.sample.topics.find((t) => t.topic === name);
-    if (topic) renderConsumers(topic);
+    if (topic) {
+      renderConsumers(topic);
+      renderGroupChoices(topic);
+    }
     loadDeadLetters();
   }
 
@@ -458,16 +476,93 @@
     const dl = state.deadLetters;
     const count = state.sample && (state.sample.topics.find((t) => t.topic === topic) || {}).deadLetters;
     if (count !== undefined) dl.count = count;
-    const cursor = append && dl.cursor ? `&cursor=${enc(dl.cursor)}` : '';
+    const query = filterQuery();
     try {
-      const page = await api(`api/topics/${enc(topic)}/deadletters?limit=50${cursor}`);
-      if (state.selected !== topic) return;
-      dl.items = append ? dl.items.concat(page.items) : page.items;
-      dl.cursor = page.nextCursor;
+      let items = [];
+      let next = append ? dl.cursor : null;
+      let pages = 0;
+      // A search page examines a bounded stretch of dead letters and can come back short: read on a few pages
+      // before showing what was found (then "Search further" goes on).
+      do {
+        const cursor = next ? `&cursor=${enc(next)}` : '';
+        const page = await api(`api/topics/${enc(topic)}/deadletters?limit=${PAGE}${query}${cursor}`);
+        if (state.selected !== topic || filterQuery() !== query) return; // a newer search took over
+        items = items.concat(page.items);
+        next = page.nextCursor;
+        pages++;
+      } while (query && next && items.length < PAGE && pages < SEARCH_PAGES_PER_LOAD);
+      dl.items = append ? dl.items.concat(items) : items;
+      dl.cursor = next;
       renderDeadLetters();
     } catch (e) {
-      if (e.status !== 404) flash(`Cannot list the dead letters of ${topic}: ${e.message}`, 'error');
+      if (e.status === 400) {
+        markInvalid(e.parameter);
+        flash(`Search refused: ${e.message}`, 'error');
+      } else if (e.status !== 404) {
+        flash(`Cannot list the dead letters of ${topic}: ${e.message}`, 'error');
+      }
     }
+  }
+
+  // ---- Dead-letter search ----------------------------------------------------------------------------------------
+
+  function filterActive() {
+    return FILTER_FIELDS.some(([field]) => state.filter[field]);
+  }
+
+  function filterQuery() {
+    return FILTER_FIELDS.filter(([field]) => state.filter[field])
+      .map(([field]) => `&${field}=${enc(state.filter[field])}`).join('');
+  }
+
+  function describeFilter() {
+    return FILTER_FIELDS.filter(([field]) => state.filter[field])
+      .map(([field, , label]) => `${label} = ${state.filter[field]}`).join(', ');
+  }
+
+  function applySearch(event) {
+    if (event) event.preventDefault();
+    clearInvalid();
+    state.filter = {group: $('dl-group').value, id: $('dl-id').value.trim(), key: $('dl-key').value,
+      header: $('dl-header').value};
+    state.deadLetters.open = null;
+    loadDeadLetters();
+  }
+
+  function resetSearch() {
+    clearInvalid();
+    state.filter = emptyFilter();
+    FILTER_FIELDS.forEach(([, input]) => { $(input).value = ''; });
+  }
+
+  function clearSearch() {
+    resetSearch();
+    state.deadLetters.open = null;
+    loadDeadLetters();
+  }
+
+  function markInvalid(parameter) {
+    const field = FILTER_FIELDS.find(([name]) => name === parameter);
+    if (field) $(field[1]).setAttribute('aria-invalid', 'true');
+  }
+
+  function clearInvalid() {
+    FILTER_FIELDS.forEach(([, input]) => $(input).removeAttribute('aria-invalid'));
+  }
+
+  // The groups to pick from: the topic's groups and those named by the dead letters shown (a deleted group's too).
+  function renderGroupChoices(topic) {
+    const names = new Set(topic.groups.map((g) => g.name));
+    state.deadLetters.items.forEach((d) => { if (d.group) names.add(d.group); });
+    if (state.filter.group) names.add(state.filter.group);
+    const select = $('dl-group');
+    const sorted = [...names].sort();
+    const shown = [...select.options].slice(1).map((o) => o.value);
+    if (sorted.join('\u0000') === shown.join('\u0000')) return;
+    const chosen = select.value;
+    while (select.options.length > 1) select.remove(1);
+    sorted.forEach((name) => select.append(el('option', {value: name}, name)));
+    select.value = names.has(chosen) ? chosen : '';
   }
 
   function renderDeadLetters() {
@@ -483,9 +578,19 @@
       if (dl.open === d.ref) tbody.append(detailRow(d));
     }
     $('dl-count').textContent = dl.count >= 0 ? `(${formatInt(dl.count)})` : '';
+    const filtered = filterActive();
     $('no-deadletters').hidden = dl.items.length > 0;
+    $('no-deadletters').textContent = !filtered ? 'No dead letters.'
+      : dl.cursor ? 'No match among the dead letters searched so far.' : 'No dead letters match.';
+    $('dl-filter').hidden = !filtered;
+    $('dl-filter').textContent = filtered ? `Dead letters matching ${describeFilter()}` : '';
     $('dl-more').hidden = !dl.cursor;
+    $('dl-more').textContent = filtered && !dl.items.length ? 'Search further' : 'Load more';
+    $('dl-replay-all').textContent = filtered ? 'Replay all matching' : 'Replay all';
+    $('dl-replay-all').disabled = dl.count <= 0 || !mutationsAllowed();
     $('dl-purge').disabled = !dl.items.length || !mutationsAllowed();
+    const topic = state.sample && state.sample.topics.find((t) => t.topic === state.selected);
+    if (topic) renderGroupChoices(topic);
   }
 
   function toggleDetail(ref) {
@@ -549,7 +654,8 @@
     });
   }
 
-  async function mutate(question, method, path, success) {
+  // Asks, runs the action (which returns the text to show), then reloads the dead letters.
+  async function mutate(question, action) {
     if (!token()) {
       flash('Enter the token (top right) to replay, delete or purge.', 'error');
       $('token').focus();
@@ -557,13 +663,16 @@
     }
     if (!await confirmAction(question)) return;
     try {
-      const body = await api(path, {method});
-      flash(success(body), 'info');
-      state.deadLetters.open = null;
-      await loadDeadLetters();
+      flash(await action(), 'info');
     } catch (e) {
       flash(`Failed: ${e.message}`, 'error');
     }
+    state.deadLetters.open = null;
+    await loadDeadLetters();
+  }
+
+  function request(method, path, success) {
+    return async () => success(await api(path, {method}));
   }
 
   function deadLetterPath(d) {
@@ -572,19 +681,50 @@
 
   function replay(d) {
     return mutate(`Replay dead letter ${d.ref} to group "${d.group}"? It is removed from the dead letters and `
-      + 'delivered to that group again.', 'POST', `${deadLetterPath(d)}/replay`,
-    (b) => `Replayed ${b.replayed} as ${b.partition}/${b.id}.`);
+      + 'delivered to that group again.', request('POST', `${deadLetterPath(d)}/replay`,
+      (b) => `Replayed ${b.replayed} as ${b.partition}/${b.id}.`));
   }
 
   function remove(d) {
-    return mutate(`Delete dead letter ${d.ref} for good?`, 'DELETE', deadLetterPath(d),
-      (b) => `Deleted ${b.deleted}.`);
+    return mutate(`Delete dead letter ${d.ref} for good?`, request('DELETE', deadLetterPath(d),
+      (b) => `Deleted ${b.deleted}.`));
   }
 
   function purge() {
     const topic = state.selected;
-    return mutate(`Delete all dead letters of topic "${topic}" for good?`, 'DELETE',
-      `api/topics/${enc(topic)}/deadletters`, (b) => `Purged ${formatInt(b.purged)} dead letters.`);
+    return mutate(`Delete all dead letters of topic "${topic}" for good?`, request('DELETE',
+      `api/topics/${enc(topic)}/deadletters`, (b) => `Purged ${formatInt(b.purged)} dead letters.`));
+  }
+
+  // Replays the search applied (or every dead letter), one bounded request after the other until the server says
+  // the run is over: each request replays at most 1,000 and examines at most 100,000.
+  function replayAllMatching() {
+    const topic = state.selected;
+    const query = filterQuery();
+    const which = filterActive() ? `every dead letter of topic "${topic}" matching ${describeFilter()}`
+      : `every dead letter of topic "${topic}"`;
+    return mutate(`Replay ${which}? Each is removed from the dead letters and delivered again to the group that `
+      + 'failed it, and only to that group. Dead letters whose group no longer exists are skipped and stay.',
+    async () => {
+      const total = {replayed: 0, skipped: 0};
+      let cursor = null;
+      try {
+        do {
+          const next = cursor ? `&cursor=${enc(cursor)}` : '';
+          const b = await api(`api/topics/${enc(topic)}/deadletters/replay?limit=1000${query}${next}`,
+            {method: 'POST'});
+          total.replayed += b.replayed;
+          total.skipped += b.skipped;
+          cursor = b.nextCursor;
+          if (cursor) flash(`Replaying… ${formatInt(total.replayed)} so far.`, 'info');
+        } while (cursor);
+      } catch (e) {
+        throw new Error(`${e.message} (after ${formatInt(total.replayed)} replayed)`);
+      }
+      return `Replayed ${formatInt(total.replayed)} dead letter${total.replayed === 1 ? '' : 's'}`
+        + (total.skipped ? `; ${formatInt(total.skipped)} skipped: no group recorded, or the group no longer exists.`
+          : '.');
+    });
   }
 
   // ---- Start -----------------------------------------------------------------------------------------------------
@@ -606,6 +746,10 @@
     setupToken();
     $('dl-more').addEventListener('click', () => loadDeadLetters(true));
     $('dl-purge').addEventListener('click', purge);
+    $('dl-replay-all').addEventListener('click', replayAllMatching);
+    $('dl-search').addEventListener('submit', applySearch);
+    $('dl-search-clear').addEventListener('click', clearSearch);
+    $('dl-group').addEventListener('change', () => applySearch());
     try {
       state.config = await api('api/config');
     } catch (e) {

@@ -1,7 +1,10 @@
 -- Trims a stream without ever removing an entry some group still needs: the cut is the smallest of, over all groups,
 -- the oldest pending id and the id after the last delivered one. With a MAXLEN cap, what the cap removes beyond
 -- that is counted separately (those entries are lost to the groups that had not read or acknowledged them).
--- KEYS[1] stream; ARGV[1] 'acked' or 'maxlen', ARGV[2] max length. Returns {trimmed safely, dropped unacked}.
+-- Every entry removed is added to the partition's trim counter, so that where XINFO STREAM has no entries-added
+-- (Redis 6.2) the entries ever added are still length + trimmed (counters.lua).
+-- KEYS[1] stream, KEYS[2] its trim counter; ARGV[1] 'acked' or 'maxlen', ARGV[2] max length.
+-- Returns {trimmed safely, dropped unacked}.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {0, 0}
 end
@@ -45,5 +48,8 @@ end
 local dropped = 0
 if ARGV[1] == 'maxlen' then
   dropped = redis.call('XTRIM', KEYS[1], 'MAXLEN', tonumber(ARGV[2]))
+end
+if safe + dropped > 0 then
+  redis.call('INCRBY', KEYS[2], safe + dropped)
 end
 return {safe, dropped}
