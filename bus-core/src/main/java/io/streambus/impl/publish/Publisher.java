@@ -80,11 +80,12 @@ public final class Publisher {
       return send(message, null);
     }
     PublishTrace trace = tracing.publish(message);
-    return send(message, trace.headers()).andThen(trace::end);
+    return trace.inSpan(() -> send(message, trace)).andThen(trace::end);
   }
 
-  /** @param traceHeaders the trace context the entry carries as headers, or null (tracing off) */
-  private Future<MessageId> send(OutgoingMessage message, Map<String, String> traceHeaders) {
+  /** @param trace the publish's span, or null (tracing off) */
+  private Future<MessageId> send(OutgoingMessage message, PublishTrace trace) {
+    Map<String, String> traceHeaders = trace == null ? null : trace.headers();
     String topic = message.topic();
     String[] streams = streamKeys.get(topic);
     if (streams == null && !Topics.isValidName(topic)) {
@@ -115,19 +116,26 @@ public final class Publisher {
     }
     // encoded now: the caller may change the message once publish has returned
     List<Object> fields = EntryCodec.encode(message, traceHeaders);
-    Future<MessageId> result = known.compose(partitions -> {
-      int partition = partition(key, partitions);
-      if (deliverAt > System.currentTimeMillis()) {
-        return schedule(topic, partition, deliverAt, fields, deadline);
-      }
-      Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
-      fields.forEach(f -> Scripts.arg(xadd, f));
-      if (options.getPublishWaitReplicas() > 0) {
-        return addAndWait(xadd, topic, partition, deadline);
-      }
-      return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
-    });
+    // the span is current where the commands go out, here later than the call
+    Future<MessageId> result = known.compose(partitions -> trace == null
+        ? write(topic, key, deliverAt, fields, partitions, deadline)
+        : trace.inSpan(() -> write(topic, key, deliverAt, fields, partitions, deadline)));
     return result.andThen(ar -> counted(topic, ar.succeeded()));
+  }
+
+  /** The other cases, once the partition count is known: a delayed message, or XADD (and WAIT). */
+  private Future<MessageId> write(String topic, String key, long deliverAt, List<Object> fields, int partitions,
+                                  long deadline) {
+    int partition = partition(key, partitions);
+    if (deliverAt > System.currentTimeMillis()) {
+      return schedule(topic, partition, deliverAt, fields, deadline);
+    }
+    Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
+    fields.forEach(f -> Scripts.arg(xadd, f));
+    if (options.getPublishWaitReplicas() > 0) {
+      return addAndWait(xadd, topic, partition, deadline);
+    }
+    return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
   }
 
   private String[] streamsOf(String topic, int partitions) {

@@ -87,8 +87,9 @@ final class OtelTracing extends Tracing {
         .setAttribute(BODY_SIZE, (long) message.payload().length())
         .startSpan();
     Map<String, String> headers = new LinkedHashMap<>(4);
-    propagator.inject(parent.with(span), headers, MapSetter.INSTANCE);
-    return new Publish(span, headers);
+    Context context = parent.with(span);
+    propagator.inject(context, headers, MapSetter.INSTANCE);
+    return new Publish(span, context, headers);
   }
 
   @Override
@@ -123,16 +124,25 @@ final class OtelTracing extends Tracing {
 
   private static final class Publish implements PublishTrace {
     private final Span span;
+    private final Context context;
     private final Map<String, String> headers;
 
-    Publish(Span span, Map<String, String> headers) {
+    Publish(Span span, Context context, Map<String, String> headers) {
       this.span = span;
+      this.context = context;
       this.headers = headers;
     }
 
     @Override
     public Map<String, String> headers() {
       return headers;
+    }
+
+    @Override
+    public <T> T inSpan(Supplier<T> send) {
+      try (Scope ignored = context.makeCurrent()) {
+        return send.get();
+      }
     }
 
     @Override

@@ -1,0 +1,120 @@
+package io.streambus.consumers;
+
+import io.streambus.testsupport.JavaProcess;
+import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.Ports;
+import io.streambus.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static io.streambus.consumers.ConsumersProcessIT.await;
+import static io.streambus.consumers.ConsumersProcessIT.awaitReady;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One trace across the real processes: a request with a {@code traceparent} goes to the producers jar, through Redis,
+ * to the consumers jar, whose {@code http} handler forwards the message to a receiver in this test; the receiver's
+ * {@code traceparent} carries the request's trace id. Both jars trace from {@code OTEL_*} with the console exporter,
+ * so their logs show the spans they made.
+ */
+class TracingProcessIT {
+  private static final Path PRODUCERS_JAR = Path.of("..", "producers", "target", "streambus-producers.jar");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+  private static final String CALLER_SPAN_ID = "b7ad6b7169203331";
+
+  private RedisServer redis;
+  private Vertx vertx;
+  private HttpServer receiver;
+  private final Map<String, String> received = new ConcurrentHashMap<>();
+  private final List<JavaProcess> processes = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.startDefault();
+    vertx = Vertx.vertx();
+    receiver = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      received.put("traceparent", String.valueOf(req.getHeader("traceparent")));
+      received.put("body", body.toString());
+      req.response().setStatusCode(200).end();
+    })).listen(0, "127.0.0.1"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    processes.forEach(JavaProcess::close);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    redis.close();
+  }
+
+  @Test
+  void theReceiverGetsTheTraceOfTheRequestThatWasPublished() throws Exception {
+    int producersPort = Ports.free();
+    int consumersPort = Ports.free();
+    Map<String, String> producersEnv = common("streambus-producers", producersPort);
+    JavaProcess producers = JavaProcess.startJar("traced-producers", PRODUCERS_JAR, producersEnv);
+    processes.add(producers);
+    Map<String, String> consumersEnv = common("streambus-consumers", consumersPort);
+    consumersEnv.put("BUS_TOPICS", "events");
+    consumersEnv.put("BUS_GROUP", "g");
+    consumersEnv.put("BUS_START_POSITION", "beginning");
+    consumersEnv.put("BUS_HANDLER", "http");
+    consumersEnv.put("BUS_HTTP_TARGET_URL", "http://127.0.0.1:" + receiver.actualPort() + "/deliver");
+    consumersEnv.put("BUS_BLOCK_MS", "500");
+    JavaProcess consumers = JavaProcess.startJar("traced-consumers", ConsumersProcessIT.JAR, consumersEnv);
+    processes.add(consumers);
+    awaitReady(producers, producersPort);
+    awaitReady(consumers, consumersPort);
+
+    HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + producersPort + "/topics/events/messages"))
+        .header("Content-Type", "application/json")
+        .header("traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN_ID + "-01")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"order\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+
+    Poll.until(Duration.ofSeconds(30), () -> received.containsKey("traceparent"),
+        () -> "the receiver got the message; consumers log:\n" + consumers.tail(3_000));
+    assertThat(received.get("body")).isEqualTo("{\"order\": 7}");
+    String traceparent = received.get("traceparent");
+    assertThat(traceparent).matches("00-" + TRACE_ID + "-[0-9a-f]{16}-0[13]");
+    assertThat(traceparent).as("the consumers' HTTP client span, not the caller's")
+        .doesNotContain(CALLER_SPAN_ID);
+
+    // the spans each process exported (console exporter): the ingest's server span and the publish, the delivery
+    // and its HTTP call, all in the request's trace
+    Poll.until(Duration.ofSeconds(10), () -> consumers.output().contains("'process events' : " + TRACE_ID)
+            && consumers.output().contains(traceparent.substring(36, 52) + " CLIENT"),
+        () -> "the consumer and client spans in the consumers log:\n" + consumers.tail(3_000));
+    Poll.until(Duration.ofSeconds(10), () -> producers.output().contains("'publish events' : " + TRACE_ID)
+            && producers.output().matches("(?s).*: " + TRACE_ID + " [0-9a-f]{16} SERVER .*"),
+        () -> "the server and producer spans in the producers log:\n" + producers.tail(3_000));
+  }
+
+  private Map<String, String> common(String service, int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("BUS_REDIS_URL", redis.uri());
+    env.put("BUS_KEY_PREFIX", "traced");
+    env.put("BUS_HTTP_HOST", "127.0.0.1");
+    env.put("BUS_HTTP_PORT", String.valueOf(port));
+    env.put("OTEL_SERVICE_NAME", service);
+    env.put("OTEL_TRACES_EXPORTER", "console");
+    return env;
+  }
+}
