@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Traces across the bus, with an in-memory span exporter: the consumer span is a child of the producer span; every
- * delivery (a retry, a reclaim, a replayed dead letter) is a span of its own in the same trace; concurrent deliveries of
- * one subscription each see their own span, after an asynchronous step too. vertx-opentelemetry is on the test class
+ * delivery (a retry, a reclaim, a replayed dead letter) is a span of its own in the same trace; concurrent deliveries
+ * of one subscription each see their own span, after an asynchronous step too. vertx-opentelemetry is on the test class
  * path, so the current OpenTelemetry context lives in the Vert.x context, as in an application.
  */
 class TracingTest extends BusTestBase {

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeoutException;
  *   invalid setting prints one line naming it to stderr and exits with {@link #EXIT_CONFIG};</li>
  *   <li>start the application; a failure to start (Redis unreachable, port taken) exits with {@link #EXIT_FAILURE};</li>
  *   <li>on SIGTERM or SIGINT (Ctrl-C): {@link Application#stop()} (stop intake, drain in-flight work), close Vert.x,
- *   export the spans still buffered, and exit with {@link #EXIT_OK}; if that takes longer than {@value #SHUTDOWN_TIMEOUT_MS} (default
- *   {@value #DEFAULT_SHUTDOWN_TIMEOUT_MS} ms), exit with {@link #EXIT_FAILURE} at the deadline. Work not finished
- *   then stays pending in Redis and is reclaimed by peers, so nothing is lost either way.</li>
+ *   export the spans still buffered, and exit with {@link #EXIT_OK}; if that takes longer than
+ *   {@value #SHUTDOWN_TIMEOUT_MS} (default {@value #DEFAULT_SHUTDOWN_TIMEOUT_MS} ms), exit with {@link #EXIT_FAILURE}
+ *   at the deadline. Work not finished then stays pending in Redis and is reclaimed by peers, so nothing is lost
+ *   either way.</li>
  * </ol>
  */
 public final class AppRunner {

@@ -10,6 +10,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -95,7 +96,7 @@ public final class Telemetry {
           .build()
           .getOpenTelemetrySdk();
     } catch (ConfigurationException e) {
-      throw invalid(e);
+      throw invalid(e, settings);
     }
     LOG.info("tracing on: {}", describe(settings));
     return new Telemetry(true, sdk, sdk);
@@ -142,14 +143,24 @@ public final class Telemetry {
     return settings;
   }
 
-  private static ConfigException invalid(ConfigurationException e) {
+  /**
+   * Names the setting at fault: the SDK's message names the property ("Unrecognized value for otel.traces.sampler:
+   * ...") or quotes the value ("OTLP endpoint must be a valid URL: ..."), not both.
+   */
+  private static ConfigException invalid(ConfigurationException e, Map<String, String> settings) {
     String message = String.valueOf(e.getMessage());
     Matcher m = PROPERTY.matcher(message);
-    if (m.find()) {
-      String setting = m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-      return new ConfigException(setting, setting + " is invalid: " + message, e);
+    String property = m.find() ? m.group() : null;
+    if (property == null) {
+      List<String> quoted = settings.entrySet().stream()
+          .filter(s -> !s.getValue().isBlank() && message.contains(s.getValue())).map(Map.Entry::getKey).toList();
+      property = quoted.size() == 1 ? quoted.get(0) : null;
     }
-    return new ConfigException(null, "invalid OpenTelemetry configuration (OTEL_*): " + message, e);
+    if (property == null) {
+      return new ConfigException(null, "invalid OpenTelemetry configuration (OTEL_*): " + message, e);
+    }
+    String setting = property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return new ConfigException(setting, setting + " is invalid: " + message, e);
   }
 
   /** The settings for the start-up log, without header values (OTEL_EXPORTER_OTLP_HEADERS may carry credentials). */

@@ -74,6 +74,15 @@ class TelemetryTest {
   }
 
   @Test
+  void aMalformedEndpointIsAConfigErrorNamingTheSettingWhoseValueTheSdkQuotes() {
+    assertThatThrownBy(() -> Telemetry.fromEnvironment(Map.of("OTEL_SERVICE_NAME", "billing",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317 please")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("OTEL_EXPORTER_OTLP_ENDPOINT is invalid: ")
+        .hasMessageContaining("collector:4317 please");
+  }
+
+  @Test
   void aBadTracingSettingStopsPreparationBeforeTheApplicationIsBuilt() {
     AtomicBoolean built = new AtomicBoolean();
     assertThatThrownBy(() -> AppRunner.prepare(List.of(), Map.of("OTEL_TRACES_SAMPLER", "sometimes"), Map.of(),

@@ -14,13 +14,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.streambus.consumers.ConsumersProcessIT.await;
@@ -30,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One trace across the real processes: a request with a {@code traceparent} goes to the producers jar, through Redis,
  * to the consumers jar, whose {@code http} handler forwards the message to a receiver in this test; the receiver's
- * {@code traceparent} carries the request's trace id. Both jars trace from {@code OTEL_*} with the console exporter,
- * so their logs show the spans they made.
+ * {@code traceparent} carries the request's trace id. Both jars trace from {@code OTEL_*}: the producers with the
+ * console exporter (its log shows the spans), the consumers with the OTLP exporter (http/protobuf) to this test's
+ * receiver, which proves the exporter the jars ship works.
  */
 class TracingProcessIT {
   private static final Path PRODUCERS_JAR = Path.of("..", "producers", "target", "streambus-producers.jar");
@@ -43,6 +47,8 @@ class TracingProcessIT {
   private Vertx vertx;
   private HttpServer receiver;
   private final Map<String, String> received = new ConcurrentHashMap<>();
+  /** OTLP export requests the consumers jar sent, their bodies as ISO-8859-1 text (bytes kept one for one). */
+  private final List<String> exported = new CopyOnWriteArrayList<>();
   private final List<JavaProcess> processes = new ArrayList<>();
 
   @BeforeEach
@@ -50,8 +56,12 @@ class TracingProcessIT {
     redis = RedisServer.startDefault();
     vertx = Vertx.vertx();
     receiver = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      received.put("traceparent", String.valueOf(req.getHeader("traceparent")));
-      received.put("body", body.toString());
+      if (req.path().equals("/v1/traces")) {
+        exported.add(body.toString(StandardCharsets.ISO_8859_1));
+      } else {
+        received.put("traceparent", String.valueOf(req.getHeader("traceparent")));
+        received.put("body", body.toString());
+      }
       req.response().setStatusCode(200).end();
     })).listen(0, "127.0.0.1"));
   }
@@ -77,6 +87,10 @@ class TracingProcessIT {
     consumersEnv.put("BUS_HANDLER", "http");
     consumersEnv.put("BUS_HTTP_TARGET_URL", "http://127.0.0.1:" + receiver.actualPort() + "/deliver");
     consumersEnv.put("BUS_BLOCK_MS", "500");
+    consumersEnv.put("OTEL_TRACES_EXPORTER", "otlp");
+    consumersEnv.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+    consumersEnv.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.actualPort());
+    consumersEnv.put("OTEL_BSP_SCHEDULE_DELAY", "200");
     JavaProcess consumers = JavaProcess.startJar("traced-consumers", ConsumersProcessIT.JAR, consumersEnv);
     processes.add(consumers);
     awaitReady(producers, producersPort);
@@ -97,14 +111,21 @@ class TracingProcessIT {
     assertThat(traceparent).as("the consumers' HTTP client span, not the caller's")
         .doesNotContain(CALLER_SPAN_ID);
 
-    // the spans each process exported (console exporter): the ingest's server span and the publish, the delivery
-    // and its HTTP call, all in the request's trace
-    Poll.until(Duration.ofSeconds(10), () -> consumers.output().contains("'process events' : " + TRACE_ID)
-            && consumers.output().contains(traceparent.substring(36, 52) + " CLIENT"),
-        () -> "the consumer and client spans in the consumers log:\n" + consumers.tail(3_000));
+    // the spans each process exported: the consumers' delivery and HTTP call (OTLP: the trace id as 16 raw bytes, span
+    // names as text), the producers' ingest request and publish (console), all in the request's trace
+    String traceIdBytes = bytes(TRACE_ID);
+    String clientSpanBytes = bytes(traceparent.substring(36, 52));
+    Poll.until(Duration.ofSeconds(15), () -> String.join("", exported).contains(clientSpanBytes)
+            && exported.stream().anyMatch(b -> b.contains(traceIdBytes) && b.contains("process events")),
+        () -> exported.size() + " OTLP exports, without the spans; consumers log:\n" + consumers.tail(3_000));
     Poll.until(Duration.ofSeconds(10), () -> producers.output().contains("'publish events' : " + TRACE_ID)
             && producers.output().matches("(?s).*: " + TRACE_ID + " [0-9a-f]{16} SERVER .*"),
         () -> "the server and producer spans in the producers log:\n" + producers.tail(3_000));
+  }
+
+  /** Hex as the raw bytes OTLP's protobuf carries, one char per byte. */
+  private static String bytes(String hex) {
+    return new String(HexFormat.of().parseHex(hex), StandardCharsets.ISO_8859_1);
   }
 
   private Map<String, String> common(String service, int port) {

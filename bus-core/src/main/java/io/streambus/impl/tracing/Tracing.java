@@ -6,10 +6,10 @@ import io.streambus.Message;
 import io.streambus.OutgoingMessage;
 
 /**
- * The bus's spans, behind types that name no OpenTelemetry class in their signatures: opentelemetry-api is an optional
- * dependency, and without it on the class path only {@link #OFF} is ever used (the OpenTelemetry types in this class's
- * bodies are resolved only when those bodies run). Off, publishing and dispatching test one final field and do nothing
- * else.
+ * The bus's spans, behind types whose methods the publisher and the dispatcher call with no OpenTelemetry type
+ * (only the factory {@link #of} takes one): opentelemetry-api is an optional dependency, and without it on the class
+ * path only {@link #OFF} is ever used; the JVM resolves the OpenTelemetry types named here only when code that uses
+ * them runs. Off, publishing and dispatching test one final field and do nothing else.
  */
 public abstract class Tracing {
   /** No spans, no headers. */
