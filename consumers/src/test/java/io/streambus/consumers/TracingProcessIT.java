@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the consumers jar, whose {@code http} handler forwards the message to a receiver in this test; the receiver's
  * {@code traceparent} carries the request's trace id. Both jars trace from {@code OTEL_*}: the producers with the
  * console exporter (its log shows the spans), the consumers with the OTLP exporter (http/protobuf) to this test's
- * receiver, which proves the exporter the jars ship works.
+ * receiver, which proves the exporter the jars ship works and that SIGTERM exports what is still buffered.
  */
 class TracingProcessIT {
   private static final Path PRODUCERS_JAR = Path.of("..", "producers", "target", "streambus-producers.jar");
@@ -90,7 +90,8 @@ class TracingProcessIT {
     consumersEnv.put("OTEL_TRACES_EXPORTER", "otlp");
     consumersEnv.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
     consumersEnv.put("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + receiver.actualPort());
-    consumersEnv.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+    // longer than the test: the consumers' spans reach the collector only through the flush after SIGTERM's drain
+    consumersEnv.put("OTEL_BSP_SCHEDULE_DELAY", "600000");
     JavaProcess consumers = JavaProcess.startJar("traced-consumers", ConsumersProcessIT.JAR, consumersEnv);
     processes.add(consumers);
     awaitReady(producers, producersPort);
@@ -112,12 +113,16 @@ class TracingProcessIT {
         .doesNotContain(CALLER_SPAN_ID);
 
     // the spans each process exported: the consumers' delivery and HTTP call (OTLP: the trace id as 16 raw bytes, span
-    // names as text), the producers' ingest request and publish (console), all in the request's trace
+    // names as text), flushed when SIGTERM stops the process; the producers' ingest request and publish (console); all
+    // in the request's trace
+    assertThat(exported).as("nothing exported before the flush").isEmpty();
+    consumers.terminate();
+    assertThat(consumers.waitFor(Duration.ofSeconds(30))).as("exit code; log:\n" + consumers.tail(3_000)).isZero();
     String traceIdBytes = bytes(TRACE_ID);
     String clientSpanBytes = bytes(traceparent.substring(36, 52));
-    Poll.until(Duration.ofSeconds(15), () -> String.join("", exported).contains(clientSpanBytes)
-            && exported.stream().anyMatch(b -> b.contains(traceIdBytes) && b.contains("process events")),
-        () -> exported.size() + " OTLP exports, without the spans; consumers log:\n" + consumers.tail(3_000));
+    assertThat(String.join("", exported)).as("the HTTP client span, exported").contains(clientSpanBytes);
+    assertThat(exported).as("the delivery's span, exported")
+        .anyMatch(b -> b.contains(traceIdBytes) && b.contains("process events"));
     Poll.until(Duration.ofSeconds(10), () -> producers.output().contains("'publish events' : " + TRACE_ID)
             && producers.output().matches("(?s).*: " + TRACE_ID + " [0-9a-f]{16} SERVER .*"),
         () -> "the server and producer spans in the producers log:\n" + producers.tail(3_000));

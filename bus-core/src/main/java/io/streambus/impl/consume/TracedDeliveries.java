@@ -41,7 +41,8 @@ final class TracedDeliveries {
   private final TaskCodec codec = new TaskCodec("streambus.delivery-task." + UUID.randomUUID());
   private final DeliveryOptions delivery = new DeliveryOptions().setLocalOnly(true)
       .setTracingPolicy(TracingPolicy.IGNORE).setCodecName(codec.name());
-  private MessageConsumer<Runnable> tasks;
+  /** Set on the subscription's context; read by close, whose step may run elsewhere. */
+  private volatile MessageConsumer<Runnable> tasks;
 
   /**
    * @param maxQueued the most calls waiting for their turn at once: the subscription's maxInFlight bounds them, but the
