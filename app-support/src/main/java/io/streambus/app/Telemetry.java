@@ -107,6 +107,7 @@ public final class Telemetry {
     return enabled;
   }
 
+  /** What spans are made with: the SDK (registered as the global one), or the API's no-op when off. */
   public OpenTelemetry openTelemetry() {
     return openTelemetry;
   }
