@@ -1,12 +1,16 @@
 package io.streambus;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.streambus.impl.DefaultStreamBus;
 import io.micrometer.core.instrument.Metrics;
+import io.streambus.impl.tracing.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The entry point of Streambus: publish messages to topics and consume them in consumer groups, on Redis Streams.
@@ -24,6 +28,18 @@ import java.util.List;
  * <p>All methods are non-blocking, return a {@link Future} and never throw: a bad argument gives a failed future.
  * Instances are thread-safe. One instance holds a small number of Redis connections (one for commands, plus one
  * dedicated blocking-read connection per partition of each subscription); share it within a process.
+ *
+ * <p><b>Tracing.</b> With an OpenTelemetry SDK (the {@link GlobalOpenTelemetry} registered when the bus is created,
+ * or the one given to {@link #create(Vertx, BusOptions, MeterRegistry, OpenTelemetry)}), every publish is a producer
+ * span ({@code publish <topic>}), a child of the caller's current span, whose trace context the entry carries in its
+ * headers ({@code h:traceparent}, {@code h:tracestate} with the default W3C propagator; a header of the same name set
+ * by the publisher is replaced). Every delivery is a consumer span ({@code process <topic>}), a child of that producer
+ * span, current while the handler runs; a retry or a reclaimed delivery is another such span in the same trace, and a
+ * dead letter keeps the entry's {@code h:traceparent}. Attributes follow the OpenTelemetry messaging conventions
+ * ({@code messaging.system} = {@code redis_streams}, {@code messaging.destination.name}, {@code
+ * messaging.destination.partition.id}, {@code messaging.consumer.group.name}, {@code messaging.message.id}, ...) plus
+ * {@code streambus.delivery_count}. opentelemetry-api is an optional dependency: without it, or with no SDK
+ * registered, the bus makes no spans and adds no headers.
  */
 public interface StreamBus {
 
@@ -37,13 +53,26 @@ public interface StreamBus {
   }
 
   /**
-   * Creates a bus that registers its meters in {@code registry}. No Redis connection is made until the first
-   * operation; use {@link #ping()} to check reachability at start-up.
+   * Creates a bus that registers its meters in {@code registry} and traces with the {@link GlobalOpenTelemetry} as it
+   * is now, if opentelemetry-api is on the class path (register the SDK first). No Redis connection is made until the
+   * first operation; use {@link #ping()} to check reachability at start-up.
    *
    * @throws IllegalArgumentException when the options are invalid (the message names the field)
    */
   static StreamBus create(Vertx vertx, BusOptions options, MeterRegistry registry) {
-    return new DefaultStreamBus(vertx, new BusOptions(options).validate(), registry);
+    return new DefaultStreamBus(vertx, new BusOptions(options).validate(), registry, Tracing.global());
+  }
+
+  /**
+   * Creates a bus that registers its meters in {@code registry} and traces with {@code openTelemetry} (see "Tracing"
+   * above) instead of the {@link GlobalOpenTelemetry}; {@link OpenTelemetry#noop()} turns tracing off.
+   *
+   * @throws IllegalArgumentException when the options are invalid (the message names the field)
+   * @throws NullPointerException when {@code openTelemetry} is null
+   */
+  static StreamBus create(Vertx vertx, BusOptions options, MeterRegistry registry, OpenTelemetry openTelemetry) {
+    Objects.requireNonNull(openTelemetry, "openTelemetry");
+    return new DefaultStreamBus(vertx, new BusOptions(options).validate(), registry, Tracing.of(openTelemetry));
   }
 
   /** Publishes {@code payload} (see {@link OutgoingMessage#of(String, Object)} for the accepted types). */
@@ -76,8 +105,10 @@ public interface StreamBus {
    * at {@link ConsumerOptions#getStartPosition()}. The future succeeds once the group exists on every partition and
    * the read loops run. Several subscriptions (in this process or others) with the same group share the work.
    *
-   * @param handler called for every message on the subscriber's Vert.x context; never more than
-   *     {@link ConsumerOptions#getMaxInFlight()} calls are outstanding at once
+   * @param handler called for every message on the subscriber's Vert.x context (with tracing on: on a duplicate of it
+   *     per delivery, same event loop, with context-local data of its own, so that the delivery's span stays current
+   *     across the handler's asynchronous steps); never more than {@link ConsumerOptions#getMaxInFlight()} calls are
+   *     outstanding at once
    */
   Future<Subscription> subscribe(String topic, String group, MessageHandler handler, ConsumerOptions options);
 

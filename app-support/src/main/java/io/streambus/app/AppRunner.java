@@ -15,14 +15,15 @@ import java.util.concurrent.TimeoutException;
 /**
  * The life cycle of a Streambus process, shared by every fat-jar's {@code main}:
  * <ol>
- *   <li>load the {@link Settings} ({@link ConfigLoader}) and let the application validate them and build itself
- *   without starting anything; an invalid setting prints one line naming it to stderr and exits with
- *   {@link #EXIT_CONFIG};</li>
+ *   <li>configure tracing from the {@code OTEL_*} settings ({@link Telemetry}), load the {@link Settings}
+ *   ({@link ConfigLoader}) and let the application validate them and build itself without starting anything; an
+ *   invalid setting prints one line naming it to stderr and exits with {@link #EXIT_CONFIG};</li>
  *   <li>start the application; a failure to start (Redis unreachable, port taken) exits with {@link #EXIT_FAILURE};</li>
  *   <li>on SIGTERM or SIGINT (Ctrl-C): {@link Application#stop()} (stop intake, drain in-flight work), close Vert.x,
- *   and exit with {@link #EXIT_OK}; if that takes longer than {@value #SHUTDOWN_TIMEOUT_MS} (default
- *   {@value #DEFAULT_SHUTDOWN_TIMEOUT_MS} ms), exit with {@link #EXIT_FAILURE} at the deadline. Work not finished
- *   then stays pending in Redis and is reclaimed by peers, so nothing is lost either way.</li>
+ *   export the spans still buffered, and exit with {@link #EXIT_OK}; if that takes longer than
+ *   {@value #SHUTDOWN_TIMEOUT_MS} (default {@value #DEFAULT_SHUTDOWN_TIMEOUT_MS} ms), exit with {@link #EXIT_FAILURE}
+ *   at the deadline. Work not finished then stays pending in Redis and is reclaimed by peers, so nothing is lost
+ *   either way.</li>
  * </ol>
  */
 public final class AppRunner {
@@ -54,8 +55,8 @@ public final class AppRunner {
     Application create(Vertx vertx, Settings settings);
   }
 
-  /** A validated, not yet started application, with its Vert.x instance and shutdown deadline. */
-  public record Prepared(Vertx vertx, Application application, long shutdownTimeoutMs) {
+  /** A validated, not yet started application, with its Vert.x instance, tracing and shutdown deadline. */
+  public record Prepared(Vertx vertx, Telemetry telemetry, Application application, long shutdownTimeoutMs) {
   }
 
   /**
@@ -76,6 +77,7 @@ public final class AppRunner {
     } catch (Exception e) {
       LOG.error("{} could not start: {}", name, message(e), e);
       closeQuietly(prepared.vertx());
+      prepared.telemetry().close();
       System.exit(EXIT_FAILURE);
       return;
     }
@@ -84,23 +86,27 @@ public final class AppRunner {
   }
 
   /**
-   * Loads and validates the settings and builds the application, without starting it. On a bad setting the Vert.x
-   * instance is closed and the {@link ConfigException} thrown.
+   * Configures tracing, loads and validates the settings and builds the application, without starting it. On a bad
+   * setting the Vert.x instance and the tracing are closed and the {@link ConfigException} thrown.
    */
   public static Prepared prepare(List<String> args, Map<String, String> env, Map<String, ?> defaults,
                                  Factory factory) {
-    Vertx vertx = Vertx.vertx();
+    // first: the tracer is part of the Vert.x instance, and the bus traces with what is registered when it is created
+    Telemetry telemetry = Telemetry.fromEnvironment(env);
+    Vertx vertx = telemetry.createVertx();
     try {
       Map<String, Object> all = new LinkedHashMap<>(defaults);
       all.putIfAbsent(SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS);
       Settings settings = await(ConfigLoader.load(vertx, args, env, all), 30_000);
       long shutdownTimeout = settings.longValue(SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, 100, 3_600_000);
-      return new Prepared(vertx, factory.create(vertx, settings), shutdownTimeout);
+      return new Prepared(vertx, telemetry, factory.create(vertx, settings), shutdownTimeout);
     } catch (ConfigException e) {
       closeQuietly(vertx);
+      telemetry.close();
       throw e;
     } catch (Exception e) {
       closeQuietly(vertx);
+      telemetry.close();
       if (e.getCause() instanceof ConfigException ce) {
         throw ce;
       }
@@ -132,6 +138,8 @@ public final class AppRunner {
     // Closing Vert.x only releases threads now that the application has drained, and its completion can be
     // emitted on an event loop it has just shut down (so it may never be seen): bounded, and not part of the verdict.
     closeQuietly(prepared.vertx());
+    // the spans of the drain included; bounded, and not part of the verdict either
+    prepared.telemetry().close();
     Runtime.getRuntime().halt(code);
   }
 

@@ -1,6 +1,7 @@
 package io.streambus.app;
 
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 
 /**
  * Where a process listens for HTTP (its API, if any, and the ops endpoints): {@value #HOST} (default
@@ -16,7 +17,11 @@ public record HttpConfig(String host, int port) {
     return new HttpConfig(s.string(HOST, DEFAULT_HOST), s.integer(PORT, defaultPort, 0, 65_535));
   }
 
+  /**
+   * The server's options. With tracing on, a request is a server span only when it carries a trace context
+   * ({@link TracingPolicy#PROPAGATE}): probes and scrapes, every few seconds, would otherwise each be a trace.
+   */
   public HttpServerOptions serverOptions() {
-    return new HttpServerOptions().setHost(host).setPort(port);
+    return new HttpServerOptions().setHost(host).setPort(port).setTracingPolicy(TracingPolicy.PROPAGATE);
   }
 }

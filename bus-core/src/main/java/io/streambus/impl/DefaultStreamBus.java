@@ -10,6 +10,7 @@ import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.publish.Publisher;
 import io.streambus.impl.topic.TopicRegistry;
 import io.streambus.impl.topic.TopicTrimmer;
+import io.streambus.impl.tracing.Tracing;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +60,7 @@ public final class DefaultStreamBus implements StreamBus {
   private final RedisChannel commands;
   private final Keys keys;
   private final Meters meters;
+  private final Tracing tracing;
   private final TopicRegistry topics;
   private final TopicTrimmer trimmer;
   private final Publisher publisher;
@@ -68,9 +70,11 @@ public final class DefaultStreamBus implements StreamBus {
   private final SentinelWatch sentinelWatch;
   private volatile Future<Void> closing;
 
-  public DefaultStreamBus(Vertx vertx, BusOptions options, MeterRegistry registry) {
+  /** @param tracing {@link Tracing#OFF} for none */
+  public DefaultStreamBus(Vertx vertx, BusOptions options, MeterRegistry registry, Tracing tracing) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = options;
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     RedisOptions redisOptions = redisOptions(options);
     this.client = Redis.createClient(vertx, redisOptions);
     this.channels = new Channels(vertx, client, options);
@@ -86,7 +90,7 @@ public final class DefaultStreamBus implements StreamBus {
     this.trimmer = new TopicTrimmer(vertx, commands, keys, options, meters);
     this.topics = new TopicRegistry(commands, keys, options, trimmer::track);
     trimmer.start();
-    this.publisher = new Publisher(commands, keys, options, topics, meters);
+    this.publisher = new Publisher(commands, keys, options, topics, meters, tracing);
     this.admin = new DefaultBusAdmin(commands, keys, options, topics);
   }
 
@@ -166,7 +170,7 @@ public final class DefaultStreamBus implements StreamBus {
     context.runOnContext(v -> topics.ensure(topic).compose(partitions -> {
       DefaultSubscription[] holder = new DefaultSubscription[1];
       holder[0] = new DefaultSubscription(vertx, context, channels, keys, topic, group, name, partitions, handler,
-          opts, this.options, meters, () -> subscriptions.remove(holder[0]));
+          opts, this.options, meters, tracing, () -> subscriptions.remove(holder[0]));
       subscriptions.add(holder[0]);
       return holder[0].start().onFailure(e -> subscriptions.remove(holder[0]));
     }).onComplete(promise));

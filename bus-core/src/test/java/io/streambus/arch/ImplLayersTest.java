@@ -32,6 +32,7 @@ class ImplLayersTest {
         .layer("consume").definedBy("io.streambus.impl.consume..")
         .layer("admin").definedBy("io.streambus.impl.admin..")
         .layer("topic").definedBy("io.streambus.impl.topic..")
+        .layer("tracing").definedBy("io.streambus.impl.tracing..")
         .layer("wire").definedBy("io.streambus.impl.wire..")
         .layer("metrics").definedBy("io.streambus.impl.metrics..")
         .layer("connection").definedBy("io.streambus.impl.connection..")
@@ -40,7 +41,8 @@ class ImplLayersTest {
         .whereLayer("consume").mayOnlyBeAccessedByLayers("bus")
         .whereLayer("admin").mayOnlyBeAccessedByLayers("bus")
         .whereLayer("topic").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin")
-        .whereLayer("wire").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic")
+        .whereLayer("tracing").mayOnlyBeAccessedByLayers("bus", "publish", "consume")
+        .whereLayer("wire").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic", "tracing")
         .whereLayer("metrics").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic")
         .whereLayer("connection").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic", "wire")
         .check(classes);

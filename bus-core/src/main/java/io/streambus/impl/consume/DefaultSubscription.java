@@ -10,6 +10,7 @@ import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.connection.RedisErrors;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.topic.LagReader;
+import io.streambus.impl.tracing.Tracing;
 import io.streambus.impl.wire.Keys;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,6 +38,8 @@ public final class DefaultSubscription implements Subscription {
   private final List<PartitionReader> readers = new ArrayList<>();
   private final Leases leases;
   private final Dispatcher dispatcher;
+  /** Null when tracing is off. */
+  private final TracedDeliveries traced;
   private final Settlement settlement;
   private final DueLoop due;
   private final ReclaimLoop reclaim;
@@ -51,7 +54,7 @@ public final class DefaultSubscription implements Subscription {
 
   public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
                              String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
-                             BusOptions busOptions, Meters meters, Runnable onClosed) {
+                             BusOptions busOptions, Meters meters, Tracing tracing, Runnable onClosed) {
     this.vertx = vertx;
     this.context = context;
     this.onClosed = onClosed;
@@ -63,8 +66,10 @@ public final class DefaultSubscription implements Subscription {
     this.leases = new Leases(scope, this::fenced, this::renewed);
     // the due loop needs the claimer, which needs the settlement: the settlement reaches the loop through its field
     this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
+    this.traced = tracing.enabled()
+        ? new TracedDeliveries(vertx, context, tracing, group, consumerName, options.getMaxInFlight()) : null;
     this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),
-        options.getHandlerTimeoutMs(), scope.meters, leases::owns, leases::fresh, settlement::outcome);
+        options.getHandlerTimeoutMs(), scope.meters, leases::owns, leases::fresh, settlement::outcome, traced);
     this.gate = scope.ordered ? new OrderGate(options.getOrdering(), dispatcher::submit) : null;
     Intake intake = new Intake(scope, leases, policy, settlement, gate != null ? gate::submit : dispatcher::submit);
     Claimer claimer = new Claimer(scope, intake, dispatcher::freeForClaim, leases::ids);
@@ -150,7 +155,7 @@ public final class DefaultSubscription implements Subscription {
     for (int p = 0; p < scope.partitions; p++) {
       groups.add(ensureGroup(p, scope.options.getStartPosition().groupCreateId()));
     }
-    return Future.all(groups).compose(v -> leases.join()).map(othersMinIdle -> {
+    return Future.all(groups).compose(v -> openTraced()).compose(v -> leases.join()).map(othersMinIdle -> {
       leases.start();
       due.start();
       if (ownership != null) {
@@ -165,7 +170,8 @@ public final class DefaultSubscription implements Subscription {
       cleanup.start();
       gauges.start();
       return (Subscription) this;
-    }).recover(e -> stopLoops().transform(x -> closeChannels()).transform(x -> Future.failedFuture(e)));
+    }).recover(e -> stopLoops().transform(x -> closeTraced()).transform(x -> closeChannels())
+        .transform(x -> Future.failedFuture(e)));
   }
 
   /**
@@ -257,6 +263,7 @@ public final class DefaultSubscription implements Subscription {
         })
         .transform(x -> ownership == null ? Future.succeededFuture() : ownership.releaseAll())
         .transform(x -> leases.isFenced() ? Future.succeededFuture() : settlement.leave())
+        .transform(x -> closeTraced())
         .transform(x -> closeChannels())
         .andThen(x -> onClosed.run())
         .transform(x -> Future.succeededFuture());
@@ -269,6 +276,14 @@ public final class DefaultSubscription implements Subscription {
     cleanup.stop();
     gauges.stop();
     return Future.succeededFuture();
+  }
+
+  private Future<Void> openTraced() {
+    return traced == null ? Future.succeededFuture() : traced.open();
+  }
+
+  private Future<Void> closeTraced() {
+    return traced == null ? Future.succeededFuture() : traced.close();
   }
 
   private Future<Void> closeChannels() {

@@ -1,6 +1,7 @@
 package io.streambus.impl.consume;
 
 import io.streambus.MessageHandler;
+import io.streambus.impl.tracing.DeliveryTrace;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,6 +22,9 @@ import java.util.function.Predicate;
  * calls start in order and share one timeout, so their deadlines are in order too, and one timer armed for the
  * oldest running call is enough. Each outcome (null for success, else the error) goes to {@code outcome} once. Used
  * from the subscription's context only.
+ *
+ * <p>With tracing ({@link TracedDeliveries}), each call runs in its consumer span on a context of its own (a fresh
+ * duplicate of the subscription's); the span ends with the outcome, a timeout included.
  */
 final class Dispatcher implements PartitionReader.Budget {
   /** A handler call in flight. */
@@ -29,6 +33,8 @@ final class Dispatcher implements PartitionReader.Budget {
     final long startedNanos;
     final long deadlineNanos;
     boolean done;
+    /** Null unless traced. */
+    DeliveryTrace trace;
 
     Running(DefaultMessage message, long startedNanos, long deadlineNanos) {
       this.message = message;
@@ -51,6 +57,8 @@ final class Dispatcher implements PartitionReader.Budget {
   private final List<DefaultMessage> parked = new ArrayList<>();
   private final BiConsumer<DefaultMessage, Throwable> outcome;
   private final Slots<DefaultMessage> slots;
+  /** Null when tracing is off. */
+  private final TracedDeliveries traced;
   private final ArrayDeque<Running> running = new ArrayDeque<>();
   private long sweepTimer = -1;
   private boolean rateTimerSet;
@@ -60,10 +68,12 @@ final class Dispatcher implements PartitionReader.Budget {
    * @param stillOurs checked when a queued message's turn comes: one whose lease was lost meanwhile is dropped
    * @param fresh checked then too: one whose lease is not certain (after a pause) waits for {@link #renewed()}
    * @param outcome told the outcome of every handler call: null for success, else why it failed
+   * @param traced null when tracing is off
    */
   Dispatcher(Vertx vertx, Context context, MessageHandler handler, int maxInFlight, double maxRatePerSecond,
              long handlerTimeoutMs, ConsumerMeters meters, Predicate<DefaultMessage> stillOurs,
-             Predicate<DefaultMessage> fresh, BiConsumer<DefaultMessage, Throwable> outcome) {
+             Predicate<DefaultMessage> fresh, BiConsumer<DefaultMessage, Throwable> outcome,
+             TracedDeliveries traced) {
     this.vertx = vertx;
     this.context = context;
     this.handler = handler;
@@ -72,6 +82,7 @@ final class Dispatcher implements PartitionReader.Budget {
     this.stillOurs = stillOurs;
     this.fresh = fresh;
     this.outcome = outcome;
+    this.traced = traced;
     this.slots = new Slots<>(maxInFlight, maxRatePerSecond, this::start, this::waitForRateToken);
   }
 
@@ -155,25 +166,18 @@ final class Dispatcher implements PartitionReader.Budget {
     }
     meters.inFlight.incrementAndGet();
     long started = System.nanoTime();
-    Future<Void> f;
-    try {
-      f = handler.handle(message);
-      if (f == null) {
-        f = Future.failedFuture(new NullPointerException("handler returned null instead of a Future"));
-      }
-    } catch (Throwable t) {
-      f = Future.failedFuture(t);
+    if (traced != null) {
+      startTraced(new Running(message, started, started + timeoutNanos));
+      return;
     }
+    Future<Void> f = invoke(message);
     Running r = new Running(message, started, started + timeoutNanos);
     if (f.isComplete()) {
       // a synchronous handler: nothing to watch
       finish(r, f);
       return;
     }
-    running.addLast(r);
-    if (sweepTimer < 0) {
-      arm(r.deadlineNanos);
-    }
+    watch(r);
     f.onComplete(ar -> {
       if (Vertx.currentContext() == context) {
         finish(r, ar);
@@ -183,11 +187,44 @@ final class Dispatcher implements PartitionReader.Budget {
     });
   }
 
+  /**
+   * The span starts here, so that it covers the hop to the delivery's own context; the outcome comes back to the
+   * subscription's context (a duplicate is not it, and on a worker context it may run on another thread).
+   */
+  private void startTraced(Running r) {
+    r.trace = traced.start(r.message);
+    watch(r);
+    traced.run(() -> r.trace.call(() -> invoke(r.message))
+        .onComplete(ar -> context.runOnContext(v -> finish(r, ar))));
+  }
+
+  /** Calls the handler; a throw or a null result becomes a failed future. */
+  private Future<Void> invoke(DefaultMessage message) {
+    try {
+      Future<Void> f = handler.handle(message);
+      return f != null ? f
+          : Future.failedFuture(new NullPointerException("handler returned null instead of a Future"));
+    } catch (Throwable t) {
+      return Future.failedFuture(t);
+    }
+  }
+
+  /** Keeps a running call under the timeout sweep. */
+  private void watch(Running r) {
+    running.addLast(r);
+    if (sweepTimer < 0) {
+      arm(r.deadlineNanos);
+    }
+  }
+
   private void finish(Running r, AsyncResult<Void> ar) {
     if (r.done) {
       return; // timed out before: the late outcome is ignored
     }
     r.done = true;
+    if (r.trace != null) {
+      r.trace.end(ar.succeeded() ? null : ar.cause());
+    }
     meters.inFlight.decrementAndGet();
     meters.handlerTime(ar.succeeded(), r.startedNanos);
     outcome.accept(r.message, ar.succeeded() ? null : ar.cause());

@@ -3,6 +3,8 @@ package io.streambus.impl.publish;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.tracing.PublishTrace;
+import io.streambus.impl.tracing.Tracing;
 import io.streambus.impl.wire.EntryCodec;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Scripts;
@@ -38,6 +40,7 @@ public final class Publisher {
   private final BusOptions options;
   private final TopicRegistry topics;
   private final Meters meters;
+  private final Tracing tracing;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicLong roundRobin = new AtomicLong();
   /** The published counter per topic: a {@link Meters} lookup builds its key string, and this runs per message. */
@@ -48,12 +51,14 @@ public final class Publisher {
    */
   private final Map<String, String[]> streamKeys = new ConcurrentHashMap<>();
 
-  public Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters) {
+  public Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters,
+                   Tracing tracing) {
     this.channel = channel;
     this.keys = keys;
     this.options = options;
     this.topics = topics;
     this.meters = meters;
+    this.tracing = tracing;
   }
 
   /**
@@ -66,7 +71,21 @@ public final class Publisher {
     return (int) (crc.getValue() % partitions);
   }
 
+  /**
+   * Publishes; with tracing on, in a producer span (a child of the caller's current span) whose trace context the entry
+   * carries in its headers.
+   */
   public Future<MessageId> publish(OutgoingMessage message) {
+    if (!tracing.enabled()) {
+      return send(message, null);
+    }
+    PublishTrace trace = tracing.publish(message);
+    return trace.inSpan(() -> send(message, trace)).andThen(trace::end);
+  }
+
+  /** @param trace the publish's span, or null (tracing off) */
+  private Future<MessageId> send(OutgoingMessage message, PublishTrace trace) {
+    Map<String, String> traceHeaders = trace == null ? null : trace.headers();
     String topic = message.topic();
     String[] streams = streamKeys.get(topic);
     if (streams == null && !Topics.isValidName(topic)) {
@@ -92,24 +111,31 @@ public final class Publisher {
       }
       int partition = partition(key, partitions);
       Request xadd = Request.cmd(Command.XADD).arg(streams[partition]).arg("*");
-      EntryCodec.addTo(xadd, message);
+      EntryCodec.addTo(xadd, message, traceHeaders);
       return channel.send(xadd, deadline).transform(ar -> completed(topic, partition, ar));
     }
     // encoded now: the caller may change the message once publish has returned
-    List<Object> fields = EntryCodec.encode(message);
-    Future<MessageId> result = known.compose(partitions -> {
-      int partition = partition(key, partitions);
-      if (deliverAt > System.currentTimeMillis()) {
-        return schedule(topic, partition, deliverAt, fields, deadline);
-      }
-      Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
-      fields.forEach(f -> Scripts.arg(xadd, f));
-      if (options.getPublishWaitReplicas() > 0) {
-        return addAndWait(xadd, topic, partition, deadline);
-      }
-      return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
-    });
+    List<Object> fields = EntryCodec.encode(message, traceHeaders);
+    // the span is current where the commands go out, here later than the call
+    Future<MessageId> result = known.compose(partitions -> trace == null
+        ? write(topic, key, deliverAt, fields, partitions, deadline)
+        : trace.inSpan(() -> write(topic, key, deliverAt, fields, partitions, deadline)));
     return result.andThen(ar -> counted(topic, ar.succeeded()));
+  }
+
+  /** The other cases, once the partition count is known: a delayed message, or XADD (and WAIT). */
+  private Future<MessageId> write(String topic, String key, long deliverAt, List<Object> fields, int partitions,
+                                  long deadline) {
+    int partition = partition(key, partitions);
+    if (deliverAt > System.currentTimeMillis()) {
+      return schedule(topic, partition, deliverAt, fields, deadline);
+    }
+    Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
+    fields.forEach(f -> Scripts.arg(xadd, f));
+    if (options.getPublishWaitReplicas() > 0) {
+      return addAndWait(xadd, topic, partition, deadline);
+    }
+    return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
   }
 
   private String[] streamsOf(String topic, int partitions) {

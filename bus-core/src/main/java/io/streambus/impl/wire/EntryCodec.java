@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * The entry format: plain field/value pairs that any Redis client can read and write.
- * {@code payload}, {@code content-type}, {@code key}, {@code h:<header>}, and {@code x-target-group} on replayed
- * dead letters.
+ * {@code payload}, {@code content-type}, {@code key}, {@code h:<header>} (the trace context among them:
+ * {@code h:traceparent}, {@code h:tracestate}), and {@code x-target-group} on replayed dead letters.
  */
 public final class EntryCodec {
   public static final String PAYLOAD = "payload";
@@ -27,6 +27,14 @@ public final class EntryCodec {
 
   /** The entry's fields as alternating name / value arguments for XADD. */
   public static List<Object> encode(OutgoingMessage m) {
+    return encode(m, null);
+  }
+
+  /**
+   * The entry's fields with {@code traceHeaders} (the trace context of the publish, may be null) as headers: they
+   * replace the message's own headers of the same names, so that the entry carries one trace context, the publish's.
+   */
+  public static List<Object> encode(OutgoingMessage m, Map<String, String> traceHeaders) {
     List<Object> args = new ArrayList<>(6 + 2 * m.headers().size());
     args.add(PAYLOAD);
     args.add(m.payload());
@@ -37,19 +45,36 @@ public final class EntryCodec {
       args.add(m.key());
     }
     m.headers().forEach((name, value) -> {
-      args.add(HEADER_PREFIX + name);
-      args.add(value);
+      if (traceHeaders == null || !traceHeaders.containsKey(name)) {
+        args.add(HEADER_PREFIX + name);
+        args.add(value);
+      }
     });
+    if (traceHeaders != null) {
+      traceHeaders.forEach((name, value) -> {
+        args.add(HEADER_PREFIX + name);
+        args.add(value);
+      });
+    }
     return args;
   }
 
   /** Appends the entry's fields to {@code request}, in the order of {@link #encode}, without the list. */
-  public static void addTo(Request request, OutgoingMessage m) {
+  public static void addTo(Request request, OutgoingMessage m, Map<String, String> traceHeaders) {
     request.arg(PAYLOAD).arg(m.payload()).arg(CONTENT_TYPE).arg(m.contentType());
     if (m.key() != null) {
       request.arg(KEY).arg(m.key());
     }
-    m.headers().forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
+    if (traceHeaders == null) {
+      m.headers().forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
+      return;
+    }
+    m.headers().forEach((name, value) -> {
+      if (!traceHeaders.containsKey(name)) {
+        request.arg(HEADER_PREFIX + name).arg(value);
+      }
+    });
+    traceHeaders.forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
   }
 
   /**

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * <p>The response decides the message's fate: 2xx acknowledges it; 408, 429, 5xx, a connection failure or no answer
  * within the timeout retries it (with the consumer's backoff, up to its delivery limit); any other status (4xx, 3xx)
  * dead-letters it at once ({@link BusException.NonRetryable}: resending the same request will not fix it).
+ *
+ * <p>With tracing on (the consumers jar with {@code OTEL_*} set: a Vert.x with its OpenTelemetry tracer), the request
+ * is an HTTP client span, a child of the delivery's span, and carries that span's {@code traceparent}: the downstream
+ * service continues the message's trace. Nothing here does it by hand: the request is sent from the delivery's own
+ * context, where the delivery's span is current.
  */
 public final class HttpForwardHandler implements MessageHandler {
   private static final int MAX_ERROR_BODY = 200;
