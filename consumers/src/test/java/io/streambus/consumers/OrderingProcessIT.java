@@ -123,7 +123,7 @@ class OrderingProcessIT {
     env.put("BUS_HTTP_HOST", "127.0.0.1");
     env.put("BUS_HTTP_PORT", String.valueOf(port));
     env.put("BUS_MAX_IN_FLIGHT", "16");
-    env.put("BUS_CLAIM_MIN_IDLE_MS", "1500");
+    env.put("BUS_CLAIM_MIN_IDLE_MS", "3000");
     env.put("BUS_RECLAIM_INTERVAL_MS", "500");
     env.put("BUS_BLOCK_MS", "500");
     env.put("BUS_DRAIN_TIMEOUT_MS", "10000");

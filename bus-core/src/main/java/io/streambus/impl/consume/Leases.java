@@ -1,5 +1,6 @@
 package io.streambus.impl.consume;
 
+import io.streambus.BusException;
 import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
@@ -141,7 +142,17 @@ final class Leases {
     for (int p = 0; p < scope.partitions; p++) {
       all.add(renewStep(p, "join", List.of()));
     }
-    return Future.all(all).map(cf -> {
+    return Future.all(all).compose(cf -> {
+      for (int p = 0; p < scope.partitions; p++) {
+        Response r = all.get(p).result();
+        if (r.get(0).toLong() == -3) {
+          return Future.failedFuture(new BusException("group '" + scope.group + "' of topic '" + scope.topic
+              + "' is consumed with ordering " + r.get(2) + " by its member '" + r.get(1) + "'; this subscription "
+              + "asks for " + scope.options.getOrdering() + ": every member of a group must use the same ordering"));
+        }
+      }
+      return Future.succeededFuture(cf);
+    }).map(cf -> {
       long others = -1;
       for (int p = 0; p < scope.partitions; p++) {
         Response r = all.get(p).result();
@@ -288,7 +299,7 @@ final class Leases {
   }
 
   private Future<Response> renewStep(int partition, String mode, List<String> ids) {
-    Object[] args = new Object[8 + ids.size()];
+    Object[] args = new Object[9 + ids.size()];
     args[0] = scope.group;
     args[1] = scope.consumer;
     args[2] = scope.token;
@@ -300,8 +311,9 @@ final class Leases {
     args[6] = mode;
     // a partition's owner keeps it while it renews; a dead owner's partitions move after a claim min idle
     args[7] = scope.options.getClaimMinIdleMs();
+    args[8] = scope.options.getOrdering().name();
     for (int i = 0; i < ids.size(); i++) {
-      args[8 + i] = ids.get(i);
+      args[9 + i] = ids.get(i);
     }
     return Scripts.RENEW.run(scope.commands, scope.deadline(),
         scope.settleKeys(partition, scope.stream(partition), scope.members(partition)), args);

@@ -1,12 +1,13 @@
 -- Renews this consumer's leases on one partition, keeps its membership of the group and, with ordered processing,
 -- its ownership of the partition, in one step.
--- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|expiresAt"), KEYS[3] (ordered
+-- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|ordering|expiresAt"), KEYS[3] (ordered
 -- processing only) the partition's owner key ("consumer|token")
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token (one per running subscription), ARGV[4] its claim min
 -- idle (ms), ARGV[5] now (ms), ARGV[6] membership time to live (ms), ARGV[7] 'join' (a subscription starting: it
 -- takes the name over from whichever process held it, which that process learns at its next step) or 'renew',
--- ARGV[8] ownership time to live (ms), ARGV[9..] ids this subscription holds
+-- ARGV[8] ownership time to live (ms), ARGV[9] its ordering (none, partition, key), ARGV[10..] ids it holds
 -- Returns {-1} when another process took this consumer name (this one is fenced: it must not touch an entry again),
+-- {-3, member, ordering} when joining a group whose live member uses another ordering (it does not join),
 -- else {othersMinIdle, tookOver, owner, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
 -- othersMinIdle is the smallest claim min idle among the other live members (-1 when none); tookOver is 1 when
 -- joining replaced a live member of the same name; owner is the partition's owner's consumer name ('' when none, and
@@ -19,32 +20,59 @@ local stream, members = KEYS[1], KEYS[2]
 local group, me, token = ARGV[1], ARGV[2], ARGV[3]
 local now = tonumber(ARGV[5])
 local joining = ARGV[7] == 'join'
+local ordering = ARGV[9]
+local function parse(value)
+  local f = {}
+  for part in string.gmatch(value, '[^|]+') do
+    f[#f + 1] = part
+  end
+  if #f == 4 then
+    return f[1], tonumber(f[2]), f[3], tonumber(f[4])
+  end
+  return f[1], tonumber(f[2]), nil, tonumber(f[3])
+end
 local tookOver = 0
 local current = redis.call('HGET', members, me)
 if current and string.match(current, '^([^|]*)|') ~= token then
   if not joining then
     return {-1}
   end
-  local expires = tonumber(string.match(current, '|(%d+)$') or '0')
-  if expires >= now then
+  local _, _, _, expires = parse(current)
+  if expires and expires >= now then
     tookOver = 1
   end
 end
-redis.call('HSET', members, me, token .. '|' .. ARGV[4] .. '|' .. (now + tonumber(ARGV[6])))
+local all = redis.call('HGETALL', members)
+if joining then
+  for i = 1, #all, 2 do
+    local _, _, theirs, expires = parse(all[i + 1])
+    if all[i] ~= me and expires and expires >= now and theirs and theirs ~= ordering then
+      return {-3, all[i], theirs}
+    end
+  end
+end
+redis.call('HSET', members, me, token .. '|' .. ARGV[4] .. '|' .. ordering .. '|' .. (now + tonumber(ARGV[6])))
 local others = -1
 local live = {}
-local all = redis.call('HGETALL', members)
+local seenMe = false
 for i = 1, #all, 2 do
   local name = all[i]
-  local _, idle, expires = string.match(all[i + 1], '^([^|]*)|(%d+)|(%d+)$')
-  if not expires or tonumber(expires) < now then
+  local _, idle, _, expires = parse(all[i + 1])
+  if name == me then
+    seenMe = true
+    idle, expires = tonumber(ARGV[4]), now + tonumber(ARGV[6])
+  end
+  if not expires or expires < now then
     redis.call('HDEL', members, name)
   else
     live[#live + 1] = name
-    if name ~= me and (others < 0 or tonumber(idle) < others) then
-      others = tonumber(idle)
+    if name ~= me and idle and (others < 0 or idle < others) then
+      others = idle
     end
   end
+end
+if not seenMe then
+  live[#live + 1] = me
 end
 local owner = ''
 if KEYS[3] then
@@ -57,7 +85,7 @@ if KEYS[3] then
   end
 end
 local mine, lost, trimmed = {}, {}, {}
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   local id = ARGV[i]
   if #redis.call('XRANGE', stream, id, id) == 0 then
     trimmed[#trimmed + 1] = id
