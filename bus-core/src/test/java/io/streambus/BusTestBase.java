@@ -5,6 +5,7 @@ import io.streambus.testsupport.FlavorAvailable;
 import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,10 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real redis-server per test class (flavor from {@code -Dstreambus.test.redis}), a Vert.x instance, random topic
@@ -135,5 +140,68 @@ public abstract class BusTestBase {
 
   protected long count(String meter) {
     return (long) registry.find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+  /** The context of a new (empty) verticle: deployments are spread over the event loops round robin. */
+  protected static io.vertx.core.Context verticleContext() {
+    io.vertx.core.Context[] holder = new io.vertx.core.Context[1];
+    await(vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        holder[0] = context;
+        return Future.succeededFuture();
+      }
+    }));
+    return holder[0];
+  }
+
+  /** A verticle context whose event loop is not {@code other}'s. */
+  protected static io.vertx.core.Context contextOnAnotherEventLoopThan(io.vertx.core.Context other) {
+    String otherThread = threadOf(other);
+    for (int i = 0; i < 16; i++) {
+      io.vertx.core.Context c = verticleContext();
+      if (!threadOf(c).equals(otherThread)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no second event loop");
+  }
+
+  protected static String threadOf(io.vertx.core.Context context) {
+    Promise<String> name = Promise.promise();
+    context.runOnContext(v -> name.complete(Thread.currentThread().getName()));
+    return await(name.future());
+  }
+
+  /**
+   * Publishes from one verticle's context (which opens the bus's command connection there), subscribes to a new topic
+   * from a verticle on another event loop, and checks that its handlers run on the subscribing context's event loop.
+   */
+  protected void assertHandlersRunOnTheSubscribingContext(StreamBus bus) {
+    io.vertx.core.Context publisherContext = verticleContext();
+    io.vertx.core.Context consumerContext = contextOnAnotherEventLoopThan(publisherContext);
+    String[] threads = new String[2];
+    Promise<Void> published = Promise.promise();
+    publisherContext.runOnContext(v -> {
+      threads[0] = Thread.currentThread().getName();
+      bus.publish(topic + "-other", "opens the bus's connection on the publisher's context").<Void>mapEmpty()
+          .onComplete(published);
+    });
+    await(published.future());
+    Queue<String> handlerThreads = new ConcurrentLinkedQueue<>();
+    Promise<Subscription> subscribed = Promise.promise();
+    consumerContext.runOnContext(v -> {
+      threads[1] = Thread.currentThread().getName();
+      bus.subscribe(topic, "g", m -> {
+        handlerThreads.add(Thread.currentThread().getName());
+        return Future.succeededFuture();
+      }, fastConsumer()).onComplete(subscribed);
+    });
+    await(subscribed.future());
+    assertThat(threads[0]).as("two event loops").isNotEqualTo(threads[1]);
+    for (int i = 0; i < 5; i++) {
+      await(bus.publish(topic, "m" + i));
+    }
+    eventually(Duration.ofSeconds(10), () -> handlerThreads.size() == 5, "all handled");
+    assertThat(handlerThreads).containsOnly(threads[1]);
   }
 }

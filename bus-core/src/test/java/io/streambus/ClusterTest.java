@@ -137,6 +137,12 @@ class ClusterTest extends BusTestBase {
         .containsExactly("g"));
   }
 
+  /** On a cluster the shared command channel's replies come back on the context that opened it. */
+  @Test
+  void aSubscriptionRunsOnTheContextItWasMadeOnWhateverContextOpenedTheBusesConnection() {
+    assertHandlersRunOnTheSubscribingContext(bus());
+  }
+
   @Test
   void messagesOfADeadConsumerAreReclaimedOnEveryPartition() {
     StreamBus bus = bus();

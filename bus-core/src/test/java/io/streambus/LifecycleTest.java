@@ -145,4 +145,13 @@ class LifecycleTest extends BusTestBase {
     assertThat(sub.isClosed()).isTrue();
     assertThat(awaitFailure(bus.publish(topic, "x"))).isInstanceOf(BusException.Closed.class);
   }
+
+  /**
+   * A subscription's units assume one event loop: its own. The bus's shared command channel may answer on the context
+   * that opened it (here a publisher's); a subscription made from another context must still run there.
+   */
+  @Test
+  void aSubscriptionRunsOnTheContextItWasMadeOnWhateverContextOpenedTheBusesConnection() {
+    assertHandlersRunOnTheSubscribingContext(bus());
+  }
 }

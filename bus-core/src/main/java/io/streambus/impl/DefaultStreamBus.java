@@ -167,13 +167,20 @@ public final class DefaultStreamBus implements StreamBus {
     String name = opts.getConsumerName() != null ? opts.getConsumerName() : generatedConsumerName();
     Context context = vertx.getOrCreateContext();
     Promise<Subscription> promise = Promise.promise();
-    context.runOnContext(v -> topics.ensure(topic).compose(partitions -> {
+    // The topic registry answers on the bus's shared command channel, whose replies come back on whichever context
+    // opened it (often a publisher's): the subscription is built and started back on its own context, so that its
+    // connections are opened there and every callback of its units runs on the one event loop they assume.
+    context.runOnContext(v -> topics.ensure(topic).onComplete(known -> context.runOnContext(w -> {
+      if (known.failed()) {
+        promise.fail(known.cause());
+        return;
+      }
       DefaultSubscription[] holder = new DefaultSubscription[1];
-      holder[0] = new DefaultSubscription(vertx, context, channels, keys, topic, group, name, partitions, handler,
-          opts, this.options, meters, tracing, () -> subscriptions.remove(holder[0]));
+      holder[0] = new DefaultSubscription(vertx, context, channels, keys, topic, group, name, known.result(),
+          handler, opts, this.options, meters, tracing, () -> subscriptions.remove(holder[0]));
       subscriptions.add(holder[0]);
-      return holder[0].start().onFailure(e -> subscriptions.remove(holder[0]));
-    }).onComplete(promise));
+      holder[0].start().onFailure(e -> subscriptions.remove(holder[0])).onComplete(promise);
+    })));
     return promise.future();
   }
 

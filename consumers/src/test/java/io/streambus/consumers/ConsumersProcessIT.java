@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,25 +134,9 @@ class ConsumersProcessIT {
   }
 
   private Map<String, String> env(String name, int port) {
-    Map<String, String> env = new HashMap<>();
-    env.put("BUS_REDIS_URL", redis.uri());
-    env.put("BUS_KEY_PREFIX", "it");
+    Map<String, String> env = ConsumerJarEnv.of(redis.uri(), TOPIC, GROUP, name, receiver.actualPort(), port);
     env.put("BUS_PARTITIONS", String.valueOf(PARTITIONS));
-    env.put("BUS_TOPICS", TOPIC);
-    env.put("BUS_GROUP", GROUP);
-    env.put("BUS_START_POSITION", "beginning");
-    env.put("BUS_CONSUMER_NAME", name);
-    env.put("BUS_HANDLER", "http");
-    env.put("BUS_HTTP_TARGET_URL", "http://127.0.0.1:" + receiver.actualPort() + "/deliver");
-    env.put("BUS_HTTP_HOST", "127.0.0.1");
-    env.put("BUS_HTTP_PORT", String.valueOf(port));
     env.put("BUS_MAX_IN_FLIGHT", "32");
-    env.put("BUS_CLAIM_MIN_IDLE_MS", "3000");
-    env.put("BUS_RECLAIM_INTERVAL_MS", "500");
-    env.put("BUS_BLOCK_MS", "500");
-    env.put("BUS_DRAIN_TIMEOUT_MS", "10000");
-    env.put("BUS_SHUTDOWN_TIMEOUT_MS", "20000");
-    env.put("BUS_LOG_LEVEL", "INFO");
     return env;
   }
 

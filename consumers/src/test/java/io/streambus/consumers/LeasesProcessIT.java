@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -92,23 +91,11 @@ class LeasesProcessIT {
 
   private JavaProcess consumer(String name, Map<String, String> extra) {
     int port = Ports.free();
-    Map<String, String> env = new HashMap<>();
-    env.put("BUS_REDIS_URL", redis.uri());
-    env.put("BUS_KEY_PREFIX", "it");
-    env.put("BUS_TOPICS", TOPIC);
-    env.put("BUS_GROUP", GROUP);
-    env.put("BUS_START_POSITION", "beginning");
-    env.put("BUS_CONSUMER_NAME", name);
-    env.put("BUS_HANDLER", "http");
-    env.put("BUS_HTTP_TARGET_URL", "http://127.0.0.1:" + receiver.actualPort() + "/deliver");
-    env.put("BUS_HTTP_HOST", "127.0.0.1");
-    env.put("BUS_HTTP_PORT", String.valueOf(port));
+    Map<String, String> env = ConsumerJarEnv.of(redis.uri(), TOPIC, GROUP, name, receiver.actualPort(), port);
     env.put("BUS_MAX_IN_FLIGHT", "4");
     env.put("BUS_CLAIM_MIN_IDLE_MS", String.valueOf(CLAIM_MIN_IDLE_MS));
     env.put("BUS_RECLAIM_INTERVAL_MS", String.valueOf(RECLAIM_INTERVAL_MS));
-    env.put("BUS_BLOCK_MS", "500");
     env.put("BUS_HANDLER_TIMEOUT_MS", "60000");
-    env.put("BUS_LOG_LEVEL", "INFO");
     env.putAll(extra);
     JavaProcess p = JavaProcess.startJar("consumer-" + name, ConsumersProcessIT.JAR, env);
     processes.add(p);

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,27 +107,11 @@ class OrderingProcessIT {
 
   private JavaProcess consumer(String name) {
     int port = Ports.free();
-    Map<String, String> env = new HashMap<>();
-    env.put("BUS_REDIS_URL", redisUrl);
+    Map<String, String> env = ConsumerJarEnv.of(redisUrl, TOPIC, GROUP, name, receiver.actualPort(), port);
     env.put("BUS_REDIS_TOPOLOGY", topology);
-    env.put("BUS_KEY_PREFIX", "it");
     env.put("BUS_PARTITIONS", String.valueOf(PARTITIONS));
-    env.put("BUS_TOPICS", TOPIC);
-    env.put("BUS_GROUP", GROUP);
-    env.put("BUS_START_POSITION", "beginning");
-    env.put("BUS_CONSUMER_NAME", name);
     env.put("BUS_ORDERING", "key");
-    env.put("BUS_HANDLER", "http");
-    env.put("BUS_HTTP_TARGET_URL", "http://127.0.0.1:" + receiver.actualPort() + "/deliver");
-    env.put("BUS_HTTP_HOST", "127.0.0.1");
-    env.put("BUS_HTTP_PORT", String.valueOf(port));
     env.put("BUS_MAX_IN_FLIGHT", "16");
-    env.put("BUS_CLAIM_MIN_IDLE_MS", "3000");
-    env.put("BUS_RECLAIM_INTERVAL_MS", "500");
-    env.put("BUS_BLOCK_MS", "500");
-    env.put("BUS_DRAIN_TIMEOUT_MS", "10000");
-    env.put("BUS_SHUTDOWN_TIMEOUT_MS", "20000");
-    env.put("BUS_LOG_LEVEL", "INFO");
     JavaProcess p = JavaProcess.startJar("consumer-" + name, ConsumersProcessIT.JAR, env);
     processes.add(p);
     awaitReady(p, port);
