@@ -8,8 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -59,7 +60,12 @@ final class Dispatcher implements PartitionReader.Budget {
   private final Slots<DefaultMessage> slots;
   /** Null when tracing is off. */
   private final TracedDeliveries traced;
-  private final ArrayDeque<Running> running = new ArrayDeque<>();
+  /**
+   * The calls under watch, oldest first: a finished call leaves at once (kept until the sweep, at 100,000 msg/s and a
+   * 30 s timeout they piled up by the million), and insertion order is deadline order, so the sweep stops at the
+   * first call not yet due.
+   */
+  private final LinkedHashSet<Running> running = new LinkedHashSet<>();
   private long sweepTimer = -1;
   private boolean rateTimerSet;
   private Promise<Void> drained;
@@ -211,7 +217,7 @@ final class Dispatcher implements PartitionReader.Budget {
 
   /** Keeps a running call under the timeout sweep. */
   private void watch(Running r) {
-    running.addLast(r);
+    running.add(r);
     if (sweepTimer < 0) {
       arm(r.deadlineNanos);
     }
@@ -222,6 +228,7 @@ final class Dispatcher implements PartitionReader.Budget {
       return; // timed out before: the late outcome is ignored
     }
     r.done = true;
+    running.remove(r);
     if (r.trace != null) {
       r.trace.end(ar.succeeded() ? null : ar.cause());
     }
@@ -242,24 +249,20 @@ final class Dispatcher implements PartitionReader.Budget {
     sweepTimer = -1;
     long now = System.nanoTime();
     List<Running> expired = new ArrayList<>();
-    while (!running.isEmpty()) {
-      Running head = running.peekFirst();
-      if (head.done) {
-        running.pollFirst();
-      } else if (head.deadlineNanos - now <= 0) {
-        running.pollFirst();
-        expired.add(head);
-      } else {
+    for (Iterator<Running> it = running.iterator(); it.hasNext(); ) {
+      Running r = it.next();
+      if (r.deadlineNanos - now > 0) {
         break;
       }
+      it.remove();
+      expired.add(r);
     }
     long timeoutMs = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
     for (Running r : expired) {
       finish(r, Future.failedFuture(new TimeoutException("handler did not complete within " + timeoutMs + " ms")));
     }
-    Running next = running.peekFirst();
-    if (next != null && sweepTimer < 0) {
-      arm(next.deadlineNanos);
+    if (!running.isEmpty() && sweepTimer < 0) {
+      arm(running.iterator().next().deadlineNanos);
     }
   }
 
