@@ -5,7 +5,9 @@ import io.streambus.BusOptions;
 import io.streambus.ConsumerOptions;
 import io.streambus.OutgoingMessage;
 import io.streambus.StreamBus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
@@ -14,8 +16,8 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The bus with its defaults (reclaim, dead-lettering, ACKED trimming, gauges) and a real meter registry; only
- * {@code maxInFlight} is set, to the plain loop's read count.
+ * The bus with its defaults (leases, reclaim, dead-lettering, ACKED trimming, gauges) and a real meter registry; only
+ * {@code maxInFlight} is set, to the plain loop's read count, so both ask Redis for as many entries at a time.
  */
 final class BusSubject implements Subject {
   static final String GROUP = "bench";
@@ -23,14 +25,14 @@ final class BusSubject implements Subject {
   private final MeterRegistry registry;
   private final BusOptions options;
   private final String topic;
-  private final int readCount;
+  private final int maxInFlight;
 
-  BusSubject(Vertx vertx, BusOptions options, MeterRegistry registry, String topic, int readCount) {
+  BusSubject(Vertx vertx, BusOptions options, MeterRegistry registry, String topic, int maxInFlight) {
     this.options = options;
     this.registry = registry;
     this.bus = StreamBus.create(vertx, options, registry);
     this.topic = topic;
-    this.readCount = readCount;
+    this.maxInFlight = maxInFlight;
   }
 
   @Override
@@ -46,21 +48,42 @@ final class BusSubject implements Subject {
 
   @Override
   public Future<?> publish(Buffer payload) {
-    return bus.publish(OutgoingMessage.bytes(topic, payload));
+    return bus.publish(message(payload));
   }
 
   @Override
-  public Future<Void> consume(int consumers, IntFunction<Receiver> sinks) {
-    ConsumerOptions co = new ConsumerOptions().setMaxInFlight(readCount);
-    List<Future<?>> subs = new ArrayList<>();
-    for (int i = 0; i < consumers; i++) {
-      Receiver sink = sinks.apply(i);
-      subs.add(bus.subscribe(topic, GROUP, m -> {
-        sink.accept(m.payload());
-        return Future.succeededFuture();
-      }, co));
+  public Future<?> publishAll(List<Buffer> payloads) {
+    List<OutgoingMessage> messages = new ArrayList<>(payloads.size());
+    for (Buffer p : payloads) {
+      messages.add(message(p));
     }
-    return Future.all(subs).mapEmpty();
+    return bus.publishAll(messages);
+  }
+
+  private OutgoingMessage message(Buffer payload) {
+    return OutgoingMessage.bytes(topic, payload).header(Payloads.HEADER_1, Payloads.VALUE_1)
+        .header(Payloads.HEADER_2, Payloads.VALUE_2);
+  }
+
+  @Override
+  public Future<Void> consume(List<Context> contexts, IntFunction<Receiver> sinks, long asyncDelayMs) {
+    ConsumerOptions co = new ConsumerOptions().setMaxInFlight(maxInFlight);
+    // One after another: subscriptions made at once on several contexts before the topic is known run on whichever
+    // context completes the topic's registration, not on their own (see docs/benchmarks.md). Once the first has
+    // registered the topic, each later one stays on the context it was made on.
+    Future<Void> all = Future.succeededFuture();
+    for (int i = 0; i < contexts.size(); i++) {
+      Receiver sink = sinks.apply(i);
+      Context context = contexts.get(i);
+      all = all.compose(v -> {
+        Promise<Void> subscribed = Promise.promise();
+        // subscribed on the context: the subscription runs there, as one made in a consumer verticle's start()
+        context.runOnContext(x -> bus.subscribe(topic, GROUP,
+            m -> Handlers.handle(sink, m.payload(), asyncDelayMs), co).<Void>mapEmpty().onComplete(subscribed));
+        return subscribed.future();
+      });
+    }
+    return all;
   }
 
   @Override
