@@ -56,7 +56,8 @@ final class BenchOptions {
       "  --quick                 a smoke size: 20000 messages, warm-up 20000 x at most 3 passes, 2 s latency run",
       "  --repetitions N         measured runs per subject and figure, alternating (default 3; --rounds too)",
       "  --warmup-messages N     messages per warm-up pass in each child (default 100000; 0 = none)",
-      "  --warmup-passes N       most warm-up passes; they stop once one compiles < 100 ms (default 5)",
+      "  --warmup-passes N       most warm-up passes; they stop once the JIT compilers use < 100 ms CPU in one"
+          + " (default 5)",
       "  --payload N             body bytes (default 256, at least 8: the first 8 carry the send time)",
       "  --window N              publish() / send() calls in flight (default 1000)",
       "  --batch N               messages per publishAll() / batch() call (default 500)",
@@ -223,7 +224,7 @@ final class BenchOptions {
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "%,d messages per run (%d-byte body + 2 headers), %d run(s) per subject and"
-        + " figure, alternating; warm-up in every child: passes of %,d messages until one compiles < %d ms (at most"
+        + " figure, alternating; warm-up in every child: passes of %,d messages until the JIT uses < %d ms CPU in one (at most"
         + " %d); publish window %d; publishAll %d per call, %d in flight; latency at %,d msg/s for %d s (after %d s"
         + " unrecorded); async handler: %s; sections %s%s", messages, payloadBytes, repetitions, warmupMessages,
         settledJitMs, maxWarmupPasses, window, batchSize, batchesInFlight, rate, latencySeconds, latencyWarmupSeconds,

@@ -34,10 +34,12 @@ final class CpuSnapshot {
   private final Map<Long, Named> javaThreads = javaThreads();
   private final Map<String, Named> nativeThreads = nativeThreads();
   private final long redisNs;
-  private final long jitMs = jitMs();
+  private final long jitMs = jitCpuMs();
   private final long gcMs;
   private final long gcCount;
   private final Map<String, Long> redisCalls;
+  /** Microseconds Redis spent per command (a script's usec includes the commands it calls). */
+  private final Map<String, Long> redisUsec;
   private final long redisReads;
 
   private record Named(String name, long ns) {
@@ -54,18 +56,19 @@ final class CpuSnapshot {
     this.gcMs = ms;
     this.gcCount = count;
     Map<String, Long> calls = new TreeMap<>();
+    Map<String, Long> usec = new TreeMap<>();
     long reads = 0;
     for (String uri : redisUris) {
       RespClient.info(uri, "commandstats").forEach((k, v) -> {
-        int at = v.indexOf("calls=");
-        if (k.startsWith("cmdstat_") && at >= 0) {
-          int end = v.indexOf(',', at);
-          calls.merge(k.substring(8), Long.parseLong(v.substring(at + 6, end < 0 ? v.length() : end)), Long::sum);
+        if (k.startsWith("cmdstat_")) {
+          calls.merge(k.substring(8), statField(v, "calls"), Long::sum);
+          usec.merge(k.substring(8), statField(v, "usec"), Long::sum);
         }
       });
       reads += Long.parseLong(RespClient.info(uri, "stats").getOrDefault("total_reads_processed", "0"));
     }
     this.redisCalls = calls;
+    this.redisUsec = usec;
     this.redisReads = reads;
   }
 
@@ -96,16 +99,19 @@ final class CpuSnapshot {
     JsonObject threads = new JsonObject();
     groups.forEach(threads::put);
     JsonObject calls = new JsonObject();
+    JsonObject usec = new JsonObject();
     later.redisCalls.forEach((cmd, n) -> {
       long delta = n - redisCalls.getOrDefault(cmd, 0L);
       // INFO is this class's own bookkeeping
       if (delta > 0 && !cmd.equals("info")) {
         calls.put(cmd, delta);
+        usec.put(cmd, later.redisUsec.getOrDefault(cmd, 0L) - redisUsec.getOrDefault(cmd, 0L));
       }
     });
     return new JsonObject().put("wallNs", later.wallNs - wallNs).put("jvmCpuNs", process)
         .put("redisCpuNs", later.redisNs - redisNs).put("jitMs", later.jitMs - jitMs).put("gcMs", later.gcMs - gcMs)
         .put("gcCount", later.gcCount - gcCount).put("threads", threads).put("redisCalls", calls)
+        .put("redisUsec", usec)
         .put("redisReads", later.redisReads - redisReads);
   }
 
@@ -123,10 +129,23 @@ final class CpuSnapshot {
     return name.replaceAll("[-#]?\\d+$", "");
   }
 
-  /** Accumulated JIT compilation time, or 0 when the JVM does not say. */
-  static long jitMs() {
-    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+  /**
+   * CPU the JIT compiler threads have used so far, in ms. Not the CompilationMXBean's compilation time: that is
+   * elapsed time, which grows with the machine's load when other processes share the cores.
+   */
+  static long jitCpuMs() {
+    return nativeThreads().values().stream().filter(n -> n.name.equals("JIT compiler")).mapToLong(Named::ns).sum()
+        / 1_000_000;
+  }
+
+  /** The number after {@code name=} in an INFO commandstats value, e.g. calls=12,usec=40,... */
+  private static long statField(String value, String name) {
+    int at = value.indexOf(name + "=");
+    if (at < 0) {
+      return 0;
+    }
+    int end = value.indexOf(',', at);
+    return Long.parseLong(value.substring(at + name.length() + 1, end < 0 ? value.length() : end));
   }
 
   private static long processCpuNs() {

@@ -165,6 +165,7 @@ final class Report {
     out.println();
     out.println("every run, in the order they ran (one child JVM each; CPU over the measured run: JVM = the child's");
     out.println("process CPU, redis = redis-server's utime+stime from /proc/<pid>/stat; cores = CPU time / wall time;");
+    out.println("JIT = CPU of the compiler threads in the run, and in each warm-up pass; GC = collection time (count);");
     out.println("load = /proc/loadavg when the child started / when its measured run ended):");
     for (RunResult r : results) {
       String head = String.format(Locale.ROOT, "  %-22s #%d %-5s", name(r.section(), r.variant()), r.repetition(),
@@ -211,8 +212,9 @@ final class Report {
 
   private void printCalls(PrintStream out) {
     out.println();
-    out.println("Redis commands per message in the last run (commands that Lua scripts call included, as Redis counts"
-        + " them), and socket reads per message:");
+    out.println("Redis commands per message in the last run, with Redis's own time for them per message (INFO"
+        + " commandstats; the commands Lua scripts call are counted too, and a script's time includes theirs), and"
+        + " socket reads per message:");
     for (Section s : sections()) {
       for (String subject : List.of("bus", "plain")) {
         for (String variant : variants(s)) {
@@ -221,9 +223,11 @@ final class Report {
             continue;
           }
           RunResult last = runs.get(runs.size() - 1);
+          Map<String, Double> usec = last.usecPerMessage();
           String calls = last.callsPerMessage().entrySet().stream().filter(e -> e.getValue() >= 0.0005)
               .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-              .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+              .map(e -> String.format(Locale.ROOT, "%s %.3f (%.2f us)", e.getKey(), e.getValue(),
+                  usec.getOrDefault(e.getKey(), 0.0)))
               .collect(Collectors.joining(" "));
           out.printf(Locale.ROOT, "  %-22s %-5s %s; reads %.3f%n", name(s, variant), subject, calls,
               last.redisReadsPerMessage());

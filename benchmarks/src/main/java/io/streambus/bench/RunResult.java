@@ -74,10 +74,21 @@ record RunResult(Section section, String subject, int repetition, String variant
     return out;
   }
 
+  /** Microseconds Redis spent per message in each command (a script's time includes the commands it calls). */
+  Map<String, Double> usecPerMessage() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    JsonObject usec = usage().getJsonObject("redisUsec");
+    if (usec != null) {
+      usec.forEach(e -> out.put(e.getKey(), ((Number) e.getValue()).longValue() / (double) messages()));
+    }
+    return out;
+  }
+
   double redisReadsPerMessage() {
     return usage().getLong("redisReads") / (double) messages();
   }
 
+  /** CPU of the JIT compiler threads during the run, in ms. */
   long jitMs() {
     return usage().getLong("jitMs");
   }

@@ -67,8 +67,9 @@ final class Worker {
   }
 
   /**
-   * Warm-up passes of the measured section until one compiles less than the settled JIT time, or the most passes:
-   * compiling takes one of the two cores from the run it happens in, so a measured run must find the JIT settled.
+   * Warm-up passes of the measured section until the JIT compilers use less than the settled CPU time in one, or the
+   * most passes: compiling takes one of the two cores from the run it happens in, so a measured run must find the JIT
+   * settled.
    */
   private static JsonArray warmUp(WorkerSpec spec, Runs runs, PrintStream progress) {
     JsonArray passes = new JsonArray();
@@ -76,15 +77,15 @@ final class Worker {
       return passes;
     }
     for (int pass = 0; pass < spec.maxWarmupPasses(); pass++) {
-      long jit = CpuSnapshot.jitMs();
+      long jit = CpuSnapshot.jitCpuMs();
       runs.warmUp(spec.warmupMessages());
-      long spent = CpuSnapshot.jitMs() - jit;
+      long spent = CpuSnapshot.jitCpuMs() - jit;
       passes.add(spent);
       if (spent < spec.settledJitMs()) {
         break;
       }
     }
-    progress.println("warm-up JIT ms per pass " + passes.encode());
+    progress.println("warm-up: JIT compiler CPU ms per pass " + passes.encode());
     return passes;
   }
 
