@@ -39,7 +39,7 @@ final class BenchOptions {
   boolean subjectsGiven;
   List<String> jvmArgs = List.of("-Xms1g", "-Xmx1g");
   boolean profile;
-  long profileMessages = 500_000;
+  long profileMessages = 1_000_000;
   String profileDir;
   int profileTop = 25;
   String resultsFile;
@@ -78,7 +78,7 @@ final class BenchOptions {
       "  --jvm-args \"...\"        options of the child JVMs, both subjects (default \"-Xms1g -Xmx1g\")",
       "  --profile               instead of the figures: one run per section and subject with JDK Flight Recorder",
       "                          on the measured run, then its top frames",
-      "  --profile-messages N    messages of a profiled run (default 500000)",
+      "  --profile-messages N    messages of a profiled run (default 1000000)",
       "  --profile-dir DIR       where the .jfr files are kept (default: a new temporary directory)",
       "  --profile-top N         frames per table (default 25)",
       "  --results FILE          also writes every run's raw result, one JSON object a line",

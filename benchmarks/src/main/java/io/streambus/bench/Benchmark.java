@@ -210,7 +210,8 @@ public final class Benchmark {
       out.printf(Locale.ROOT, "JFR profile: %s %s%s, %,d messages (one run; the recording costs CPU, so its msg/s is"
           + " not a figure)%n  %s%n", r.section().id, r.subject(), r.variant().isEmpty() ? "" : " " + r.variant(),
           r.messages(), file);
-      JfrSummary.read(file).print(out, options.profileTop);
+      JsonObject usage = r.json().getJsonObject("usage");
+      JfrSummary.read(file, usage.getLong("fromEpochNs"), usage.getLong("toEpochNs")).print(out, options.profileTop);
     }
   }
 

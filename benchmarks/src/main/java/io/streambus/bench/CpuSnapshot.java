@@ -9,6 +9,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ final class CpuSnapshot {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final long wallNs = System.nanoTime();
+  private final Instant at = Instant.now();
   private final long processNs = processCpuNs();
   private final Map<Long, Named> javaThreads = javaThreads();
   private final Map<String, Named> nativeThreads = nativeThreads();
@@ -108,7 +110,8 @@ final class CpuSnapshot {
         usec.put(cmd, later.redisUsec.getOrDefault(cmd, 0L) - redisUsec.getOrDefault(cmd, 0L));
       }
     });
-    return new JsonObject().put("wallNs", later.wallNs - wallNs).put("jvmCpuNs", process)
+    return new JsonObject().put("wallNs", later.wallNs - wallNs).put("fromEpochNs", epochNs(at))
+        .put("toEpochNs", epochNs(later.at)).put("jvmCpuNs", process)
         .put("redisCpuNs", later.redisNs - redisNs).put("jitMs", later.jitMs - jitMs).put("gcMs", later.gcMs - gcMs)
         .put("gcCount", later.gcCount - gcCount).put("threads", threads).put("redisCalls", calls)
         .put("redisUsec", usec)
@@ -136,6 +139,10 @@ final class CpuSnapshot {
   static long jitCpuMs() {
     return nativeThreads().values().stream().filter(n -> n.name.equals("JIT compiler")).mapToLong(Named::ns).sum()
         / 1_000_000;
+  }
+
+  static long epochNs(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 
   /** The number after {@code name=} in an INFO commandstats value, e.g. calls=12,usec=40,... */

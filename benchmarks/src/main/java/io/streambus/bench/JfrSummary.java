@@ -36,12 +36,14 @@ final class JfrSummary {
   private final Map<String, Long> inclusiveBus = new HashMap<>();
   private long samples;
 
-  static JfrSummary read(Path file) {
+  /** The execution samples taken from {@code fromEpochNs} to {@code toEpochNs}: the measured run's. */
+  static JfrSummary read(Path file, long fromEpochNs, long toEpochNs) {
     JfrSummary s = new JfrSummary();
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
         RecordedEvent e = recording.readEvent();
-        if (e.getEventType().getName().equals("jdk.ExecutionSample")) {
+        long at = CpuSnapshot.epochNs(e.getStartTime());
+        if (e.getEventType().getName().equals("jdk.ExecutionSample") && at >= fromEpochNs && at <= toEpochNs) {
           s.add(e);
         }
       }
@@ -100,7 +102,7 @@ final class JfrSummary {
   }
 
   void print(PrintStream out, int top) {
-    out.printf(Locale.ROOT, "  %,d Java execution samples (every %d ms per thread running Java code)%n", samples,
+    out.printf(Locale.ROOT, "  %,d Java execution samples in the measured run (every %d ms per thread running Java code)%n", samples,
         Worker.SAMPLE_PERIOD_MS);
     if (samples == 0) {
       return;

@@ -3,14 +3,12 @@ package io.streambus.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.text.ParseException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * not the heap, not the event loops.
  */
 final class Worker {
-  /** JFR's Java sampling period: the "profile" settings' 10 ms gives too few samples in a run of a few seconds. */
-  static final long SAMPLE_PERIOD_MS = 5;
+  /** JFR's Java sampling period: its "profile" settings' 10 ms gives too few samples in a run of a few seconds. */
+  static final long SAMPLE_PERIOD_MS = 1;
 
   private Worker() {
   }
@@ -38,9 +36,9 @@ final class Worker {
     Vertx vertx = Vertx.vertx();
     try {
       Runs runs = new Runs(vertx, spec);
+      Recording jfr = spec.jfrFile() == null ? null : startRecording();
       JsonArray warmup = warmUp(spec, runs, progress);
       String loadBefore = Machine.loadAverage();
-      Recording jfr = spec.jfrFile() == null ? null : startRecording();
       JsonObject result = runs.run(spec.messages());
       if (jfr != null) {
         jfr.stop();
@@ -90,18 +88,18 @@ final class Worker {
   }
 
   /**
-   * Records the measured run only (not the JVM's start nor the warm-up, which would outweigh it): the JDK's "profile"
-   * settings, Java stacks sampled every {@value #SAMPLE_PERIOD_MS} ms per thread.
+   * Java stacks sampled every {@value #SAMPLE_PERIOD_MS} ms per thread, and GC pauses; nothing else. Started before
+   * the warm-up: started after it, the measured run threw away compiled code and recompiled (3 s of JIT CPU in it,
+   * against 0.1 s this way; starting JFR retransforms the JDK classes its I/O events instrument, which the hot paths
+   * inline), and was sampled half interpreted. The summary keeps the measured run's samples only (the run's
+   * {@code usage.fromEpochNs} to {@code toEpochNs}).
    */
-  private static Recording startRecording() throws IOException {
-    try {
-      Recording r = new Recording(Configuration.getConfiguration("profile"));
-      r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(SAMPLE_PERIOD_MS));
-      r.setToDisk(true);
-      r.start();
-      return r;
-    } catch (ParseException e) {
-      throw new IOException("the JDK's profile settings: " + e.getMessage(), e);
-    }
+  private static Recording startRecording() {
+    Recording r = new Recording();
+    r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(SAMPLE_PERIOD_MS));
+    r.enable("jdk.GarbageCollection");
+    r.setToDisk(true);
+    r.start();
+    return r;
   }
 }
