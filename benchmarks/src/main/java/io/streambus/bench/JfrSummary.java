@@ -20,9 +20,9 @@ import java.util.Set;
 
 /**
  * The top frames of a recording's Java execution samples ({@code jdk.ExecutionSample}), read with the
- * {@code jdk.jfr.consumer} API: by thread; self time (the sampled top frame); top of stack by package; and for the
+ * {@code jdk.jfr.consumer} API: by thread; self time (the sampled top frame); top of stack by package; for the
  * bus's own code, the nearest bus frame (the bus method whose work, its callees' included, the sample was) and
- * inclusive time. {@code jfr print --events jdk.ExecutionSample <file>} shows the full stacks.
+ * inclusive time; and by flow (the outermost io.streambus frame: publishing, a read's reply, an ack's reply...). {@code jfr print --events jdk.ExecutionSample <file>} shows the full stacks.
  */
 final class JfrSummary {
   /** The bus's code; the harness (io.streambus.bench) is not part of it. */
@@ -34,6 +34,7 @@ final class JfrSummary {
   private final Map<String, Long> packages = new HashMap<>();
   private final Map<String, Long> nearestBus = new HashMap<>();
   private final Map<String, Long> inclusiveBus = new HashMap<>();
+  private final Map<String, Long> entries = new HashMap<>();
   private long samples;
 
   /** The execution samples taken from {@code fromEpochNs} to {@code toEpochNs}: the measured run's. */
@@ -81,6 +82,15 @@ final class JfrSummary {
       }
     }
     nearestBus.merge(nearest, 1L, Long::sum);
+    String entry = "(no io.streambus frame: Netty, Vert.x or the client alone)";
+    for (int i = frames.size() - 1; i >= 0; i--) {
+      RecordedMethod m = frames.get(i).getMethod();
+      if (m.getType().getName().startsWith(BUS) && !m.getType().getName().contains("$$Lambda")) {
+        entry = name(m);
+        break;
+      }
+    }
+    entries.merge(entry, 1L, Long::sum);
   }
 
   private static String name(RecordedMethod m) {
@@ -112,6 +122,8 @@ final class JfrSummary {
     table(out, "top of stack by package", packages, top);
     table(out, "nearest bus frame (bus work, its callees in the client, Netty and the JDK included)", nearestBus, top);
     table(out, "inclusive, bus methods (a sample counts for every bus method on its stack)", inclusiveBus, top);
+    table(out, "by flow: the outermost io.streambus frame (harness included), i.e. what the event loop was doing",
+        entries, top);
   }
 
   private void table(PrintStream out, String title, Map<String, Long> counts, int top) {
