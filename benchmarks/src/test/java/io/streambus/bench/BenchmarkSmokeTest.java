@@ -57,6 +57,18 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  @Timeout(120)
+  void measuresTheBusOnACluster() {
+    Run run = run("--sections", "cluster", "--cluster-partitions", "3", "--messages", "2000", "--warmup-messages",
+        "0", "--repetitions", "1", "--run-timeout", "30", "--jvm-args", "-Xmx256m -XX:TieredStopAtLevel=1");
+
+    assertThat(run.code).as(run.progress).isZero();
+    assertThat(run.report).contains("cluster: bus end to end on a 3-master Redis Cluster", "3 partitions ",
+        "cluster 3 partitions");
+    assertThat(run.report).doesNotContain("FAILED", "no run succeeded");
+  }
+
+  @Test
   void rejectsABadCommandLine() {
     Run run = run("--messages", "many");
     assertThat(run.code).isEqualTo(2);
