@@ -11,19 +11,20 @@ final class Machine {
   private Machine() {
   }
 
-  static String describe(String redisVersion) {
+  static String describe(String redisServer, String loadAtStart) {
     Runtime rt = Runtime.getRuntime();
     Properties versions = versions();
     return String.join("\n",
         "machine:  " + rt.availableProcessors() + " cores (" + cpuModel() + "), " + System.getProperty("os.name") + " "
-            + System.getProperty("os.version") + " " + System.getProperty("os.arch") + ", load average "
-            + loadAverage(),
+            + System.getProperty("os.version") + " " + System.getProperty("os.arch") + "; load average at the start "
+            + loadAtStart + ", now " + loadAverage(),
+        "          (a machine others may share: each run's load is listed below)",
         "software: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-            + " (max heap " + rt.maxMemory() / (1024 * 1024) + " MB), Vert.x " + versions.getProperty("vertx.version")
-            + ", Micrometer " + versions.getProperty("micrometer.version") + ", redis-server " + redisVersion
-            + " (loopback, no persistence)");
+            + ", Vert.x " + versions.getProperty("vertx.version") + ", Micrometer "
+            + versions.getProperty("micrometer.version") + ", " + redisServer + " (loopback, no persistence)");
   }
 
+  /** The 1, 5 and 15 minute load averages of /proc/loadavg, or "n/a". */
   static String loadAverage() {
     String s = read("/proc/loadavg");
     if (s == null) {

@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.CompletableFuture;
 
-/** The two ways a run publishes: as fast as a bounded window allows, or paced at a fixed rate. */
+/** The ways a run publishes: as fast as a bounded window (of messages or of batches) allows, or paced at a rate. */
 final class Publishers {
   private Publishers() {
   }
@@ -35,6 +35,17 @@ final class Publishers {
         fill(window);
       }
     }.run();
+  }
+
+  /**
+   * Keeps {@code inFlight} calls of {@link Subject#publishAll} with {@code batchSize} messages each (the last one
+   * fewer) in flight until {@code total} messages are done; each completion issues the next. Runs on {@code context}.
+   */
+  static CompletableFuture<Outcome> batched(Context context, Subject subject, Payloads payloads, long total,
+                                            int batchSize, int inFlight) {
+    BatchLoop loop = new BatchLoop(subject, payloads, total, batchSize, inFlight);
+    context.runOnContext(v -> loop.begin());
+    return loop.result;
   }
 
   /**
@@ -137,6 +148,61 @@ final class Publishers {
         result.complete(new Outcome(startNs, now, total - failed, failed, firstError, publishLatency));
       } else {
         onDone();
+      }
+    }
+  }
+
+  /** The state of {@link #batched}: confined to the publisher's context. */
+  private static final class BatchLoop {
+    final CompletableFuture<Outcome> result = new CompletableFuture<>();
+    private final Subject subject;
+    private final Payloads payloads;
+    private final long total;
+    private final int batchSize;
+    private final int inFlight;
+    private long startNs;
+    private long issued;
+    private long done;
+    private long failed;
+    private String firstError;
+    private int batches;
+
+    BatchLoop(Subject subject, Payloads payloads, long total, int batchSize, int inFlight) {
+      this.subject = subject;
+      this.payloads = payloads;
+      this.total = total;
+      this.batchSize = batchSize;
+      this.inFlight = inFlight;
+    }
+
+    void begin() {
+      startNs = System.nanoTime();
+      fill();
+    }
+
+    private void fill() {
+      while (batches < inFlight && issued < total) {
+        int n = (int) Math.min(batchSize, total - issued);
+        issued += n;
+        batches++;
+        subject.publishAll(payloads.next(n)).onComplete(ar -> completed(n, ar));
+      }
+    }
+
+    private void completed(int n, AsyncResult<?> ar) {
+      batches--;
+      done += n;
+      if (ar.failed()) {
+        failed += n;
+        if (firstError == null) {
+          firstError = String.valueOf(ar.cause());
+        }
+      }
+      if (done == total) {
+        result.complete(new Outcome(startNs, System.nanoTime(), total - failed, failed, firstError,
+            new Histogram(Receiver.MAX_RECORDED_NS, 3)));
+      } else {
+        fill();
       }
     }
   }

@@ -9,13 +9,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,167 +24,167 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * One measured run each: a fresh subject on a fresh stream, the publisher on one fixed context, consumers on contexts
- * of their own; afterwards a check that every message was acknowledged, and the keys are dropped.
+ * The runs of one worker: each on a fresh subject and fresh keys, the publisher on one fixed context, consumers on
+ * contexts of their own; afterwards a check that every message was acknowledged, and the keys are dropped. Each run
+ * answers what it measured as JSON: msg/s and, between its first publish and its last message, what the JVM and
+ * Redis spent ({@link CpuSnapshot}).
  */
 final class Runs {
   private static final long SETTLE_TIMEOUT_MS = 15_000;
   private final Vertx vertx;
-  private final Target target;
-  private final BenchOptions options;
+  private final WorkerSpec spec;
   private final Payloads payloads;
   private final Context publisherContext;
+  private final List<Context> consumerContexts = new ArrayList<>();
   private int seq;
 
-  /** Where the runs go: connection strings, a way to run commands, and how to make a bus's options. */
-  interface Target {
-    String uri();
-
-    BusOptions busOptions(String keyPrefix);
-
-    /** XINFO GROUPS of {@code stream} as name/value maps, or null when it cannot be checked. */
-    List<Map<String, Object>> groups(String stream);
-
-    void flush();
-
-    /** CPU seconds the Redis server(s) used so far (INFO cpu), or -1 when unknown. */
-    double redisCpuSeconds();
-
-    /** Socket reads Redis has done so far (INFO stats total_reads_processed): how well clients batch their writes. */
-    long redisReads();
-
-    /** Calls per command so far (INFO commandstats), lower-case command names; empty when unknown. */
-    Map<String, Long> redisCalls();
+  Runs(Vertx vertx, WorkerSpec spec) {
+    this.vertx = vertx;
+    this.spec = spec;
+    this.payloads = new Payloads(spec.payloadBytes());
+    this.publisherContext = freshContext();
+    for (int i = 0; i < Math.max(1, spec.subscriptions()); i++) {
+      // On a cluster the bus's subscriptions run partly off the context they were made on (see docs/benchmarks.md,
+      // "A bus-core bug"), and acknowledgements get lost; all on the publisher's context, as the earlier harness
+      // had it, nothing runs off its context.
+      consumerContexts.add(spec.cluster() ? publisherContext : freshContext());
+    }
   }
 
   /**
-   * Throughput of one run in msg/s, the CPU each message cost in this JVM and in Redis in microseconds, and the
-   * milliseconds the JIT compilers worked during the run (on 2 cores they take CPU from the run; a warmed-up run shows
-   * little).
+   * The context of a newly deployed verticle: deployments take the event loops in turn, so the publisher and each
+   * consumer run as separate verticles would. ({@code getOrCreateContext()} from this non-Vert.x thread would give
+   * the same context every time, and put everything on one event loop.)
    */
-  record Throughput(double perSecond, double jvmCpuUs, double redisCpuUs, double redisReadsPerMessage,
-                    Map<String, Double> callsPerMessage, long jitMs) {
-  }
-
-  /** Process CPU of this JVM and of Redis, sampled at the start of a run. */
-  private final class Cpu {
-    private final long jvmNs = jvmCpuNs();
-    private final double redisS = target.redisCpuSeconds();
-    private final long reads = target.redisReads();
-    private final Map<String, Long> calls = target.redisCalls();
-    private final long jitMs = jitMs();
-
-    Throughput per(long messages, double perSecond) {
-      double jvm = (jvmCpuNs() - jvmNs) / 1e3 / messages;
-      double redis = redisS < 0 ? -1 : (target.redisCpuSeconds() - redisS) * 1e6 / messages;
-      Map<String, Double> perMessage = new TreeMap<>();
-      target.redisCalls().forEach((cmd, n) -> {
-        long delta = n - calls.getOrDefault(cmd, 0L);
-        if (delta > 0 && !cmd.equals("info")) {
-          perMessage.put(cmd, delta / (double) messages);
-        }
-      });
-      return new Throughput(perSecond, jvm, redis, (target.redisReads() - reads) / (double) messages, perMessage,
-          jitMs() - jitMs);
+  private Context freshContext() {
+    CompletableFuture<Context> made = new CompletableFuture<>();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        made.complete(context);
+        return Future.succeededFuture();
+      }
+    }).onFailure(made::completeExceptionally);
+    try {
+      return made.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot deploy a verticle for a context", e);
     }
   }
 
-  /** Accumulated JIT compilation time, or 0 when the JVM does not say. */
-  static long jitMs() {
-    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
-  }
-
-  private static long jvmCpuNs() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getProcessCpuTime();
-    }
-    return -1;
-  }
-
-  /** Latency histograms (ns) of one paced run: publish to handler, and publish to Redis's reply. */
-  record Latency(Histogram endToEnd, Histogram publish, long recorded) {
-    static final Latency NONE = new Latency(new Histogram(3), new Histogram(3), 0);
-  }
-
-  Runs(Vertx vertx, Target target, BenchOptions options) {
-    this.vertx = vertx;
-    this.target = target;
-    this.options = options;
-    this.payloads = new Payloads(options.payloadBytes);
-    this.publisherContext = vertx.getOrCreateContext();
-  }
-
-  Subject subject(String kind) {
-    int n = ++seq;
-    return subject(kind, target.busOptions("bench" + n), n);
-  }
-
-  private Subject subject(String kind, BusOptions busOptions, int n) {
-    return switch (kind) {
-      case "bus" -> new BusSubject(vertx, busOptions, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "bench",
-          options.readCount);
-      case "plain" -> new PlainSubject(vertx, target.uri(), "plain:" + n, options.readCount);
-      default -> throw new IllegalArgumentException(kind);
+  /** One run of the spec's section with {@code messages} messages (for latency: its paced run, whatever the count). */
+  JsonObject run(long messages) {
+    return switch (spec.section().kind) {
+      case PUBLISH -> publish(messages);
+      case PUBLISH_ALL -> publishAll(messages);
+      case END_TO_END -> endToEnd(spec.subscriptions(), spec.section().asyncHandler ? spec.asyncDelayMs() : -1,
+          messages);
+      case LATENCY -> latency();
     };
   }
 
-  /** Publish only: {@code messages} through the window, from the first publish to the last reply. */
-  Throughput publish(String kind, long messages) {
-    Subject s = subject(kind);
+  /** A closed-loop run that warms the same paths as {@link #run}: the latency section's is end to end, unpaced. */
+  JsonObject warmUp(long messages) {
+    return spec.section().kind == Section.Kind.LATENCY ? endToEnd(1, -1, messages) : run(messages);
+  }
+
+  private Subject subject() {
+    int n = ++seq;
+    String prefix = spec.keyPrefix() + "-" + n;
+    if (spec.isBus()) {
+      BusOptions options = spec.cluster()
+          ? new BusOptions().setTopology(BusOptions.Topology.CLUSTER).setConnectionStrings(spec.redisUris())
+              .setPartitions(spec.partitions())
+          : new BusOptions().setConnectionString(spec.redisUris().get(0));
+      return new BusSubject(vertx, options.setKeyPrefix(prefix), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+          "bench", spec.readCount());
+    }
+    return new PlainSubject(vertx, spec.redisUris().get(0), prefix + ":plain", spec.readCount(), spec.plainBlockMs());
+  }
+
+  private CpuSnapshot snapshot() {
+    return new CpuSnapshot(spec.redisUris(), spec.redisPids());
+  }
+
+  /** Publish only: from the first publish to the last reply. */
+  private JsonObject publish(long messages) {
+    Subject s = subject();
     return using(s, () -> {
       await(s, onPublisherContext(s::open));
-      Cpu cpu = new Cpu();
+      CpuSnapshot before = snapshot();
       Publishers.Outcome out = await(s, Publishers.closedLoop(publisherContext, s, payloads, messages,
-          options.window));
-      Throughput result = cpu.per(messages, out.perSecond());
+          spec.window()));
+      JsonObject usage = before.until(snapshot());
       requireNoFailures(s, out);
-      return result;
+      return result(messages, out.perSecond(), usage);
+    });
+  }
+
+  private JsonObject publishAll(long messages) {
+    Subject s = subject();
+    return using(s, () -> {
+      await(s, onPublisherContext(s::open));
+      CpuSnapshot before = snapshot();
+      Publishers.Outcome out = await(s, Publishers.batched(publisherContext, s, payloads, messages,
+          spec.batchSize(), spec.batchesInFlight()));
+      JsonObject usage = before.until(snapshot());
+      requireNoFailures(s, out);
+      return result(messages, out.perSecond(), usage);
     });
   }
 
   /**
    * Publish while {@code consumers} subscriptions of one group consume: from the first publish to the moment the last
-   * message's handler returned (its acknowledgement is queued then); then waits until Redis shows all acknowledged.
+   * message reached its handler; then waits until Redis shows all acknowledged.
    */
-  Throughput endToEnd(String kind, int consumers, long messages) {
-    return endToEnd(subject(kind), consumers, messages);
-  }
-
-  Throughput endToEnd(Subject s, int consumers, long messages) {
+  private JsonObject endToEnd(int consumers, long asyncDelayMs, long messages) {
+    Subject s = subject();
     return using(s, () -> {
       Receiver.Tally tally = new Receiver.Tally(messages);
-      List<Receiver> receivers = new ArrayList<>();
       await(s, onPublisherContext(s::open));
-      await(s, s.consume(consumers, i -> add(receivers, new Receiver(tally))));
-      Cpu cpu = new Cpu();
+      await(s, s.consume(consumerContexts.subList(0, consumers), i -> new Receiver(tally), asyncDelayMs));
+      CpuSnapshot before = snapshot();
       Publishers.Outcome out = await(s, Publishers.closedLoop(publisherContext, s, payloads, messages,
-          options.window));
-      requireNoFailures(s, out);
+          spec.window()));
       long last = await(s, tally.last());
-      Throughput result = cpu.per(messages, messages * 1e9 / Math.max(1, last - out.startNs()));
+      JsonObject usage = before.until(snapshot());
+      requireNoFailures(s, out);
       settle(s, messages);
-      return result;
+      return result(messages, messages * 1e9 / Math.max(1, last - out.startNs()), usage);
     });
   }
 
-  /** One subscription, publisher paced at {@code rate}; records messages sent after the warm-up seconds. */
-  Latency latency(String kind, int rate, int warmupSeconds, int seconds) {
-    Subject s = subject(kind);
+  /** One subscription, publisher paced at the rate; records messages sent after the unrecorded seconds. */
+  private JsonObject latency() {
+    Subject s = subject();
     return using(s, () -> {
-      long total = (long) rate * (warmupSeconds + seconds);
+      long total = (long) spec.rate() * (spec.latencyWarmupSeconds() + spec.latencySeconds());
       Receiver.Tally tally = new Receiver.Tally(total);
       List<Receiver> receivers = new ArrayList<>();
       await(s, onPublisherContext(s::open));
-      await(s, s.consume(1, i -> add(receivers, new Receiver(tally))));
-      tally.recordFrom(System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      Publishers.Outcome out = await(s, Publishers.paced(publisherContext, s, payloads, total, rate));
+      await(s, s.consume(consumerContexts.subList(0, 1), i -> add(receivers, new Receiver(tally)), -1));
+      tally.recordFrom(System.nanoTime() + TimeUnit.SECONDS.toNanos(spec.latencyWarmupSeconds()));
+      CpuSnapshot before = snapshot();
+      Publishers.Outcome out = await(s, Publishers.paced(publisherContext, s, payloads, total, spec.rate()));
+      long last = await(s, tally.last());
+      JsonObject usage = before.until(snapshot());
       requireNoFailures(s, out);
-      await(s, tally.last());
       settle(s, total);
       Histogram e2e = Receiver.merged(receivers);
-      return new Latency(e2e, out.publishLatency(), e2e.getTotalCount());
+      JsonObject latency = new JsonObject().put("recorded", e2e.getTotalCount())
+          .put("p50Ms", ms(e2e.getValueAtPercentile(50))).put("p99Ms", ms(e2e.getValueAtPercentile(99)))
+          .put("p999Ms", ms(e2e.getValueAtPercentile(99.9))).put("maxMs", ms(e2e.getMaxValue()))
+          .put("publishP99Ms", ms(out.publishLatency().getValueAtPercentile(99)));
+      return result(total, total * 1e9 / Math.max(1, last - out.startNs()), usage).put("latency", latency);
     });
+  }
+
+  private static double ms(long ns) {
+    return ns / 1e6;
+  }
+
+  private static JsonObject result(long messages, double perSecond, JsonObject usage) {
+    return new JsonObject().put("messages", messages).put("perSecond", perSecond).put("usage", usage);
   }
 
   private static Receiver add(List<Receiver> list, Receiver r) {
@@ -206,7 +207,7 @@ final class Runs {
       } catch (RuntimeException e) {
         System.err.println(s.name() + ": close failed: " + e.getMessage());
       }
-      target.flush();
+      spec.redisUris().forEach(uri -> RespClient.call(uri, "FLUSHALL"));
       System.gc();
     }
   }
@@ -220,29 +221,28 @@ final class Runs {
 
   /**
    * Waits until Redis reports the group has read everything and holds nothing pending: every message was
-   * acknowledged. For the bus, the acked counter of its meter registry must agree.
+   * acknowledged. For the bus, the acked counter of its meter registry must agree too (on a cluster it alone
+   * decides); it counts when the acknowledgement's reply has come back, a little after Redis shows it.
    */
   private void settle(Subject s, long messages) {
     long deadline = System.currentTimeMillis() + SETTLE_TIMEOUT_MS;
     String state = "";
     while (System.currentTimeMillis() < deadline) {
-      List<Map<String, Object>> groups = target.groups(s.stream());
-      if (groups == null) {
-        state = "not checked in Redis";
-        if (ackedByMetrics(s) == messages) {
-          return;
-        }
-        sleep(5);
-        continue;
+      long acked = ackedByMetrics(s);
+      boolean counted = acked < 0 || acked == messages;
+      if (spec.cluster()) {
+        state = "acked counter " + acked;
+      } else {
+        Map<String, Object> g = group(s);
+        long read = number(g.get("entries-read"));
+        long pending = number(g.get("pending"));
+        // entries-added, not the run's count: the bus registers its topic with one message before the group exists
+        long added = entriesAdded(s);
+        state = "entries-read " + read + " of " + added + " added, pending " + pending
+            + (acked < 0 ? "" : ", acked counter " + acked);
+        counted = counted && read == added && added >= messages && pending == 0;
       }
-      Map<String, Object> g = groups.stream().filter(m -> s.group().equals(String.valueOf(m.get("name"))))
-          .findFirst().orElse(Map.of());
-      long read = number(g.get("entries-read"));
-      long pending = number(g.get("pending"));
-      state = "entries-read " + read + ", pending " + pending + ", acked counter " + ackedByMetrics(s);
-      // the bus counts an acknowledgement when its reply is back, a moment after XINFO already shows it
-      if (read == messages && pending == 0 && settledMetrics(s, messages)) {
-        checkMetrics(s, messages);
+      if (counted) {
         return;
       }
       sleep(5);
@@ -251,17 +251,35 @@ final class Runs {
         + SETTLE_TIMEOUT_MS + " ms (" + state + ")");
   }
 
-  private static boolean settledMetrics(Subject s, long messages) {
-    long acked = ackedByMetrics(s);
-    return acked < 0 || acked >= messages;
+  /** entries-added of XINFO STREAM: every entry the stream ever had. */
+  private long entriesAdded(Subject s) {
+    Object reply = RespClient.call(spec.redisUris().get(0), "XINFO", "STREAM", s.stream());
+    if (reply instanceof List<?> flat) {
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        if ("entries-added".equals(String.valueOf(flat.get(i)))) {
+          return number(flat.get(i + 1));
+        }
+      }
+    }
+    return -1;
   }
 
-  private static void checkMetrics(Subject s, long messages) {
-    long acked = ackedByMetrics(s);
-    if (acked >= 0 && acked != messages) {
-      throw new IllegalStateException("bus: the " + BusMeters.ACKED + " counter says " + acked + ", expected "
-          + messages);
+  /** The subject's group in XINFO GROUPS, as name/value pairs (empty when missing). */
+  private Map<String, Object> group(Subject s) {
+    Object reply = RespClient.call(spec.redisUris().get(0), "XINFO", "GROUPS", s.stream());
+    if (reply instanceof List<?> groups) {
+      for (Object g : groups) {
+        List<?> flat = (List<?>) g;
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+          m.put(String.valueOf(flat.get(i)), flat.get(i + 1));
+        }
+        if (s.group().equals(String.valueOf(m.get("name")))) {
+          return m;
+        }
+      }
     }
+    return Map.of();
   }
 
   /** The bus's acked counter, or -1 for the plain loop. */
@@ -290,9 +308,9 @@ final class Runs {
 
   private <T> T await(Subject s, CompletableFuture<T> f) {
     try {
-      return f.get(options.runTimeoutSeconds, TimeUnit.SECONDS);
+      return f.get(spec.runTimeoutSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new IllegalStateException(s.name() + ": the run did not finish within " + options.runTimeoutSeconds
+      throw new IllegalStateException(s.name() + ": the run did not finish within " + spec.runTimeoutSeconds()
           + " s (--run-timeout)");
     } catch (ExecutionException e) {
       throw new IllegalStateException(s.name() + ": " + e.getCause(), e.getCause());
