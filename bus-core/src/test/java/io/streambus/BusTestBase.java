@@ -207,7 +207,7 @@ public abstract class BusTestBase {
     }
     eventually(Duration.ofSeconds(15), () -> handlerThreads.values().stream().mapToInt(Queue::size).sum() >= 60
         && settled(bus), "all handled and acknowledged");
-    handlerThreads.forEach((subscribedOn, ran) -> assertThat(ran).as("handlers of the subscription made on " + subscribedOn)
-        .allMatch(subscribedOn::equals));
+    handlerThreads.forEach((subscribedOn, ran) -> assertThat(ran)
+        .as("handlers of the subscription made on " + subscribedOn).allMatch(subscribedOn::equals));
   }
 }

@@ -137,9 +137,9 @@ class ClusterTest extends BusTestBase {
         .containsExactly("g"));
   }
 
-  /** On a cluster the shared command channel's replies come back on the context that opened it. */
+  /** The same on a cluster, where even one subscription ran on the publisher's event loop before the fix. */
   @Test
-  void aSubscriptionRunsOnTheContextItWasMadeOnWhateverContextOpenedTheBusesConnection() {
+  void subscriptionsMadeAtOnceOnSeveralEventLoopsEachRunOnTheirOwn() {
     assertHandlersRunOnTheSubscribingContext(bus());
   }
 
