@@ -2,9 +2,14 @@ package io.streambus.impl.consume;
 
 import io.streambus.ConsumerListener;
 import io.streambus.ConsumerOptions;
+import io.streambus.Ordering;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.wire.Keys;
 import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * What every unit of one subscription shares, as values: who it is in which group, its options, the command channel,
@@ -53,7 +58,7 @@ final class ConsumerScope {
     this.deadLetters = new String[partitions];
     this.delayed = new String[partitions];
     this.owners = new String[partitions];
-    this.ordered = options.getOrdering() != io.streambus.Ordering.NONE;
+    this.ordered = options.getOrdering() != Ordering.NONE;
     for (int p = 0; p < partitions; p++) {
       streams[p] = keys.stream(topic, p);
       members[p] = keys.members(topic, p, group);
@@ -97,9 +102,9 @@ final class ConsumerScope {
    * The keys of a settle step on {@code partition}: {@code leading} keys, then the owner key when processing is
    * ordered (the scripts check it when it is there).
    */
-  java.util.List<String> settleKeys(int partition, String... leading) {
-    java.util.List<String> keys = new java.util.ArrayList<>(leading.length + 1);
-    java.util.Collections.addAll(keys, leading);
+  List<String> settleKeys(int partition, String... leading) {
+    List<String> keys = new ArrayList<>(leading.length + 1);
+    Collections.addAll(keys, leading);
     if (ordered) {
       keys.add(owners[partition]);
     }

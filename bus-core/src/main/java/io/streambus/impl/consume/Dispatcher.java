@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -113,7 +114,7 @@ final class Dispatcher implements PartitionReader.Budget {
   }
 
   /** Counts messages held back for their turn (ordered processing) against the slots. */
-  void countAlso(java.util.function.IntSupplier heldBack) {
+  void countAlso(IntSupplier heldBack) {
     slots.countAlso(heldBack);
   }
 

@@ -6,9 +6,11 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The entries this subscription holds (queued for a handler, in a handler, being settled), and their leases: one
@@ -62,7 +64,7 @@ final class Leases {
     this.onRenewed = onRenewed;
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
     this.owners = new String[scope.partitions];
-    java.util.Arrays.fill(owners, "");
+    Arrays.fill(owners, "");
     for (int p = 0; p < scope.partitions; p++) {
       held.add(new HashMap<>());
     }
@@ -94,7 +96,7 @@ final class Leases {
       return false;
     }
     long since = Math.max(h.heldAtNanos, renewedAtNanos);
-    return System.nanoTime() - since < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(groupMinIdleMs - periodMs());
+    return System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(groupMinIdleMs - periodMs());
   }
 
   /** Its fate is recorded in Redis (or it was lost): let go. */

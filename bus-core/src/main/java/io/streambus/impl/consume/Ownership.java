@@ -4,6 +4,7 @@ import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,7 +50,7 @@ final class Ownership {
     this.partitions = partitions;
     this.states = new State[scope.partitions];
     this.acquiredAt = new long[scope.partitions];
-    java.util.Arrays.fill(states, State.NONE);
+    Arrays.fill(states, State.NONE);
   }
 
   /** True while {@code partition} is owned and not being given up: in-place retries go on only then. */

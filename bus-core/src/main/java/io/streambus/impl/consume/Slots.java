@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Backpressure for one subscription. At most {@code capacity} handler calls run at once; messages beyond that (a
@@ -20,7 +21,7 @@ public final class Slots<T> {
   private final Runnable onRateWait;
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final List<Runnable> waiters = new ArrayList<>();
-  private java.util.function.IntSupplier heldBack = () -> 0;
+  private IntSupplier heldBack = () -> 0;
   private int active;
   private int reserved;
   private double tokens;
@@ -40,7 +41,7 @@ public final class Slots<T> {
   }
 
   /** Counts {@code heldBack} (work waiting outside, for its turn) against the capacity too. */
-  public void countAlso(java.util.function.IntSupplier heldBack) {
+  public void countAlso(IntSupplier heldBack) {
     this.heldBack = heldBack;
   }
 
