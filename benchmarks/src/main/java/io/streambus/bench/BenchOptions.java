@@ -11,7 +11,7 @@ import java.util.Set;
 final class BenchOptions {
   /** What runs by default; {@code cluster} only when asked for. */
   static final List<Section> DEFAULT_SECTIONS = List.of(Section.PUBLISH, Section.PUBLISH_ALL, Section.E2E1,
-      Section.E2E4, Section.E2E4_ASYNC, Section.LATENCY);
+      Section.E2E4, Section.E2E4_ASYNC, Section.LATENCY, Section.ORDERING);
   /** What {@code --profile} records unless {@code --sections} says otherwise. */
   static final List<Section> DEFAULT_PROFILE_SECTIONS = List.of(Section.E2E4, Section.PUBLISH);
 
@@ -33,6 +33,8 @@ final class BenchOptions {
   long runTimeoutSeconds = 60;
   List<Integer> clusterPartitions = List.of(1, 3, 6);
   int clusterSubscriptions = 1;
+  int orderingPartitions = 8;
+  int orderingKeys = 1_000;
   Set<Section> sections = new LinkedHashSet<>(DEFAULT_SECTIONS);
   boolean sectionsGiven;
   List<String> subjects = List.of("plain", "bus");
@@ -74,6 +76,9 @@ final class BenchOptions {
       "  --cluster               adds the cluster section: bus end to end on a 3-master cluster",
       "  --cluster-partitions L  partition counts of the cluster section (default 1,3,6)",
       "  --cluster-subs N        subscriptions in the group in the cluster section (default 1)",
+      "  --ordering-partitions N partitions of the ordering section's topic (default 8; 4 subscriptions, bus only,",
+      "                          Ordering.NONE against Ordering.KEY)",
+      "  --ordering-keys N       distinct message keys in the ordering section (default 1000)",
       "  --subjects a,b          plain,bus (default; with --profile: bus)",
       "  --jvm-args \"...\"        options of the child JVMs, both subjects (default \"-Xms1g -Xmx1g\")",
       "  --profile               instead of the figures: one run per section and subject with JDK Flight Recorder",
@@ -132,6 +137,8 @@ final class BenchOptions {
       case "--latency-warmup" -> latencyWarmupSeconds = atLeast(name, value, 0);
       case "--run-timeout" -> runTimeoutSeconds = positive(name, value);
       case "--cluster-subs" -> clusterSubscriptions = positive(name, value);
+      case "--ordering-partitions" -> orderingPartitions = positive(name, value);
+      case "--ordering-keys" -> orderingKeys = positive(name, value);
       case "--profile-messages" -> profileMessages = positive(name, value);
       case "--profile-dir" -> profileDir = value;
       case "--profile-top" -> profileTop = positive(name, value);
@@ -229,7 +236,9 @@ final class BenchOptions {
         + " unrecorded); async handler: %s; sections %s%s", messages, payloadBytes, repetitions, warmupMessages,
         settledJitMs, maxWarmupPasses, window, batchSize, batchesInFlight, rate, latencySeconds, latencyWarmupSeconds,
         asyncDelayMs == 0 ? "completes on the next event-loop turn" : "completes from a " + asyncDelayMs + " ms timer",
-        sections.stream().map(s -> s.id).toList(), runs(Section.CLUSTER) ? " partitions " + clusterPartitions : "");
+        sections.stream().map(s -> s.id).toList(), (runs(Section.CLUSTER) ? " cluster partitions " + clusterPartitions : "")
+        + (runs(Section.ORDERING) ? String.format(Locale.ROOT, "; ordering: %d partitions, %,d keys",
+        orderingPartitions, orderingKeys) : ""));
   }
 
   /** A bad command line: the message (or null for --help) and the usage text go to the user. */

@@ -85,8 +85,16 @@ public final class Benchmark {
         List<Long> pids = List.of(pid(redis));
         for (Section s : standalone) {
           for (int rep = 1; rep <= repetitions(); rep++) {
+            if (s == Section.ORDERING) {
+              // the bus against itself: the variants are the orderings, alternating as the subjects do
+              for (String ordering : List.of("none", "key")) {
+                measure(s, "bus", rep, ordering, uris, pids, false, options.orderingPartitions, ordering,
+                    options.orderingKeys);
+              }
+              continue;
+            }
             for (String subject : options.subjects) {
-              measure(s, subject, rep, "", uris, pids, false, 1);
+              measure(s, subject, rep, "", uris, pids, false, 1, "none", 0);
             }
           }
         }
@@ -102,7 +110,7 @@ public final class Benchmark {
         for (int partitions : options.clusterPartitions) {
           for (int rep = 1; rep <= repetitions(); rep++) {
             measure(Section.CLUSTER, "bus", rep, partitions + " partition" + (partitions == 1 ? "" : "s"), uris, pids,
-                true, partitions);
+                true, partitions, "none", 0);
           }
         }
       }
@@ -129,16 +137,17 @@ public final class Benchmark {
   }
 
   private void measure(Section section, String subject, int rep, String variant, List<String> uris, List<Long> pids,
-                       boolean cluster, int partitions) {
+                       boolean cluster, int partitions, String ordering, int keys) {
     String label = section.id + (variant.isEmpty() ? "" : " " + variant) + " #" + rep + " " + subject;
     String jfr = profileDir == null ? null
-        : profileDir.resolve(section.id + (cluster ? "-" + partitions + "p" : "") + "-" + subject + ".jfr").toString();
+        : profileDir.resolve(section.id + (cluster ? "-" + partitions + "p" : "")
+            + (section == Section.ORDERING ? "-" + ordering : "") + "-" + subject + ".jfr").toString();
     WorkerSpec spec = new WorkerSpec(subject, section, options.profile ? options.profileMessages : options.messages,
         options.warmupMessages, options.maxWarmupPasses, options.settledJitMs, options.payloadBytes, options.window,
         options.batchSize, options.batchesInFlight, options.readCount, options.plainBlockMs, options.rate,
         options.latencySeconds, options.latencyWarmupSeconds, options.asyncDelayMs,
         section == Section.CLUSTER ? options.clusterSubscriptions : section.subscriptions, options.runTimeoutSeconds,
-        uris, pids, cluster, partitions, "bench" + (++keyPrefixes), jfr);
+        uris, pids, cluster, partitions, ordering, keys, "bench" + (++keyPrefixes), jfr);
     // each run inside the child has its own deadline; this one only catches a child that hangs outside them
     long timeout = options.runTimeoutSeconds * (options.maxWarmupPasses + 2) + 60;
     String load = Machine.loadAverage();

@@ -3,6 +3,7 @@ package io.streambus.bench;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerOptions;
+import io.streambus.Ordering;
 import io.streambus.OutgoingMessage;
 import io.streambus.StreamBus;
 import io.vertx.core.Context;
@@ -13,11 +14,15 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.function.IntFunction;
 
 /**
  * The bus with its defaults (leases, reclaim, dead-lettering, ACKED trimming, gauges) and a real meter registry; only
- * {@code maxInFlight} is set, to the plain loop's read count, so both ask Redis for as many entries at a time.
+ * {@code maxInFlight} is set, to the plain loop's read count, so both ask Redis for as many entries at a time (and,
+ * for the ordering section, the ordering and keyed messages).
  */
 final class BusSubject implements Subject {
   static final String GROUP = "bench";
@@ -25,14 +30,28 @@ final class BusSubject implements Subject {
   private final MeterRegistry registry;
   private final BusOptions options;
   private final String topic;
+  /** How long the subscriptions may take to own the partitions evenly before a run starts. */
+  private static final long SPREAD_TIMEOUT_MS = 30_000;
+  private final Vertx vertx;
   private final int maxInFlight;
+  private final Ordering ordering;
+  private final String[] keys;
+  private int next;
 
-  BusSubject(Vertx vertx, BusOptions options, MeterRegistry registry, String topic, int maxInFlight) {
+  /** @param keys distinct message keys, used in turn; 0: messages without a key */
+  BusSubject(Vertx vertx, BusOptions options, MeterRegistry registry, String topic, int maxInFlight,
+             Ordering ordering, int keys) {
+    this.vertx = vertx;
     this.options = options;
     this.registry = registry;
     this.bus = StreamBus.create(vertx, options, registry);
     this.topic = topic;
     this.maxInFlight = maxInFlight;
+    this.ordering = ordering;
+    this.keys = new String[keys];
+    for (int i = 0; i < keys; i++) {
+      this.keys[i] = "customer-" + i;
+    }
   }
 
   @Override
@@ -65,14 +84,20 @@ final class BusSubject implements Subject {
     return bus.publishAll(messages);
   }
 
+  /** Called on the publisher's context only, so the key cursor needs no synchronisation. */
   private OutgoingMessage message(Buffer payload) {
-    return OutgoingMessage.bytes(topic, payload).header(Payloads.HEADER_1, Payloads.VALUE_1)
+    OutgoingMessage m = OutgoingMessage.bytes(topic, payload).header(Payloads.HEADER_1, Payloads.VALUE_1)
         .header(Payloads.HEADER_2, Payloads.VALUE_2);
+    if (keys.length > 0) {
+      m.key(keys[next]);
+      next = (next + 1) % keys.length;
+    }
+    return m;
   }
 
   @Override
   public Future<Void> consume(List<Context> contexts, IntFunction<Receiver> sinks, long asyncDelayMs) {
-    ConsumerOptions co = new ConsumerOptions().setMaxInFlight(maxInFlight);
+    ConsumerOptions co = new ConsumerOptions().setMaxInFlight(maxInFlight).setOrdering(ordering);
     List<Future<?>> subs = new ArrayList<>();
     for (int i = 0; i < contexts.size(); i++) {
       Receiver sink = sinks.apply(i);
@@ -83,7 +108,34 @@ final class BusSubject implements Subject {
           .<Void>mapEmpty().onComplete(subscribed));
       subs.add(subscribed.future());
     }
-    return Future.all(subs).mapEmpty();
+    Future<Void> started = Future.all(subs).mapEmpty();
+    return ordering == Ordering.NONE ? started : started.compose(v -> spread(contexts.size(),
+        System.currentTimeMillis() + SPREAD_TIMEOUT_MS));
+  }
+
+  /**
+   * With ordering, a run starts once every partition has an owner and the subscriptions own them evenly: the first
+   * subscription takes all of them and hands some over as the others join, and a run measuring those hand-overs
+   * would measure the start, not the steady state.
+   */
+  private Future<Void> spread(int subscriptions, long deadline) {
+    return bus.admin().owners(topic, GROUP).compose(owners -> {
+      Map<String, Long> perOwner = owners.values().stream().filter(Objects::nonNull)
+          .collect(Collectors.groupingBy(o -> o, Collectors.counting()));
+      int partitions = owners.size();
+      long fair = (partitions + subscriptions - 1) / subscriptions;
+      boolean even = owners.values().stream().noneMatch(Objects::isNull)
+          && perOwner.size() == Math.min(subscriptions, partitions)
+          && perOwner.values().stream().allMatch(n -> n <= fair);
+      if (even) {
+        return Future.<Void>succeededFuture();
+      }
+      if (System.currentTimeMillis() > deadline) {
+        return Future.<Void>failedFuture(new IllegalStateException("the " + subscriptions + " subscriptions did not"
+            + " own the partitions evenly within " + SPREAD_TIMEOUT_MS + " ms: " + owners));
+      }
+      return vertx.timer(50).compose(t -> spread(subscriptions, deadline));
+    });
   }
 
   @Override

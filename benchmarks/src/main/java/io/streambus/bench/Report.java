@@ -61,6 +61,7 @@ final class Report {
       case E2E4_ASYNC -> "end to end, 4 subs, async handler, msg/s";
       case LATENCY -> String.format(Locale.ROOT, "latency at %,d msg/s", o.rate);
       case CLUSTER -> "cluster, bus end to end";
+      case ORDERING -> "ordering, bus end to end, key vs none";
     };
   }
 
@@ -71,6 +72,9 @@ final class Report {
       default -> null;
     };
   }
+
+  /** Ordering.KEY against Ordering.NONE, end to end: at least this share of the throughput. */
+  static final Target ORDERING_TARGET = Target.atLeast(0.7);
 
   /** Prints everything; returns how many targets were missed. */
   int print(PrintStream out) {
@@ -105,6 +109,7 @@ final class Report {
     printThreads(out);
     printCalls(out);
     printCluster(out);
+    missed += printOrdering(out);
     return missed;
   }
 
@@ -117,7 +122,8 @@ final class Report {
 
   private List<Row> rows() {
     List<Row> rows = new ArrayList<>();
-    List<Section> throughput = sections().stream().filter(s -> s.isThroughput() && s != Section.CLUSTER).toList();
+    List<Section> throughput = sections().stream()
+        .filter(s -> s.isThroughput() && s != Section.CLUSTER && s != Section.ORDERING).toList();
     for (Section s : throughput) {
       rows.add(row(label(s, options), s, RunResult::perSecond, "%,.0f", throughputTarget(s)));
     }
@@ -255,6 +261,38 @@ final class Report {
           spread(runs.stream().map(RunResult::jvmUs).toList(), "%.2f"),
           spread(runs.stream().map(RunResult::redisUs).toList(), "%.2f"));
     }
+  }
+
+  /** Key against none, end to end on one topic of several partitions; returns 1 when the target was missed. */
+  private int printOrdering(PrintStream out) {
+    List<RunResult> runs = ok(Section.ORDERING, "bus");
+    if (runs.isEmpty()) {
+      return 0;
+    }
+    out.println();
+    out.printf(Locale.ROOT, "ordering: bus end to end, 4 subscriptions on a topic of %d partitions, %,d message keys,"
+        + " median of the runs (min-max); Ordering.KEY against Ordering.NONE (the default)%n",
+        options.orderingPartitions, options.orderingKeys);
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (String variant : List.of("none", "key")) {
+      List<RunResult> v = runs.stream().filter(r -> r.variant().equals(variant)).toList();
+      if (v.isEmpty()) {
+        out.printf(Locale.ROOT, "  %-5s no run succeeded%n", variant);
+        continue;
+      }
+      List<Double> perSecond = v.stream().map(RunResult::perSecond).toList();
+      medians.put(variant, median(perSecond));
+      out.printf(Locale.ROOT, "  %-5s %s msg/s, JVM %s us/msg, redis %s us/msg%n", variant, spread(perSecond, "%,.0f"),
+          spread(v.stream().map(RunResult::jvmUs).toList(), "%.2f"),
+          spread(v.stream().map(RunResult::redisUs).toList(), "%.2f"));
+    }
+    if (medians.size() < 2) {
+      return 0;
+    }
+    double ratio = medians.get("key") / medians.get("none");
+    boolean met = ORDERING_TARGET.met(ratio);
+    out.printf(Locale.ROOT, "  key/none %.2f, target %s: %s%n", ratio, ORDERING_TARGET.text(), met ? "met" : "MISS");
+    return met ? 0 : 1;
   }
 
   private static String name(Section s, String variant) {

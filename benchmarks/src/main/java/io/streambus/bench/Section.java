@@ -13,6 +13,11 @@ enum Section {
   /** As {@link #E2E4}, with a handler whose future completes on a later event-loop turn. */
   E2E4_ASYNC("e2e4async", Kind.END_TO_END, 4, true),
   LATENCY("latency", Kind.LATENCY, 1, false),
+  /**
+   * The bus alone, end to end with 4 subscriptions on a topic of several partitions and keyed messages, once without
+   * ordering and once with {@code Ordering.KEY}: what ordered processing costs (its variants are the orderings).
+   */
+  ORDERING("ordering", Kind.END_TO_END, 4, false),
   /** The bus alone, end to end on a 3-master cluster (no plain baseline there). */
   CLUSTER("cluster", Kind.END_TO_END, 0, false);
 

@@ -33,16 +33,17 @@ class BenchmarkSmokeTest {
         "end to end, 1 subscription, msg/s", "end to end, 4 subscriptions, msg/s",
         "end to end, 4 subs, async handler, msg/s", "latency p50 at 2,000 msg/s, ms", "latency p99 at 2,000 msg/s, ms",
         "JVM CPU/msg, e2e4, us", "redis-server CPU/msg, e2e4, us", "targets met:",
-        "JVM CPU by thread", "vert.x-eventloop-thread-", "Redis commands per message");
+        "JVM CPU by thread", "vert.x-eventloop-thread-", "Redis commands per message",
+        "ordering: bus end to end, 4 subscriptions on a topic of 8 partitions", "key/none", "ordering key");
     assertThat(run.report).doesNotContain("NaN", "FAILED");
 
-    // 6 figures x 2 subjects, each in a JVM of its own, none of them this one
+    // 6 figures x 2 subjects and 2 orderings of the bus, each in a JVM of its own, none of them this one
     Set<Long> pids = new HashSet<>();
     Matcher m = Pattern.compile(" pid (\\d+) ").matcher(run.report);
     while (m.find()) {
       pids.add(Long.parseLong(m.group(1)));
     }
-    assertThat(pids).hasSize(12).doesNotContain(ProcessHandle.current().pid());
+    assertThat(pids).hasSize(14).doesNotContain(ProcessHandle.current().pid());
   }
 
   @Test
