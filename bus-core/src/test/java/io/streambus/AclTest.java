@@ -26,8 +26,8 @@ class AclTest extends BusTestBase {
       + " +xtrim +incrby";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
-      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +get +set +pexpire"
-      + " +del";
+      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +hmget +get +set"
+      + " +pexpire +del";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
       + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */

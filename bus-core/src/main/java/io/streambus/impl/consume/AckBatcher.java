@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Batches acknowledgements: one ack step per partition (ack.lua: acknowledges the ids still pending on this consumer,
- * and reports the others) carries every id completed in the same event-loop turn, or {@code batchSize} ids. A failed
+ * and reports the others; see there why checking that costs little) carries every id completed in the same event-loop turn, or {@code batchSize} ids. A failed
  * step is reported and not retried: the entries stay pending and come back through reclaim, which at-least-once
  * delivery tolerates. Used from the subscription's context only.
  */
@@ -25,7 +25,7 @@ final class AckBatcher {
      * @param ids every id the step carried
      * @param acked how many were acknowledged (-1 when the consumer name was taken over: none were)
      * @param notOurs ids that were pending on another consumer or acknowledged by one (lost leases)
-     * @param trimmed how many were no longer pending because their entry was gone
+     * @param trimmed how many were no longer pending anywhere (their entry gone, or acknowledged already)
      * @param error the step's failure, else null (then nothing is known of the ids)
      */
     void settled(int partition, List<String> ids, int acked, List<String> notOurs, int trimmed, Throwable error);
@@ -81,15 +81,17 @@ final class AckBatcher {
     if (ids == null || ids.isEmpty()) {
       return;
     }
-    Object[] args = new Object[3 + ids.size()];
+    long now = System.currentTimeMillis();
+    Object[] args = new Object[4 + ids.size()];
     args[0] = scope.group;
     args[1] = scope.consumer;
     args[2] = scope.token;
+    args[3] = now;
     for (int i = 0; i < ids.size(); i++) {
-      args[3 + i] = ids.get(i);
+      args[4 + i] = ids.get(i);
     }
-    Future<Response> f = Scripts.ACK.run(scope.commands, System.currentTimeMillis() + ACK_DEADLINE_MS,
-        scope.settleKeys(partition, scope.stream(partition), scope.members(partition)), args);
+    Future<Response> f = Scripts.ACK.run(scope.commands, now + ACK_DEADLINE_MS,
+        scope.settleKeys(partition, scope.stream(partition), scope.members(partition), scope.moved(partition)), args);
     inFlight.add(f);
     f.onComplete(ar -> {
       inFlight.remove(f);

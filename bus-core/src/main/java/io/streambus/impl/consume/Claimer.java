@@ -41,8 +41,8 @@ final class Claimer {
     List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
     args.addAll(heldIds.apply(partition));
     long sentAt = System.nanoTime();
-    return Scripts.ADOPT.run(scope.commands, scope.deadline(), List.of(stream, scope.owner(partition)),
-        args.toArray()).map(reply -> {
+    return Scripts.ADOPT.run(scope.commands, scope.deadline(),
+        List.of(stream, scope.owner(partition), scope.moved(partition)), args.toArray()).map(reply -> {
           if (reply.get(0).toInteger() == -2) {
             return -1;
           }
@@ -75,8 +75,8 @@ final class Claimer {
       args.addAll(heldIds.apply(partition));
     }
     long sentAt = System.nanoTime();
-    return Scripts.CLAIM.run(scope.commands, scope.deadline(), List.of(stream, scope.retries(partition)),
-            args.toArray())
+    return Scripts.CLAIM.run(scope.commands, scope.deadline(),
+            List.of(stream, scope.retries(partition), scope.moved(partition)), args.toArray())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(stream, "claim " + mode, ar.cause());

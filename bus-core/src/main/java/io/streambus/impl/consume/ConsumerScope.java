@@ -32,6 +32,7 @@ final class ConsumerScope {
   private final String[] streams;
   private final String[] members;
   private final String[] retries;
+  private final String[] moved;
   private final String[] deadLetters;
   private final String[] delayed;
   private final String[] owners;
@@ -55,6 +56,7 @@ final class ConsumerScope {
     this.streams = new String[partitions];
     this.members = new String[partitions];
     this.retries = new String[partitions];
+    this.moved = new String[partitions];
     this.deadLetters = new String[partitions];
     this.delayed = new String[partitions];
     this.owners = new String[partitions];
@@ -63,6 +65,7 @@ final class ConsumerScope {
       streams[p] = keys.stream(topic, p);
       members[p] = keys.members(topic, p, group);
       retries[p] = keys.retries(topic, p, group);
+      moved[p] = keys.moved(topic, p, group);
       deadLetters[p] = keys.deadLetters(topic, p);
       delayed[p] = keys.delayed(topic, p);
       owners[p] = keys.owner(topic, p, group);
@@ -79,6 +82,10 @@ final class ConsumerScope {
 
   String retries(int partition) {
     return retries[partition];
+  }
+
+  String moved(int partition) {
+    return moved[partition];
   }
 
   String deadLetters(int partition) {

@@ -48,6 +48,15 @@ public final class Keys {
   }
 
   /**
+   * Hash: entries of the partition that a claim moved from one consumer of the group to another (id to the consumer
+   * it was taken from), kept an hour after the last move. The acknowledgement step checks ownership one by one only
+   * for these ids: any other entry a live consumer holds cannot have moved.
+   */
+  public String moved(String topic, int partition, String group) {
+    return stream(topic, partition) + ":moved:" + group;
+  }
+
+  /**
    * String: the subscription that owns a partition for a group with ordered processing ({@code consumer|token}), with
    * a time to live its owner's renewals extend.
    */

@@ -2,7 +2,8 @@
 -- counts, XPENDING does; doing both in one script keeps them consistent, and the script's atomicity means two
 -- consumers can never both take the same entry).
 --
--- KEYS[1] stream, KEYS[2] retry zset of the group
+-- KEYS[1] stream, KEYS[2] retry zset of the group, KEYS[3] the group's moved hash (see ack.lua): an entry taken from
+-- another consumer is recorded there, so that its former holder's acknowledgement checks it
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] mode, ARGV[4] limit, ARGV[5] now (ms), ARGV[6] min idle (ms),
 -- ARGV[7..] ids this consumer holds right now (handling them, or acknowledging them): never claimed
 -- mode 'due':   entries whose scheduled retry time has come (from the retry zset)
@@ -22,7 +23,11 @@ for i = 7, #ARGV do
   held[ARGV[i]] = true
 end
 
-local function claim(id, deliveries, idle)
+local function claim(id, deliveries, idle, holder)
+  if holder ~= me then
+    redis.call('HSET', KEYS[3], id, holder)
+    redis.call('PEXPIRE', KEYS[3], 3600000)
+  end
   local r = redis.call('XCLAIM', stream, group, me, idle, id)
   local e = r[1]
   if e and e ~= false and e[2] and e[2] ~= false then
@@ -42,7 +47,7 @@ if mode == 'due' then
     redis.call('ZREM', retry, id)
     local p = redis.call('XPENDING', stream, group, id, id, 1)
     if #p > 0 then
-      claim(id, tonumber(p[1][4]), 0)
+      claim(id, tonumber(p[1][4]), 0, p[1][2])
     end
   end
 else
@@ -59,7 +64,7 @@ else
     end
     local id, deliveries = e[1], tonumber(e[4])
     if not held[id] and not redis.call('ZSCORE', retry, id) then
-      claim(id, deliveries, mode == 'own' and 0 or minIdle)
+      claim(id, deliveries, mode == 'own' and 0 or minIdle, e[2])
       taken = taken + 1
     end
   end

@@ -1,0 +1,168 @@
+package io.streambus.impl.wire;
+
+import io.streambus.BusTestBase;
+import io.streambus.impl.connection.Channels;
+import io.streambus.impl.connection.RedisChannel;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * ack.lua and the claims that feed its moved hash, on their own: the acknowledgement checks ids one by one only where
+ * a claim moved them (or the membership lapsed), and must still never acknowledge an entry a peer took.
+ */
+class AckScriptTest extends BusTestBase {
+  private final Keys keys = new Keys("test");
+  private Redis client;
+  private RedisChannel channel;
+
+  @BeforeEach
+  void connect() {
+    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
+    channel = new Channels(vertx, client, busOptions()).create("ack test");
+    redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
+  }
+
+  @AfterEach
+  void disconnect() {
+    await(channel.close());
+    client.close();
+  }
+
+  /** A live member "a" (its membership runs a minute more) that read three entries. */
+  private List<String> aHoldsThree() {
+    return aHolds(3);
+  }
+
+  private List<String> aHolds(int n) {
+    for (int i = 0; i < n; i++) {
+      redis.command("XADD", stream(0), "*", "payload", "m" + i);
+    }
+    member("a", System.currentTimeMillis() + 60_000);
+    String[] read = redis.command("XREADGROUP", "GROUP", "g", "a", "COUNT", String.valueOf(n), "STREAMS", stream(0),
+        ">").split("\n");
+    List<String> ids = new ArrayList<>();
+    for (String line : read) {
+      if (line.matches("\\d+-\\d+")) {
+        ids.add(line);
+      }
+    }
+    assertThat(ids).hasSize(n);
+    return ids;
+  }
+
+  private void member(String name, long expiresAt) {
+    redis.command("HSET", keys.members(topic, 0, "g"), name, "tok-" + name + "|500|none|" + expiresAt);
+  }
+
+  /** ack.lua as member {@code name}: {acked, trimmed, ids not ours...}. */
+  private List<String> ack(String name, List<String> ids) {
+    List<Object> args = new ArrayList<>(List.of("g", name, "tok-" + name, System.currentTimeMillis()));
+    args.addAll(ids);
+    Response r = await(Scripts.ACK.run(channel, System.currentTimeMillis() + 5_000,
+        List.of(stream(0), keys.members(topic, 0, "g"), keys.moved(topic, 0, "g")), args.toArray()));
+    List<String> out = new ArrayList<>();
+    r.forEach(x -> out.add(x.toString()));
+    return out;
+  }
+
+  /** claim.lua 'stale' as member {@code name}, min idle 0: takes whatever is pending on others. */
+  private void claimStale(String name) {
+    await(Scripts.CLAIM.run(channel, System.currentTimeMillis() + 5_000,
+        List.of(stream(0), keys.retries(topic, 0, "g"), keys.moved(topic, 0, "g")), "g", name, "stale", 10,
+        System.currentTimeMillis(), 0));
+  }
+
+  private int pendingOn(String consumer) {
+    String reply = redis.command("XPENDING", stream(0), "g", "-", "+", "10", consumer);
+    return reply.isEmpty() ? 0 : reply.split("\n").length / 4;
+  }
+
+  @Test
+  void aLiveHoldersAcknowledgementOfUnmovedIdsNeedsNoCheckOfItsOwn() {
+    List<String> ids = aHoldsThree();
+    assertThat(ack("a", ids)).containsExactly("3", "0");
+    assertThat(pendingOn("a")).isZero();
+    assertThat(redis.command("EXISTS", keys.moved(topic, 0, "g"))).isEqualTo("0");
+  }
+
+  @Test
+  void anEntryAPeerClaimedIsNotAcknowledgedByItsFormerHolderAlthoughItsMembershipIsLive() {
+    List<String> ids = aHoldsThree();
+    member("b", System.currentTimeMillis() + 60_000);
+    claimStale("b");
+    assertThat(pendingOn("b")).isEqualTo(3);
+    assertThat(redis.command("HGET", keys.moved(topic, 0, "g"), ids.get(1))).isEqualTo("a");
+
+    List<String> reply = ack("a", ids);
+
+    assertThat(reply.subList(0, 2)).containsExactly("0", "0");
+    assertThat(reply.subList(2, reply.size())).containsExactlyElementsOf(ids);
+    assertThat(pendingOn("b")).as("the peer's entries stay pending on the peer").isEqualTo(3);
+    // the peer's own acknowledgement is checked one by one (moved ids) and goes through
+    assertThat(ack("b", ids)).containsExactly("3", "0");
+  }
+
+  @Test
+  void withoutTheMovedHashTheSameAcknowledgementWouldTakeThePeersEntries() {
+    // what the moved hash prevents: the fast path trusts a live membership (this fails if ack.lua checked every id)
+    List<String> ids = aHoldsThree();
+    member("b", System.currentTimeMillis() + 60_000);
+    claimStale("b");
+    redis.command("DEL", keys.moved(topic, 0, "g"));
+    assertThat(ack("a", ids)).containsExactly("3", "0");
+    assertThat(pendingOn("b")).isZero();
+  }
+
+  @Test
+  void batchesLargerThanOneCallTakesAreSplitOnBothPaths() {
+    // Lua's unpack takes some thousands of values at most: ack batches are not bounded that low
+    List<String> ids = aHolds(1_200);
+    member("b", System.currentTimeMillis() + 60_000);
+    claimStale("b"); // takes the 10 oldest
+    List<String> reply = ack("a", ids);
+    assertThat(reply.subList(0, 2)).containsExactly("1190", "0");
+    assertThat(reply.subList(2, reply.size())).containsExactlyElementsOf(ids.subList(0, 10));
+    redis.command("DEL", keys.moved(topic, 0, "g"));
+    assertThat(ack("b", ids.subList(0, 10))).containsExactly("10", "0");
+    List<String> more = aHolds(1_200);
+    assertThat(ack("a", more)).containsExactly("1200", "0");
+  }
+
+  @Test
+  void aLapsedMembershipChecksEveryId() {
+    List<String> ids = aHoldsThree();
+    member("b", System.currentTimeMillis() + 60_000);
+    claimStale("b");
+    redis.command("DEL", keys.moved(topic, 0, "g"));
+    member("a", System.currentTimeMillis() - 1);
+    List<String> reply = ack("a", ids);
+    assertThat(reply.subList(0, 2)).containsExactly("0", "0");
+    assertThat(reply.subList(2, reply.size())).containsExactlyElementsOf(ids);
+    assertThat(pendingOn("b")).isEqualTo(3);
+  }
+
+  @Test
+  void anIdAcknowledgedAlreadyOrTrimmedCountsAsNothingToSettle() {
+    List<String> ids = aHoldsThree();
+    redis.command("XACK", stream(0), "g", ids.get(0));
+    assertThat(ack("a", ids)).containsExactly("2", "1");
+  }
+
+  @Test
+  void aConsumerNameTakenOverByAnotherProcessAcknowledgesNothing() {
+    List<String> ids = aHoldsThree();
+    redis.command("HSET", keys.members(topic, 0, "g"), "a", "tok-other|500|none|" + (System.currentTimeMillis()
+        + 60_000));
+    assertThat(ack("a", ids)).containsExactly("-1");
+    assertThat(pendingOn("a")).isEqualTo(3);
+  }
+}
