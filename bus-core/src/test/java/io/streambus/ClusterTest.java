@@ -137,6 +137,27 @@ class ClusterTest extends BusTestBase {
         .containsExactly("g"));
   }
 
+  /** publishAll's batches, one per partition, each to the master of that partition's slot; ids in the caller's order. */
+  @Test
+  void publishAllSendsABatchPerPartitionToItsMasterAndReturnsTheIdsInOrder() {
+    StreamBus bus = bus();
+    await(bus.publish(OutgoingMessage.text(topic, "registers")));
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      batch.add(OutgoingMessage.json(topic, new JsonObject().put("i", i)).key("k" + (i % 13)));
+    }
+    List<MessageId> ids = await(bus.publishAll(batch));
+    assertThat(ids).hasSize(1_200);
+    assertThat(ids).extracting(MessageId::partition).as("every partition used").containsAll(
+        java.util.stream.IntStream.range(0, PARTITIONS).boxed().toList());
+    for (int i = 0; i < ids.size(); i++) {
+      MessageId id = ids.get(i);
+      String entry = cluster.nodeForSlotOwner(stream(id.partition())).command("XRANGE", stream(id.partition()),
+          id.value(), id.value());
+      assertThat(entry).as("entry of message %d", i).contains("{\"i\":" + i + "}");
+    }
+  }
+
   /** The same on a cluster, where even one subscription ran on the publisher's event loop before the fix. */
   @Test
   void subscriptionsMadeAtOnceOnSeveralEventLoopsEachRunOnTheirOwn() {

@@ -99,6 +99,42 @@ class PublishSubscribeTest extends BusTestBase {
     assertThat(byConsumer).hasSize(2);
   }
 
+  /**
+   * publishAll goes out as one pipelined batch per partition (split past a thousand): the ids still come back in the
+   * caller's order, each naming the partition of its key and the entry holding that very message.
+   */
+  @Test
+  void publishAllReturnsEveryIdInTheCallersOrderAcrossTopicsAndPartitions() {
+    StreamBus bus = bus(busOptions().setPartitions(4));
+    String second = topic + "-b";
+    await(bus.publish(OutgoingMessage.text(topic, "registers")));
+    await(bus.publish(OutgoingMessage.text(second, "registers")));
+    List<OutgoingMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 2_500; i++) {
+      OutgoingMessage m = OutgoingMessage.json(i % 3 == 0 ? second : topic, new JsonObject().put("i", i));
+      batch.add(i % 5 == 0 ? m : m.key("k" + (i % 7)));
+    }
+    List<MessageId> ids = await(bus.publishAll(batch));
+    assertThat(ids).hasSize(2_500).doesNotHaveDuplicates();
+    for (int i = 0; i < ids.size(); i++) {
+      MessageId id = ids.get(i);
+      OutgoingMessage m = batch.get(i);
+      assertThat(id.topic()).isEqualTo(m.topic());
+      if (m.key() != null) {
+        assertThat(id.partition()).isEqualTo(Math.floorMod(crc32(m.key()), 4));
+      }
+      String entry = redis.command("XRANGE", "test:{" + m.topic() + ":" + id.partition() + "}", id.value(),
+          id.value());
+      assertThat(entry).as("entry of message %d", i).contains("{\"i\":" + i + "}");
+    }
+  }
+
+  private static long crc32(String key) {
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return crc.getValue();
+  }
+
   @Test
   void partitionsSpreadByKeyAndKeepOrderPerKey() {
     StreamBus bus = bus(busOptions().setPartitions(4));

@@ -236,7 +236,7 @@ public final class DefaultBusAdmin implements BusAdmin {
             .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                 ? Future.succeededFuture() : Future.failedFuture(e)));
         all.add(send(Request.cmd(Command.DEL).arg(keys.retries(topic, p, group))
-            .arg(keys.members(topic, p, group))));
+            .arg(keys.members(topic, p, group)).arg(keys.moved(topic, p, group)).arg(keys.owner(topic, p, group))));
       }
       return Future.all(all).mapEmpty();
     });

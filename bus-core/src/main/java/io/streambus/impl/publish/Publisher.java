@@ -22,6 +22,8 @@ import io.vertx.redis.client.Request;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +37,8 @@ import java.util.zip.CRC32;
  * and bounds what is waiting for Redis.
  */
 public final class Publisher {
+  /** Most XADDs in one pipelined batch of {@link #publishAll}. */
+  private static final int BATCH_LIMIT = 1_000;
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
@@ -104,12 +108,8 @@ public final class Publisher {
     Future<Integer> known = topics.ensure(topic);
     if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0) {
       // the common case, per message: the fields go straight into the XADD, without the compose and the list
-      int partitions = known.result();
-      if (streams == null || streams.length != partitions) {
-        streams = streamsOf(topic, partitions);
-        streamKeys.put(topic, streams);
-      }
-      int partition = partition(key, partitions);
+      streams = streamsFor(topic, known.result());
+      int partition = partition(key, streams.length);
       Request xadd = Request.cmd(Command.XADD).arg(streams[partition]).arg("*");
       EntryCodec.addTo(xadd, message, traceHeaders);
       return channel.send(xadd, deadline).transform(ar -> completed(topic, partition, ar));
@@ -204,7 +204,88 @@ public final class Publisher {
     });
   }
 
+  /**
+   * Publishes several messages: when every one is a plain XADD to a registered topic (no delay, no tracing, no
+   * replica wait), one pipelined batch per partition; else one {@link #publish} each.
+   */
   public Future<List<MessageId>> publishAll(List<OutgoingMessage> messages) {
+    if (messages.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    if (!tracing.enabled() && options.getPublishWaitReplicas() == 0 && messages.stream().allMatch(this::batchable)) {
+      return batched(messages);
+    }
+    return oneByOne(messages);
+  }
+
+  /** A message {@link #batched} can send: an XADD now, to a topic whose partition count is known. */
+  private boolean batchable(OutgoingMessage m) {
+    Future<Integer> known = topics.ensure(m.topic());
+    return m.deliverAt() <= 0 && known.succeeded() && (streamKeys.containsKey(m.topic())
+        || Topics.isValidName(m.topic()));
+  }
+
+  /**
+   * One batch per partition (in a cluster a batch must stay on one node; a partition always does), at most
+   * {@value #BATCH_LIMIT} commands each: a publish() per message cost three futures, a deadline watch and a write
+   * each, and {@code publishAll} was half as fast as a plain client's batch.
+   */
+  private Future<List<MessageId>> batched(List<OutgoingMessage> messages) {
+    int n = messages.size();
+    if (pending.addAndGet(n) > options.getMaxPendingPublishes()) {
+      pending.addAndGet(-n);
+      messages.forEach(m -> meters.counter(BusMeters.PUBLISH_FAILED, m.topic()).increment());
+      return Future.failedFuture(new BusException.Backpressure(
+          "more than " + options.getMaxPendingPublishes() + " publishes are waiting for Redis"));
+    }
+    long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
+    MessageId[] ids = new MessageId[n];
+    // per stream key, the indexes of its messages and their commands, in the caller's order
+    Map<String, List<Integer>> indexes = new LinkedHashMap<>();
+    Map<String, List<Request>> requests = new LinkedHashMap<>();
+    int[] partitionOf = new int[n];
+    for (int i = 0; i < n; i++) {
+      OutgoingMessage m = messages.get(i);
+      String[] streams = streamsFor(m.topic(), topics.ensure(m.topic()).result());
+      int partition = partition(m.key(), streams.length);
+      partitionOf[i] = partition;
+      Request xadd = Request.cmd(Command.XADD).arg(streams[partition]).arg("*");
+      EntryCodec.addTo(xadd, m, null);
+      indexes.computeIfAbsent(streams[partition], k -> new ArrayList<>()).add(i);
+      requests.computeIfAbsent(streams[partition], k -> new ArrayList<>()).add(xadd);
+    }
+    List<Future<?>> sent = new ArrayList<>();
+    for (Map.Entry<String, List<Request>> e : requests.entrySet()) {
+      List<Request> all = e.getValue();
+      List<Integer> at = indexes.get(e.getKey());
+      for (int from = 0; from < all.size(); from += BATCH_LIMIT) {
+        int start = from;
+        int end = Math.min(from + BATCH_LIMIT, all.size());
+        sent.add(channel.batch(all.subList(start, end), deadline).andThen(ar -> {
+          for (int j = start; j < end; j++) {
+            int i = at.get(j);
+            OutgoingMessage m = messages.get(i);
+            if (ar.succeeded()) {
+              ids[i] = MessageId.of(m.topic(), partitionOf[i], ar.result().get(j - start).toString());
+            }
+            counted(m.topic(), ar.succeeded());
+          }
+        }));
+      }
+    }
+    return Future.all(sent).map(v -> Arrays.asList(ids));
+  }
+
+  private String[] streamsFor(String topic, int partitions) {
+    String[] streams = streamKeys.get(topic);
+    if (streams == null || streams.length != partitions) {
+      streams = streamsOf(topic, partitions);
+      streamKeys.put(topic, streams);
+    }
+    return streams;
+  }
+
+  private Future<List<MessageId>> oneByOne(List<OutgoingMessage> messages) {
     List<Future<MessageId>> futures = new ArrayList<>(messages.size());
     for (OutgoingMessage m : messages) {
       futures.add(publish(m));
