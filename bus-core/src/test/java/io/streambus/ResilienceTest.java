@@ -115,6 +115,35 @@ class ResilienceTest extends BusTestBase {
     await(bus.publish(topic, "works again"));
   }
 
+  /**
+   * The same from two event loops at once (each keeps its own watch list, see Deadlines): every publish fails at its
+   * own deadline, on the context that made it.
+   */
+  @Test
+  void publishesFromSeveralEventLoopsFailAtTheirDeadlinesOnTheirOwnContexts() {
+    StreamBus bus = bus(busOptions().setConnectionString(redis.uri()).setPublishTimeoutMs(400));
+    await(bus.publish(topic, "ok"));
+    io.vertx.core.Context a = verticleContext();
+    io.vertx.core.Context b = contextOnAnotherEventLoopThan(a);
+    redis.command("CLIENT", "PAUSE", "5000", "WRITE");
+    List<Future<String>> failures = new ArrayList<>();
+    long started = System.currentTimeMillis();
+    for (io.vertx.core.Context c : List.of(a, b)) {
+      io.vertx.core.Promise<String> failedOn = io.vertx.core.Promise.promise();
+      c.runOnContext(v -> bus.publish(topic, "held").onComplete(ar -> failedOn.complete(ar.succeeded() ? "stored"
+          : ar.cause().getClass().getSimpleName() + " on " + Thread.currentThread().getName())));
+      failures.add(failedOn.future());
+    }
+    String onA = await(failures.get(0));
+    String onB = await(failures.get(1));
+    long took = System.currentTimeMillis() - started;
+    assertThat(onA).isEqualTo("Timeout on " + threadOf(a));
+    assertThat(onB).isEqualTo("Timeout on " + threadOf(b));
+    assertThat(took).isBetween(300L, 4_500L);
+    redis.command("CLIENT", "UNPAUSE");
+    await(bus.publish(topic, "works again"));
+  }
+
   @Test
   void aPublishWhoseDeadlinePassesFailsWithAClearError() {
     RedisServer server = aofServer();

@@ -2,7 +2,6 @@ package io.streambus.impl.connection;
 
 import io.streambus.BusException;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,9 +11,6 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -30,14 +26,12 @@ public final class RedisChannel {
   private final Backoff backoff;
   private final int selectDb;
   private final ClusterRoutes routes;
-  private RedisConnection connection;
+  /** Written under this object's lock; volatile so that sending, the hot path, reads it without the lock. */
+  private volatile RedisConnection connection;
   private Future<RedisConnection> connecting;
   private int failures;
-  private boolean closed;
-  /** Commands sent with a deadline and not yet answered, oldest first (see {@link #watch}); guarded by this. */
-  private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
-  private long sweepTimer = -1;
-  private long sweepAt = Long.MAX_VALUE;
+  private volatile boolean closed;
+  private final Deadlines deadlines;
 
   /**
    * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
@@ -51,6 +45,7 @@ public final class RedisChannel {
     this.client = client;
     this.name = name;
     this.backoff = new Backoff(reconnectInitialMs, reconnectMaxMs);
+    this.deadlines = new Deadlines(vertx, name);
   }
 
   /** The open connection, or a connect attempt (delayed by the backoff after failures). */
@@ -141,7 +136,7 @@ public final class RedisChannel {
     }
   }
 
-  public synchronized boolean isClosed() {
+  public boolean isClosed() {
     return closed;
   }
 
@@ -210,75 +205,9 @@ public final class RedisChannel {
     Promise<T> promise = Promise.promise();
     attempt(op, deadline, promise, null);
     if (!promise.future().isComplete()) {
-      watch(promise, deadline);
+      deadlines.watch(promise, deadline);
     }
     return promise.future();
-  }
-
-  /**
-   * Fails {@code promise} with {@link BusException.Timeout} at {@code deadline} unless it completed before, on the
-   * caller's context. One timer per channel, armed for the earliest deadline watched, instead of a timer per command:
-   * setting and cancelling a Vert.x timer for every publish cost more than a tenth of the publish path's CPU.
-   */
-  private void watch(Promise<?> promise, long deadline) {
-    Deadline d = new Deadline(promise, deadline, Vertx.currentContext());
-    synchronized (this) {
-      // replies come back in order on one connection: dropping answered commands from the head keeps this short
-      while (!deadlines.isEmpty() && deadlines.peekFirst().promise().future().isComplete()) {
-        deadlines.pollFirst();
-      }
-      deadlines.addLast(d);
-      if (deadline < sweepAt) {
-        arm(deadline);
-      }
-    }
-  }
-
-  /** Sets the sweep timer for {@code at} (epoch ms), replacing a later one. Called with the lock held. */
-  private void arm(long at) {
-    if (sweepTimer >= 0) {
-      vertx.cancelTimer(sweepTimer);
-    }
-    sweepAt = at;
-    sweepTimer = vertx.setTimer(Math.max(1, at - System.currentTimeMillis()), t -> sweep());
-  }
-
-  /** Fails every watched command past its deadline, forgets the answered ones, and re-arms for the next deadline. */
-  private void sweep() {
-    List<Deadline> expired = new ArrayList<>();
-    long now = System.currentTimeMillis();
-    synchronized (this) {
-      sweepTimer = -1;
-      sweepAt = Long.MAX_VALUE;
-      long next = Long.MAX_VALUE;
-      for (Iterator<Deadline> it = deadlines.iterator(); it.hasNext(); ) {
-        Deadline d = it.next();
-        if (d.promise().future().isComplete()) {
-          it.remove();
-        } else if (d.at() <= now) {
-          it.remove();
-          expired.add(d);
-        } else {
-          next = Math.min(next, d.at());
-        }
-      }
-      if (next != Long.MAX_VALUE) {
-        arm(next);
-      }
-    }
-    for (Deadline d : expired) {
-      Runnable fail = () -> d.promise().tryFail(
-          new BusException.Timeout("Redis did not answer within the deadline (" + name + ")"));
-      if (d.context() == null) {
-        fail.run();
-      } else {
-        d.context().runOnContext(v -> fail.run());
-      }
-    }
-  }
-
-  /** A command awaiting its reply, when it must fail, and the context of its caller (null off Vert.x threads). */
-  private record Deadline(Promise<?> promise, long at, Context context) {
   }
 
   /**
@@ -289,10 +218,7 @@ public final class RedisChannel {
     if (promise.future().isComplete()) {
       return;
     }
-    RedisConnection c;
-    synchronized (this) {
-      c = closed ? null : connection;
-    }
+    RedisConnection c = closed ? null : connection;
     if (c == null) {
       once(op).onComplete(ar -> attempted(ar, op, deadline, promise, retryBackoff));
       return;
