@@ -119,50 +119,39 @@ local function describe(key, field)
   return field == '' and key or (key .. ' field ' .. field)
 end
 
--- checks an integer increment and records its result; returns why it would fail, or nil
-local function addInteger(key, s, field, by)
+-- the number an increment adds to (as the writes before it left the field), or nil and why it cannot be checked
+local function before(key, s, field, float)
   local v = now(key, s, field)
-  local n
   if v == ABSENT then
-    n = 0
+    return 0
   elseif v == UNKNOWN then
-    return describe(key, field) .. ' is written conditionally and incremented by the same message'
-  elseif v.i then
-    n = v.i
+    return nil, describe(key, field) .. ' is written conditionally and incremented by the same message'
+  elseif v.i or (float and v.f) then
+    return v.i or v.f
   elseif v.f then
-    return describe(key, field) .. ' is incremented by a float and an integer by the same message'
-  else
-    n = integer(v.s)
-    if not n then
-      return describe(key, field) .. ' holds \'' .. string.sub(v.s, 1, 50) .. '\', not an integer'
-    end
+    return nil, describe(key, field) .. ' is incremented by a float and an integer by the same message'
   end
-  local r = n + by
-  if math.abs(r) >= LIMIT then
-    return describe(key, field) .. ' would overflow'
+  local n = (float and decimal or integer)(v.s)
+  if not n then
+    return nil, describe(key, field) .. ' holds \'' .. string.sub(v.s, 1, 50) .. '\', not '
+        .. (float and 'a number' or 'an integer')
   end
-  s.fields[field] = {i = r}
-  return nil
+  return n
 end
 
-local function addFloat(key, s, field, by)
-  local v = now(key, s, field)
-  local n
-  if v == ABSENT then
-    n = 0
-  elseif v == UNKNOWN then
-    return describe(key, field) .. ' is written conditionally and incremented by the same message'
-  else
-    n = v.i or v.f or decimal(v.s)
-    if not n then
-      return describe(key, field) .. ' holds \'' .. string.sub(v.s, 1, 50) .. '\', not a number'
-    end
+-- checks an increment (a float one, or a 64-bit integer one) and records its result; returns why it would fail, or nil
+local function add(key, s, field, by, float)
+  local n, why = before(key, s, field, float)
+  if not n then
+    return why
   end
   local r = n + by
-  if r ~= r or r == math.huge or r == -math.huge then
+  if float and (r ~= r or r == math.huge or r == -math.huge) then
     return describe(key, field) .. ' would not be a finite number'
+  elseif not float and math.abs(r) >= LIMIT then
+    return describe(key, field) .. ' would overflow'
   end
-  s.fields[field] = {f = r}
+  s.fields[field] = float and {f = r} or {i = r}
   return nil
 end
 
@@ -195,9 +184,9 @@ local function check(w)
     if not by then
       return name .. ' by \'' .. a[1] .. '\', not an integer'
     end
-    return addInteger(key, s, '', name == 'DECRBY' and -by or by)
+    return add(key, s, '', name == 'DECRBY' and -by or by, false)
   elseif name == 'INCRBYFLOAT' then
-    return addFloat(key, s, '', decimal(a[1]) or 0 / 0)
+    return add(key, s, '', decimal(a[1]) or 0 / 0, true)
   elseif name == 'HSET' then
     for j = 1, #a, 2 do
       s.fields[a[j]] = {s = a[j + 1]}
@@ -215,9 +204,9 @@ local function check(w)
     if not by then
       return name .. ' by \'' .. a[2] .. '\', not an integer'
     end
-    return addInteger(key, s, a[1], by)
+    return add(key, s, a[1], by, false)
   elseif name == 'HINCRBYFLOAT' then
-    return addFloat(key, s, a[1], decimal(a[2]) or 0 / 0)
+    return add(key, s, a[1], decimal(a[2]) or 0 / 0, true)
   elseif name == 'ZADD' then
     local j, conditional = 1, false
     while j <= #a and string.match(string.upper(a[j]), '^[NXGLC][XTH]$') do
