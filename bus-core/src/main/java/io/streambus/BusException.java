@@ -82,4 +82,16 @@ public class BusException extends RuntimeException {
       super(message, cause);
     }
   }
+
+  /**
+   * A write of a {@link Projection} that the bus refuses: a command outside the accepted ones, bad arguments, a key
+   * outside the partition's hash tag or in the bus's own layout (found while the write is added), or a key of another
+   * type, or a value an increment cannot apply to (found in Redis, before anything is written). Nothing of the
+   * message's writes is applied, and the message is dead-lettered with this reason at once.
+   */
+  public static final class InvalidWrite extends NonRetryable {
+    public InvalidWrite(String message) {
+      super(message);
+    }
+  }
 }

@@ -112,6 +112,27 @@ public interface StreamBus {
    */
   Future<Subscription> subscribe(String topic, String group, MessageHandler handler, ConsumerOptions options);
 
+  /**
+   * Consumes {@code topic} as a member of {@code group} into a read model held in Redis: for each message,
+   * {@code projection} says which Redis writes it causes, and the bus applies them and acknowledges the message in one
+   * Lua step, only if this subscription still holds the message (its lease, and with ordered processing the
+   * partition). So the model sees each message's writes exactly once: a crash or a lost connection before the step
+   * applies nothing and the redelivery applies them; a subscription that lost the message to a peer applies nothing
+   * ({@link ConsumerListener#onLeaseLost}); a reply lost after the step does not apply them twice. Writes the bus
+   * refuses, before anything is written, dead-letter the message with the reason ({@link ModelWrites} lists what is
+   * accepted and checked). Everything else is as {@link #subscribe}: options, retries and dead letters of failed
+   * projections, ordering, reclaim, close.
+   *
+   * <p>Each message costs one Lua step of its own (acknowledgements are not batched as with {@link #subscribe}).
+   * Exactly once holds for the model's keys only: anything else the projection does (an HTTP call, a log line) is at
+   * least once. To rebuild a model, project the topic again with a new group from {@link StartPosition#BEGINNING} into
+   * keys of a new name, and switch readers over once its lag is zero (docs/operations.md, "Projections"); that replays
+   * what the streams still retain, no more.
+   *
+   * @param projection called for every message as a {@link MessageHandler} is
+   */
+  Future<Subscription> project(String topic, String group, Projection projection, ConsumerOptions options);
+
   /** The dead letters of a topic: list, count, replay, delete, purge. */
   DeadLetters deadLetters(String topic);
 

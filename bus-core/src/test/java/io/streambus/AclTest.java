@@ -28,6 +28,9 @@ class AclTest extends BusTestBase {
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
       + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +hmget +get +set"
       + " +pexpire +del";
+  /** A consumer that projects into read models: the model writes project.lua may make, and TYPE for its checks. */
+  static final String PROJECTOR = CONSUMER + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append"
+      + " +sadd +srem +zincrby +lpush +rpush +ltrim +expire +persist";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
       + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
@@ -38,6 +41,7 @@ class AclTest extends BusTestBase {
     redis.command("ACL", "LOG", "RESET");
     user("producer", PRODUCER);
     user("consumer", CONSUMER);
+    user("projector", PROJECTOR);
     user("dashboard", DASHBOARD);
     user("operator", DEAD_LETTER_OPERATOR);
   }
@@ -92,6 +96,30 @@ class AclTest extends BusTestBase {
         .isEqualTo(1);
     eventually(Duration.ofSeconds(10), () -> handled.get() >= 25, "replayed in bulk");
     closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
+    assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
+  }
+
+  /** Every write a projection may make, and the checks before them, within the projector's permissions. */
+  @Test
+  void aProjectorMakesEveryAcceptedWriteWithItsOwnPermissions() {
+    StreamBus producer = as("producer");
+    StreamBus projector = as("projector");
+    await(projector.project(topic, "model", (m, w) -> {
+      String k = w.key("m");
+      w.command("SET", k + ":s", "v", "PX", "600000").command("APPEND", k + ":s", "w").command("INCR", k + ":n")
+          .incrby(k + ":n", 9).command("DECR", k + ":n").command("DECRBY", k + ":n", "3")
+          .incrbyfloat(k + ":f", 2.5).hset(k + ":h", "a", "1").command("HSETNX", k + ":h", "b", "2")
+          .hdel(k + ":h", "b").hincrby(k + ":h", "a", 1).hincrbyfloat(k + ":h", "c", 0.5)
+          .sadd(k + ":set", "x", "y").srem(k + ":set", "y").zadd(k + ":z", 1, "m").zincrby(k + ":z", 5, "m")
+          .zrem(k + ":z", "n").rpush(k + ":l", "a").command("LPUSH", k + ":l", "z").command("LTRIM", k + ":l", "0", "1")
+          .command("EXPIRE", k + ":set", "600").expire(k + ":z", Duration.ofMinutes(10)).command("PERSIST", k + ":z")
+          .set(k + ":gone", "1").del(k + ":gone");
+      return Future.succeededFuture();
+    }, fastConsumer()));
+    await(producer.publish(topic, "x"));
+    eventually(Duration.ofSeconds(10), () -> "6".equals(redis.command("GET", Topics.modelKey("test", topic, 0, "m:n"))),
+        "projected");
+    closeBuses();
     assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }
 

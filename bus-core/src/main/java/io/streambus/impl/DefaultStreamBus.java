@@ -22,6 +22,7 @@ import io.streambus.DeadLetters;
 import io.streambus.MessageHandler;
 import io.streambus.MessageId;
 import io.streambus.OutgoingMessage;
+import io.streambus.Projection;
 import io.streambus.StreamBus;
 import io.streambus.Subscription;
 import io.streambus.Topics;
@@ -152,6 +153,25 @@ public final class DefaultStreamBus implements StreamBus {
 
   @Override
   public Future<Subscription> subscribe(String topic, String group, MessageHandler handler, ConsumerOptions options) {
+    return join(topic, group, "handler", handler, options, (context, opts, partitions, onClosed) ->
+        new DefaultSubscription(vertx, context, channels, keys, topic, group, consumerName(opts), partitions, handler,
+            opts, this.options, meters, tracing, onClosed));
+  }
+
+  @Override
+  public Future<Subscription> project(String topic, String group, Projection projection, ConsumerOptions options) {
+    return join(topic, group, "projection", projection, options, (context, opts, partitions, onClosed) ->
+        new DefaultSubscription(vertx, context, channels, keys, topic, group, consumerName(opts), partitions,
+            projection, opts, this.options, meters, tracing, onClosed));
+  }
+
+  /** Builds a subscription of a handler or a projection, once its topic's partition count is known. */
+  private interface SubscriptionFactory {
+    DefaultSubscription create(Context context, ConsumerOptions options, int partitions, Runnable onClosed);
+  }
+
+  private Future<Subscription> join(String topic, String group, String what, Object handler, ConsumerOptions options,
+                                    SubscriptionFactory factory) {
     if (closing != null) {
       return Future.failedFuture(new BusException.Closed("the bus is closed"));
     }
@@ -159,12 +179,11 @@ public final class DefaultStreamBus implements StreamBus {
     try {
       Topics.requireValidName("topic", topic);
       Topics.requireValidName("group", group);
-      Objects.requireNonNull(handler, "handler");
+      Objects.requireNonNull(handler, what);
       opts = new ConsumerOptions(options == null ? new ConsumerOptions() : options).validate();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    String name = opts.getConsumerName() != null ? opts.getConsumerName() : generatedConsumerName();
     Context context = vertx.getOrCreateContext();
     Promise<Subscription> promise = Promise.promise();
     // The topic registry answers on the bus's shared command channel, whose replies come back on whichever context
@@ -176,12 +195,15 @@ public final class DefaultStreamBus implements StreamBus {
         return;
       }
       DefaultSubscription[] holder = new DefaultSubscription[1];
-      holder[0] = new DefaultSubscription(vertx, context, channels, keys, topic, group, name, known.result(),
-          handler, opts, this.options, meters, tracing, () -> subscriptions.remove(holder[0]));
+      holder[0] = factory.create(context, opts, known.result(), () -> subscriptions.remove(holder[0]));
       subscriptions.add(holder[0]);
       holder[0].start().onFailure(e -> subscriptions.remove(holder[0])).onComplete(promise);
     })));
     return promise.future();
+  }
+
+  private static String consumerName(ConsumerOptions opts) {
+    return opts.getConsumerName() != null ? opts.getConsumerName() : generatedConsumerName();
   }
 
   /** {@code <host>-<pid>-<n>}: unique per subscription, and tells an operator which process holds what. */

@@ -1,5 +1,6 @@
 package io.streambus.impl;
 
+import io.streambus.Topics;
 import io.streambus.impl.connection.Channels;
 import io.streambus.impl.publish.Publisher;
 import io.streambus.impl.wire.Keys;
@@ -31,6 +32,19 @@ class KeysAndPartitionsTest {
       assertThat(Publisher.partitionOf(key, 8)).isEqualTo((int) (crc.getValue() % 8));
     }
     assertThat(Publisher.partitionOf("same", 5)).isEqualTo(Publisher.partitionOf("same", 5));
+  }
+
+  /** The public rule readers of a model use is the publisher's, for every partition count. */
+  @Test
+  void thePublicPartitionRuleIsThePublishers() {
+    for (int partitions = 1; partitions <= 16; partitions++) {
+      for (int i = 0; i < 500; i++) {
+        String key = "key-" + i;
+        assertThat(Topics.partitionOf(key, partitions)).isEqualTo(Publisher.partitionOf(key, partitions));
+      }
+    }
+    assertThat(Topics.modelKey("bus", "orders", 3, "revenue")).isEqualTo("bus:{orders:3}:model:revenue")
+        .startsWith(new Keys("bus").stream("orders", 3));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.streambus.consumers;
 
 import io.streambus.MessageHandler;
+import io.streambus.Projection;
 import io.streambus.StreamBus;
 import io.streambus.Subscription;
 import io.vertx.core.Future;
@@ -11,10 +12,12 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * Runs the subscriptions of a {@link ConsumerConfig}: one per topic, in the configured group, all calling one
- * handler on this verticle's context. (A "consumer verticle", not a Vert.x worker verticle: it never blocks.)
+ * handler (or one projection) on this verticle's context. (A "consumer verticle", not a Vert.x worker verticle: it
+ * never blocks.)
  *
  * <p>Start succeeds when every subscription runs, and fails (closing those already opened) when one cannot start.
  * Stop closes every subscription, which stops reading, drains in-flight handlers up to the drain timeout, flushes
@@ -24,22 +27,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
 
-  private final StreamBus bus;
   private final ConsumerConfig config;
-  private final MessageHandler handler;
+  /** Starts the subscription of one topic: a handler's, or a projection's. */
+  private final Function<String, Future<Subscription>> subscribe;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
   public ConsumerVerticle(StreamBus bus, ConsumerConfig config, MessageHandler handler) {
-    this.bus = bus;
     this.config = config;
-    this.handler = handler;
+    this.subscribe = topic -> bus.subscribe(topic, config.group(), handler, config.options());
+  }
+
+  /** Consumes every topic with {@code projection} ({@link StreamBus#project}) instead of a handler. */
+  public ConsumerVerticle(StreamBus bus, ConsumerConfig config, Projection projection) {
+    this.config = config;
+    this.subscribe = topic -> bus.project(topic, config.group(), projection, config.options());
   }
 
   @Override
   public Future<?> start() {
     List<Future<Subscription>> started = new ArrayList<>();
     for (String topic : config.topics()) {
-      started.add(bus.subscribe(topic, config.group(), handler, config.options()).onSuccess(sub -> {
+      started.add(subscribe.apply(topic).onSuccess(sub -> {
         subscriptions.add(sub);
         LOG.info("consuming {} as {} in group {} (handler {}, max in flight {})", topic, sub.consumerName(),
             config.group(), config.handler(), config.options().getMaxInFlight());

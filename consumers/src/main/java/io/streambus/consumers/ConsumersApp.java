@@ -3,6 +3,7 @@ package io.streambus.consumers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streambus.BusOptions;
 import io.streambus.MessageHandler;
+import io.streambus.Projection;
 import io.streambus.StreamBus;
 import io.streambus.app.AppRunner;
 import io.streambus.app.BusConfig;
@@ -12,6 +13,7 @@ import io.streambus.app.Observability;
 import io.streambus.app.OpsServerVerticle;
 import io.streambus.app.Settings;
 import io.streambus.consumers.spi.HandlerFactory;
+import io.streambus.consumers.spi.ProjectionFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -33,7 +35,10 @@ public final class ConsumersApp implements AppRunner.Application {
   private final BusOptions busOptions;
   private final ConsumerConfig config;
   private final HttpConfig http;
+  /** Null when the handler setting names a projection. */
   private final MessageHandler handler;
+  /** Null unless the handler setting names a projection. */
+  private final Projection projection;
   private final PrometheusMeterRegistry registry = Observability.prometheus();
   private StreamBus bus;
   private ConsumerVerticle consumer;
@@ -54,7 +59,13 @@ public final class ConsumersApp implements AppRunner.Application {
           + config.options().getCloseTimeoutMs());
     }
     HandlerFactory factory = HandlerRegistry.load().get(ConsumerConfig.HANDLER, config.handler());
-    this.handler = factory.create(vertx, settings.json());
+    if (factory instanceof ProjectionFactory projections) {
+      this.handler = null;
+      this.projection = projections.createProjection(vertx, settings.json());
+    } else {
+      this.handler = factory.create(vertx, settings.json());
+      this.projection = null;
+    }
     warnUnknown(settings, factory);
   }
 
@@ -75,7 +86,8 @@ public final class ConsumersApp implements AppRunner.Application {
   @Override
   public Future<Void> start() {
     bus = StreamBus.create(vertx, busOptions, registry);
-    consumer = new ConsumerVerticle(bus, config, handler);
+    consumer = projection != null ? new ConsumerVerticle(bus, config, projection)
+        : new ConsumerVerticle(bus, config, handler);
     ops = new OpsServerVerticle(http, registry, this::readiness);
     return vertx.deployVerticle(ops).compose(id -> vertx.deployVerticle(consumer)).mapEmpty();
   }

@@ -1,7 +1,9 @@
 package io.streambus.consumers;
 
 import io.streambus.BusOptions;
+import io.streambus.OutgoingMessage;
 import io.streambus.StreamBus;
+import io.streambus.Topics;
 import io.streambus.app.ConfigException;
 import io.streambus.app.Settings;
 import io.streambus.testsupport.Poll;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +138,62 @@ class ConsumersAppTest {
       await(app.stop());
       receiver.close();
     }
+  }
+
+  /**
+   * The built-in projection: the sum of a JSON field per message key, and the count, exactly once, where a reader
+   * finds them from the key (its partition, the public key layout); a payload without the number is dead-lettered.
+   */
+  @Test
+  void sumByKeyProjectsTheSumOfAFieldPerKeyIntoRedis() throws Exception {
+    String topic = "sums";
+    int partitions = 3;
+    StreamBus threePartitions = StreamBus.create(vertx, new BusOptions().setConnectionString(redis.uri())
+        .setKeyPrefix("test").setPartitions(partitions));
+    Map<String, Object> s = settings(topic, "sum-by-key");
+    s.put("BUS_PARTITIONS", Integer.toString(partitions));
+    s.put("BUS_SUM_FIELD", "cents");
+    s.put("BUS_SUM_MODEL", "revenue-v1");
+    ConsumersApp app = new ConsumersApp(vertx, Settings.of(s));
+    await(app.start());
+    try {
+      Map<String, Long> sums = new HashMap<>();
+      List<OutgoingMessage> events = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String key = "customer-" + (i % 7);
+        long cents = i * 37L % 1000;
+        sums.merge(key, cents, Long::sum);
+        events.add(OutgoingMessage.json(topic, new JsonObject().put("cents", cents)).key(key));
+      }
+      events.add(OutgoingMessage.json(topic, new JsonObject().put("euros", 1)).key("customer-0"));
+      await(threePartitions.publishAll(events));
+      Poll.until(Duration.ofSeconds(20), () -> counted(topic, partitions) == 300
+          && "1".equals(redis.command("XLEN", "test:{" + topic + ":" + Topics.partitionOf("customer-0",
+          partitions) + "}:dlq")), () -> "300 counted, one dead-lettered: " + counted(topic, partitions));
+      sums.forEach((key, sum) -> {
+        String model = Topics.modelKey("test", topic, Topics.partitionOf(key, partitions),
+            "revenue-v1");
+        assertThat(redis.command("HGET", model, key)).as(key).isEqualTo(Long.toString(sum));
+        assertThat(redis.command("HGET", model + ":count", key)).as(key).isEqualTo(Integer.toString(300 / 7
+            + (Integer.parseInt(key.substring(9)) < 300 % 7 ? 1 : 0)));
+      });
+      assertThat(redis.command("XRANGE", "test:{" + topic + ":" + Topics.partitionOf("customer-0",
+          partitions) + "}:dlq", "-", "+")).contains("has no number in field 'cents'");
+    } finally {
+      await(app.stop());
+      await(threePartitions.close());
+    }
+  }
+
+  private static long counted(String topic, int partitions) {
+    long total = 0;
+    for (int p = 0; p < partitions; p++) {
+      String values = redis.command("HVALS", Topics.modelKey("test", topic, p, "revenue-v1:count"));
+      for (String v : values.isEmpty() ? new String[0] : values.split("\n")) {
+        total += Long.parseLong(v);
+      }
+    }
+    return total;
   }
 
   static <T> T await(Future<T> f) throws Exception {

@@ -23,6 +23,11 @@ public final class DefaultMessage implements Message {
    */
   private volatile Map<String, String> headers;
   private final int deliveryCount;
+  /**
+   * A projection's writes for this delivery, once its projection succeeded (set on the handler's thread, read on the
+   * subscription's context when the outcome arrives); null for a plain handler.
+   */
+  private volatile ProjectionWrites writes;
 
   public DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
     this.id = id;
@@ -115,6 +120,16 @@ public final class DefaultMessage implements Message {
   @Override
   public Instant publishedAt() {
     return Instant.ofEpochMilli(Math.max(0, id.timestamp()));
+  }
+
+  /** Leaves the projection's writes with this delivery, for the settlement to apply. */
+  void project(ProjectionWrites w) {
+    this.writes = w;
+  }
+
+  /** The projection's writes for this delivery, or null. */
+  ProjectionWrites writes() {
+    return writes;
   }
 
   @Override

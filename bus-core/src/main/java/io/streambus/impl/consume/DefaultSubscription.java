@@ -4,6 +4,7 @@ import io.streambus.BusException;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerOptions;
 import io.streambus.MessageHandler;
+import io.streambus.Projection;
 import io.streambus.Subscription;
 import io.streambus.impl.connection.Channels;
 import io.streambus.impl.connection.RedisChannel;
@@ -55,6 +56,22 @@ public final class DefaultSubscription implements Subscription {
   public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
                              String consumerName, int partitions, MessageHandler handler, ConsumerOptions options,
                              BusOptions busOptions, Meters meters, Tracing tracing, Runnable onClosed) {
+    this(vertx, context, channels, keys, topic, group, consumerName, partitions, handler, false, options, busOptions,
+        meters, tracing, onClosed);
+  }
+
+  /** A projection's subscription: as a handler's, but a success applies its writes with the acknowledgement. */
+  public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
+                             String consumerName, int partitions, Projection projection, ConsumerOptions options,
+                             BusOptions busOptions, Meters meters, Tracing tracing, Runnable onClosed) {
+    this(vertx, context, channels, keys, topic, group, consumerName, partitions,
+        new ProjectionHandler(projection, keys.prefix()), true, options, busOptions, meters, tracing, onClosed);
+  }
+
+  private DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
+                              String consumerName, int partitions, MessageHandler handler, boolean projects,
+                              ConsumerOptions options, BusOptions busOptions, Meters meters, Tracing tracing,
+                              Runnable onClosed) {
     this.vertx = vertx;
     this.context = context;
     this.onClosed = onClosed;
@@ -66,6 +83,9 @@ public final class DefaultSubscription implements Subscription {
     this.leases = new Leases(scope, this::fenced, this::renewed);
     // the due loop needs the claimer, which needs the settlement: the settlement reaches the loop through its field
     this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
+    if (projects) {
+      settlement.project(new Projector(scope));
+    }
     this.traced = tracing.enabled()
         ? new TracedDeliveries(vertx, context, tracing, group, consumerName, options.getMaxInFlight()) : null;
     this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),

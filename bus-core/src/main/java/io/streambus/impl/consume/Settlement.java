@@ -1,5 +1,6 @@
 package io.streambus.impl.consume;
 
+import io.streambus.BusException;
 import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,6 +26,8 @@ final class Settlement {
   private final DeliveryPolicy policy;
   private final LongConsumer retryDueAt;
   private final AckBatcher acks;
+  /** A projection's subscription: successes apply their writes with their acknowledgement. Else null. */
+  private Projector projector;
   private Turns turns = Turns.NONE;
 
   /** Ordered processing: whose turn it is, and how a failed message is retried in place. */
@@ -71,6 +74,14 @@ final class Settlement {
     this.turns = turns;
   }
 
+  /**
+   * A projection's subscription: each success applies its writes and is acknowledged in one step (set once, before
+   * anything is delivered) instead of a batched acknowledgement.
+   */
+  void project(Projector projector) {
+    this.projector = projector;
+  }
+
   /** A handler's outcome: null for success, else its error. A message whose lease was lost is left alone. */
   void outcome(DefaultMessage message, Throwable error) {
     if (!leases.owns(message)) {
@@ -78,7 +89,9 @@ final class Settlement {
       turns.done(message);
       return;
     }
-    if (error == null) {
+    if (error == null && projector != null) {
+      applyWrites(message);
+    } else if (error == null) {
       scope.meters.endToEnd(message.id().timestamp());
       acks.ack(message.partition(), message.id().value());
       turns.done(message);
@@ -109,6 +122,42 @@ final class Settlement {
       }
     }
     ids.forEach(id -> leases.release(partition, id));
+  }
+
+  /**
+   * Applies a projection's writes with the acknowledgement. The message's turn (ordered processing) ends with the
+   * step, not before: the next message of its key must see the model this one left. A failed step leaves the message
+   * pending (its writes unapplied, or applied and acknowledged if only the reply was lost): its redelivery projects
+   * it again, and the step applies the writes only if they were not.
+   */
+  private void applyWrites(DefaultMessage message) {
+    int partition = message.partition();
+    String id = message.id().value();
+    projector.apply(message, message.writes()).onComplete(ar -> {
+      if (ar.failed()) {
+        scope.listener.onRedisError(scope.stream(partition), "project", ar.cause());
+      } else {
+        Projector.Result r = ar.result();
+        switch (r.outcome()) {
+          case APPLIED -> {
+            scope.meters.endToEnd(message.id().timestamp());
+            scope.meters.acked.increment();
+          }
+          case LOST -> leases.lose(partition, id, "projection refused: the message is a peer's now");
+          case FENCED -> leases.fence();
+          case INVALID -> {
+            // nothing was written: dead-lettered as a non-retryable failure, which ends its turn and lets go of it
+            failed(message, new BusException.InvalidWrite(r.reason()));
+            return;
+          }
+          default -> {
+            // DONE, GONE: settled already, nothing to do
+          }
+        }
+      }
+      leases.release(partition, id);
+      turns.done(message);
+    });
   }
 
   private void failed(DefaultMessage message, Throwable error) {
@@ -276,9 +325,12 @@ final class Settlement {
     return Future.join(all).mapEmpty();
   }
 
-  /** Sends the acknowledgements waiting; completes when every one sent so far is answered. */
+  /**
+   * Sends the acknowledgements waiting; completes when every one sent so far, and every projection step, is answered.
+   */
   Future<Void> flush() {
-    return acks.flush();
+    Future<Void> acked = acks.flush();
+    return projector == null ? acked : Future.join(acked, projector.flush()).mapEmpty();
   }
 
   /** Leaves the group: drops this membership, and the consumer where it holds nothing (leave.lua). */

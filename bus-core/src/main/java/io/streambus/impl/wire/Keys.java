@@ -1,5 +1,7 @@
 package io.streambus.impl.wire;
 
+import io.streambus.Topics;
+
 /**
  * The key layout, in one place. Every key of one partition carries the hash tag {@code {<topic>:<p>}} so that the
  * partition sits in one cluster slot and the Lua scripts touching it are atomic.
@@ -16,7 +18,7 @@ public final class Keys {
   }
 
   public String stream(String topic, int partition) {
-    return prefix + ":{" + topic + ":" + partition + "}";
+    return prefix + ":" + Topics.hashTag(topic, partition);
   }
 
   public String deadLetters(String topic, int partition) {

@@ -32,6 +32,7 @@ public enum Scripts {
   DELETE_CONSUMER("delete_consumer"),
   RENEW("renew"),
   ACK("ack"),
+  PROJECT("project"),
   RETRY("retry"),
   HANDBACK("handback"),
   LEAVE("leave"),
