@@ -43,4 +43,15 @@ public interface BusAdmin {
    * ordering). Every partition of the topic is in the map.
    */
   Future<java.util.Map<Integer, String>> owners(String topic, String group);
+
+  /**
+   * A read model kept as a hash per partition (by a projection, {@link ModelWrites#key(String)}): the fields of
+   * {@link Topics#modelKey(String, String, int, String) <prefix>:{<topic>:<p>}:model:<name>} for every partition of
+   * {@code topic}, in partition order, an empty map where the partition has none. The partitions are read one after
+   * another, not at one instant: a projection running meanwhile may have moved on between two of them. Fails when a
+   * model key holds another type than a hash ({@code WRONGTYPE}).
+   *
+   * @param name the model's name, as given to {@link ModelWrites#key(String)}
+   */
+  Future<List<java.util.Map<String, String>>> modelHash(String topic, String name);
 }

@@ -132,6 +132,19 @@ class ProjectionTest extends BusTestBase {
     assertThat(readModel(partitions, "revenue", 40)).isEqualTo(fold(n, false));
     assertThat(readModel(partitions, "count", 40)).isEqualTo(fold(n, true));
     assertThat(count(BusMeters.DEAD_LETTERED)).isZero();
+    // the same model through the admin API: every customer in the partition of its key
+    List<Map<String, String>> parts = await(bus.admin().modelHash(topic, "revenue"));
+    assertThat(parts).hasSize(partitions);
+    Map<String, Long> viaAdmin = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      for (Map.Entry<String, String> e : parts.get(p).entrySet()) {
+        assertThat(Topics.partitionOf(e.getKey(), partitions)).as("partition of %s", e.getKey()).isEqualTo(p);
+        viaAdmin.merge(e.getKey(), Long.parseLong(e.getValue()), Long::sum);
+      }
+    }
+    assertThat(viaAdmin).isEqualTo(fold(n, false));
+    assertThat(await(bus.admin().modelHash(topic, "no-such-model"))).hasSize(partitions).allSatisfy(
+        m -> assertThat(m).isEmpty());
   }
 
   /**

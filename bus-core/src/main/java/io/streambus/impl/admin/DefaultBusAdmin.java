@@ -264,4 +264,30 @@ public final class DefaultBusAdmin implements BusAdmin {
       });
     });
   }
+
+  @Override
+  public Future<List<Map<String, String>>> modelHash(String topic, String name) {
+    if (name == null || name.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("name must not be empty"));
+    }
+    return partitions(topic).compose(partitions -> {
+      List<Future<Response>> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(send(Request.cmd(Command.HGETALL).arg(Topics.modelKey(keys.prefix(), topic, p, name))));
+      }
+      return Future.all(all).map(cf -> {
+        List<Map<String, String>> model = new ArrayList<>(partitions);
+        for (Future<Response> f : all) {
+          Map<String, String> fields = new java.util.LinkedHashMap<>();
+          Response r = f.result();
+          // RESP2 (the bus's protocol): a flat array of names and values
+          for (int i = 0; r != null && i + 1 < r.size(); i += 2) {
+            fields.put(r.get(i).toString(), r.get(i + 1).toString());
+          }
+          model.add(fields);
+        }
+        return model;
+      });
+    });
+  }
 }
