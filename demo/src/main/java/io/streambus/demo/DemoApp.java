@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerListener;
 import io.streambus.ConsumerOptions;
+import io.streambus.Projection;
 import io.streambus.StreamBus;
 import io.streambus.app.AppRunner;
 import io.streambus.app.BusConfig;
@@ -14,6 +15,7 @@ import io.streambus.app.Settings;
 import io.streambus.consumers.ConsumerConfig;
 import io.streambus.consumers.ConsumerVerticle;
 import io.streambus.consumers.handlers.SimulateHandler;
+import io.streambus.consumers.handlers.SumByKeyProjectionFactory;
 import io.streambus.dashboard.DashboardConfig;
 import io.streambus.dashboard.DashboardOptions;
 import io.streambus.dashboard.DashboardVerticle;
@@ -24,6 +26,7 @@ import io.streambus.producers.LoadGeneratorVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +51,10 @@ public final class DemoApp implements AppRunner.Application {
   public static final String ORDERS = "orders";
   public static final String PAYMENTS = "payments";
   public static final String GROUP = "billing";
+  /** The group of the revenue read model, a projection of {@value #ORDERS} (exactly once). */
+  public static final String REVENUE_GROUP = "revenue";
+  /** The read model's name: the hash of revenue per customer, and its order count per customer. */
+  public static final String REVENUE_MODEL = "revenue";
   public static final int DEFAULT_PORT = 8081;
   public static final String RATE = "BUS_DEMO_RATE";
   public static final String FIGURES_MS = "BUS_DEMO_FIGURES_MS";
@@ -137,7 +144,22 @@ public final class DemoApp implements AppRunner.Application {
     // the handler timeout fails it), and it crashes now and then: what it held is reclaimed by the other two
     return deploy(consumer("consumer-1", new SimulateHandler(vertx, 5, 5, 0.05, 0, 0), 5_000))
         .compose(v -> deploy(consumer("consumer-2", new SimulateHandler(vertx, 150, 50, 0.02, 0, 0), 5_000)))
-        .compose(v -> deployCrashing());
+        .compose(v -> deployCrashing())
+        .compose(v -> deployRevenue());
+  }
+
+  /**
+   * The read model: revenue and order count per customer (the order's key), summed from {@value #ORDERS} by the
+   * built-in sum-by-key projection in group {@value #REVENUE_GROUP}, each order applied exactly once with its
+   * acknowledgement.
+   */
+  private Future<Void> deployRevenue() {
+    Projection revenue = new SumByKeyProjectionFactory().createProjection(vertx, new JsonObject()
+        .put(SumByKeyProjectionFactory.FIELD, "amount").put(SumByKeyProjectionFactory.MODEL, REVENUE_MODEL));
+    ConsumerOptions options = new ConsumerOptions().setConsumerName("revenue-1").setMaxInFlight(16)
+        .setListener(quietListener());
+    return deploy(new ConsumerVerticle(bus, new ConsumerConfig(List.of(ORDERS), REVENUE_GROUP, "sum-by-key", options),
+        revenue));
   }
 
   /** consumer-3, with no time to drain when it stops: what it has in its handlers stays pending, as in a crash. */
@@ -201,7 +223,7 @@ public final class DemoApp implements AppRunner.Application {
         + "', 1% poison messages");
     out.println("  Consumers:   group '" + GROUP + "': consumer-1 fast (5% failures), consumer-2 slow (150 ms),"
         + " consumer-3 stalls now and then and crashes every " + CRASH_EVERY_MS / 1000
-        + " s (reclaimed)");
+        + " s (reclaimed); group '" + REVENUE_GROUP + "' projects revenue per customer into Redis, exactly once");
     out.println("  Open:        " + dashboardUrl + "   (token for replay/delete: " + dashboardToken
         + "; live figures also follow here every " + figuresMs / 1000 + " s)");
     out.println("  Publish:     curl -H 'Content-Type: application/json' -d '{\"hello\":1}' " + base

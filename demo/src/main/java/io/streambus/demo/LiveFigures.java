@@ -12,10 +12,14 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The demo's console screen: every few seconds, each topic's length, dead letters and per-group lag / pending /
- * consumers (from {@link io.streambus.BusAdmin#snapshot()}), and the process's bus counters.
+ * consumers (from {@link io.streambus.BusAdmin#snapshot()}), the process's bus counters, and the revenue read model
+ * (from {@link io.streambus.BusAdmin#modelHash}).
  */
 final class LiveFigures {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -29,10 +33,34 @@ final class LiveFigures {
     this.out = out;
   }
 
-  /** Reads a snapshot and prints it; a failed read prints one line instead. */
+  /** Reads a snapshot and the read model and prints them; a failed read prints one line instead. */
   Future<Void> printOnce() {
-    return bus.admin().snapshot().onComplete(this::print, err -> out.println("  (figures unavailable: "
-        + err.getMessage() + ")")).mapEmpty();
+    Future<List<TopicStats>> snapshot = bus.admin().snapshot();
+    Future<List<Map<String, String>>> revenue = bus.admin().modelHash(DemoApp.ORDERS, DemoApp.REVENUE_MODEL);
+    Future<List<Map<String, String>>> orders = bus.admin().modelHash(DemoApp.ORDERS, DemoApp.REVENUE_MODEL
+        + ":count");
+    return Future.all(snapshot, revenue, orders).onComplete(all -> {
+      print(snapshot.result());
+      printModel(revenue.result(), orders.result());
+    }, err -> out.println("  (figures unavailable: " + err.getMessage() + ")")).mapEmpty();
+  }
+
+  /** The revenue read model: orders and revenue in total, and the three customers with the most revenue. */
+  private void printModel(List<Map<String, String>> revenue, List<Map<String, String>> orders) {
+    Map<String, Long> perCustomer = sum(revenue);
+    long total = perCustomer.values().stream().mapToLong(Long::longValue).sum();
+    long counted = sum(orders).values().stream().mapToLong(Long::longValue).sum();
+    String top = perCustomer.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(3).map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    out.printf("  read model '%s' (group %s, exactly once): %d orders of %d customers, revenue %d; top: %s%n",
+        DemoApp.REVENUE_MODEL, DemoApp.REVENUE_GROUP, counted, perCustomer.size(), total, top);
+  }
+
+  /** Per field, the sum over the partitions (a customer's orders all live in its key's partition). */
+  private static Map<String, Long> sum(List<Map<String, String>> partitions) {
+    Map<String, Long> sum = new TreeMap<>();
+    partitions.forEach(p -> p.forEach((field, value) -> sum.merge(field, Long.parseLong(value), Long::sum)));
+    return sum;
   }
 
   private void print(List<TopicStats> topics) {

@@ -3,6 +3,7 @@ package io.streambus.demo;
 import io.micrometer.core.instrument.Counter;
 import io.streambus.BusMeters;
 import io.streambus.GroupStats;
+import io.streambus.PartitionStats;
 import io.streambus.TopicStats;
 import io.streambus.app.Settings;
 import io.streambus.testsupport.Poll;
@@ -47,18 +48,36 @@ class DemoAppTest {
       List<TopicStats> topics = await(app.bus().admin().snapshot());
       TopicStats orders = topics.stream().filter(t -> t.topic().equals(DemoApp.ORDERS)).findFirst().orElseThrow();
       assertThat(orders.partitions()).hasSize(3);
-      GroupStats billing = orders.groups().get(0);
-      assertThat(billing.name()).isEqualTo(DemoApp.GROUP);
+      GroupStats billing = orders.groups().stream().filter(g -> g.name().equals(DemoApp.GROUP)).findFirst()
+          .orElseThrow();
       assertThat(billing.consumers()).extracting(c -> c.name())
           .contains("consumer-1", "consumer-2", "consumer-3");
       assertThat(screen.toString(StandardCharsets.UTF_8)).contains("group billing").contains("dead-lettered")
           .contains("Open:        http://localhost:" + app.dashboardPort() + "/");
+      // the revenue read model fills up, and the console shows it
+      Poll.until(Duration.ofSeconds(30), () -> modelOrders(app) > 0 && tail(screen).matches(
+          "(?s).*read model 'revenue' \\(group revenue, exactly once\\): [1-9]\\d* orders of \\d+ customers.*"),
+          () -> "the revenue model on the console; screen:\n" + tail(screen));
+      long modelled = modelOrders(app);
+      long published = await(app.bus().admin().topic(DemoApp.ORDERS)).partitions().stream()
+          .mapToLong(PartitionStats::entriesAdded).sum();
+      assertThat(modelled).as("orders in the model, never more than were published").isBetween(1L, published);
       HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + app.dashboardPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).as("the dashboard serves its page").isEqualTo(200);
     } finally {
       await(app.stop());
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The order count of the revenue model, over every partition. */
+  private static long modelOrders(DemoApp app) {
+    try {
+      return await(app.bus().admin().modelHash(DemoApp.ORDERS, DemoApp.REVENUE_MODEL + ":count")).stream()
+          .flatMap(p -> p.values().stream()).mapToLong(Long::parseLong).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -114,7 +114,9 @@ public final class LoadGeneratorVerticle extends VerticleBase {
     String topic = config.topics().get((int) (seq % config.topics().size()));
     String key = config.keys() == 0 ? null : "key-" + (seq % config.keys());
     boolean poison = config.poisonRatio() > 0 && ThreadLocalRandom.current().nextDouble() < config.poisonRatio();
+    // an amount, so that a read model (the demo's revenue per customer) has something to add up
     JsonObject payload = new JsonObject().put("seq", seq).put("topic", topic).put("key", key)
+        .put("amount", 1 + ThreadLocalRandom.current().nextInt(500))
         .put("sentAt", System.currentTimeMillis()).put("poison", poison).put("pad", pad);
     return OutgoingMessage.json(topic, payload).key(key);
   }
