@@ -5,10 +5,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry format: plain field/value pairs that any Redis client can read and write.
@@ -21,6 +23,12 @@ public final class EntryCodec {
   public static final String KEY = "key";
   public static final String HEADER_PREFIX = "h:";
   public static final String TARGET_GROUP = "x-target-group";
+  private static final byte[] PAYLOAD_BYTES = PAYLOAD.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] CONTENT_TYPE_BYTES = CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] KEY_BYTES = KEY.getBytes(StandardCharsets.UTF_8);
+  private static final int MAX_CACHED = 1_000;
+  private static final Map<String, byte[]> HEADER_NAMES = new ConcurrentHashMap<>();
+  private static final Map<String, byte[]> CONTENT_TYPES = new ConcurrentHashMap<>();
 
   private EntryCodec() {
   }
@@ -61,20 +69,37 @@ public final class EntryCodec {
 
   /** Appends the entry's fields to {@code request}, in the order of {@link #encode}, without the list. */
   public static void addTo(Request request, OutgoingMessage m, Map<String, String> traceHeaders) {
-    request.arg(PAYLOAD).arg(m.payload()).arg(CONTENT_TYPE).arg(m.contentType());
+    request.arg(PAYLOAD_BYTES).arg(m.payload()).arg(CONTENT_TYPE_BYTES).arg(bytes(m.contentType(), false));
     if (m.key() != null) {
-      request.arg(KEY).arg(m.key());
+      request.arg(KEY_BYTES).arg(m.key());
     }
     if (traceHeaders == null) {
-      m.headers().forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
+      m.headers().forEach((name, value) -> request.arg(bytes(name, true)).arg(value));
       return;
     }
     m.headers().forEach((name, value) -> {
       if (!traceHeaders.containsKey(name)) {
-        request.arg(HEADER_PREFIX + name).arg(value);
+        request.arg(bytes(name, true)).arg(value);
       }
     });
-    traceHeaders.forEach((name, value) -> request.arg(HEADER_PREFIX + name).arg(value));
+    traceHeaders.forEach((name, value) -> request.arg(bytes(name, true)).arg(value));
+  }
+
+  /**
+   * The UTF-8 bytes of a content type, or of a header's field name ({@code h:<name>}), cached: an application uses a
+   * handful of each, and building and encoding them for every publish showed in the publish path's profile. Past
+   * {@value #MAX_CACHED} names, further ones are encoded each time.
+   */
+  private static byte[] bytes(String text, boolean header) {
+    Map<String, byte[]> cache = header ? HEADER_NAMES : CONTENT_TYPES;
+    byte[] b = cache.get(text);
+    if (b == null) {
+      b = (header ? HEADER_PREFIX + text : text).getBytes(StandardCharsets.UTF_8);
+      if (cache.size() < MAX_CACHED) {
+        cache.put(text, b);
+      }
+    }
+    return b;
   }
 
   /**
