@@ -1,6 +1,7 @@
 package io.streambus.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,40 @@ class FaultProxyTest {
         }
         System.out.printf("16 MiB round trip + %d pipelined INCRs through the proxy: %d ms%n",
                 pipelined, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Test
+    void aHeldReplyIsLostWithItsConnectionAfterTheTargetActed() throws IOException {
+        try (Socket socket = connect()) {
+            proxy.holdReplies(true);
+            Resp.write(socket.getOutputStream(), "INCR", "held-lost");
+            socket.getOutputStream().flush();
+            Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", "held-lost")),
+                    () -> "the target did not act on the request");
+            proxy.dropConnections();
+            proxy.holdReplies(false);
+            // the reply (":1") never arrives: the socket reads an end or a reset, nothing else
+            assertBroken(socket);
+        }
+        assertThat(redis.command("GET", "held-lost")).isEqualTo("1");
+    }
+
+    @Test
+    void heldRepliesGoOnWhenReleased() throws IOException {
+        try (Socket socket = connect()) {
+            proxy.holdReplies(true);
+            Resp.write(socket.getOutputStream(), "INCR", "held-released");
+            socket.getOutputStream().flush();
+            Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", "held-released")),
+                    () -> "the target did not act on the request");
+            socket.setSoTimeout(300);
+            assertThatThrownBy(() -> socket.getInputStream().read()).as("no reply while held")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            socket.setSoTimeout(5_000);
+            proxy.holdReplies(false);
+            assertThat(Resp.read(socket.getInputStream())).isEqualTo(1L);
+            assertThat(ping(socket)).isEqualTo("PONG");
+        }
     }
 
     @Test
