@@ -28,6 +28,8 @@ public class BusOptions {
   public static final int DEFAULT_MAX_PENDING_PUBLISHES = 10_000;
   /** Default period of trimming: {@value} ms. */
   public static final long DEFAULT_TRIM_INTERVAL_MS = 10_000;
+  /** Default idempotency window: {@value} ms (24 h). */
+  public static final long DEFAULT_IDEMPOTENCY_WINDOW_MS = 86_400_000;
   /** Default first reconnect delay: {@value} ms. */
   public static final long DEFAULT_RECONNECT_INITIAL_MS = 50;
   /** Default longest reconnect delay: {@value} ms. */
@@ -62,6 +64,7 @@ public class BusOptions {
   private long publishTimeoutMs;
   private int maxPendingPublishes;
   private int publishWaitReplicas;
+  private long idempotencyWindowMs;
   private TrimPolicy trimPolicy;
   private long maxLen;
   private long trimIntervalMs;
@@ -77,6 +80,7 @@ public class BusOptions {
     topicPartitions = new LinkedHashMap<>();
     publishTimeoutMs = DEFAULT_PUBLISH_TIMEOUT_MS;
     maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
+    idempotencyWindowMs = DEFAULT_IDEMPOTENCY_WINDOW_MS;
     trimPolicy = TrimPolicy.ACKED;
     trimIntervalMs = DEFAULT_TRIM_INTERVAL_MS;
     reconnectInitialMs = DEFAULT_RECONNECT_INITIAL_MS;
@@ -97,6 +101,7 @@ public class BusOptions {
     publishTimeoutMs = other.publishTimeoutMs;
     maxPendingPublishes = other.maxPendingPublishes;
     publishWaitReplicas = other.publishWaitReplicas;
+    idempotencyWindowMs = other.idempotencyWindowMs;
     trimPolicy = other.trimPolicy;
     maxLen = other.maxLen;
     trimIntervalMs = other.trimIntervalMs;
@@ -133,6 +138,7 @@ public class BusOptions {
     publishTimeoutMs = json.getLong("publishTimeoutMs", publishTimeoutMs);
     maxPendingPublishes = json.getInteger("maxPendingPublishes", maxPendingPublishes);
     publishWaitReplicas = json.getInteger("publishWaitReplicas", publishWaitReplicas);
+    idempotencyWindowMs = json.getLong("idempotencyWindowMs", idempotencyWindowMs);
     if (json.getString("trimPolicy") != null) {
       trimPolicy = TrimPolicy.valueOf(json.getString("trimPolicy").toUpperCase());
     }
@@ -157,6 +163,7 @@ public class BusOptions {
         .put("publishTimeoutMs", publishTimeoutMs)
         .put("maxPendingPublishes", maxPendingPublishes)
         .put("publishWaitReplicas", publishWaitReplicas)
+        .put("idempotencyWindowMs", idempotencyWindowMs)
         .put("trimPolicy", trimPolicy.name())
         .put("maxLen", maxLen)
         .put("trimIntervalMs", trimIntervalMs)
@@ -194,6 +201,7 @@ public class BusOptions {
     require(publishTimeoutMs >= 1, "publishTimeoutMs must be >= 1, was " + publishTimeoutMs);
     require(maxPendingPublishes >= 1, "maxPendingPublishes must be >= 1, was " + maxPendingPublishes);
     require(publishWaitReplicas >= 0, "publishWaitReplicas must be >= 0, was " + publishWaitReplicas);
+    require(idempotencyWindowMs >= 1, "idempotencyWindowMs must be >= 1, was " + idempotencyWindowMs);
     require(trimPolicy != null, "trimPolicy must not be null");
     require(trimPolicy != TrimPolicy.MAXLEN || maxLen >= 1, "maxLen must be >= 1 when trimPolicy is MAXLEN");
     require(trimIntervalMs >= 1, "trimIntervalMs must be >= 1, was " + trimIntervalMs);
@@ -379,6 +387,27 @@ public class BusOptions {
 
   public BusOptions setPublishWaitReplicas(int publishWaitReplicas) {
     this.publishWaitReplicas = publishWaitReplicas;
+    return this;
+  }
+
+  /**
+   * How long a partition remembers the idempotency key of a message published with one
+   * ({@link OutgoingMessage#idempotencyKey}): a publish with the same key within this time of the first stores nothing
+   * and gets the first message's id; after it, the key is forgotten and a publish with it stores a new message.
+   * Memory: one hash field and one sorted-set member per key remembered, per partition. Default
+   * {@value #DEFAULT_IDEMPOTENCY_WINDOW_MS} ms (24 h).
+   */
+  public long getIdempotencyWindowMs() {
+    return idempotencyWindowMs;
+  }
+
+  /**
+   * Sets {@link #getIdempotencyWindowMs()}; must be at least 1 ({@link #validate()}).
+   *
+   * @return this
+   */
+  public BusOptions setIdempotencyWindowMs(long idempotencyWindowMs) {
+    this.idempotencyWindowMs = idempotencyWindowMs;
     return this;
   }
 

@@ -17,7 +17,7 @@ class OptionsTest {
             BusOptions.Topology.CLUSTER).setSentinelMasterName("m").setTlsCaPemPath("/ca").setTlsCertPemPath("/c")
         .setTlsKeyPemPath("/k").setTlsVerifyHostname(false).setKeyPrefix("px").setPartitions(3)
         .setTopicPartitions(Map.of("orders", 6)).setPublishTimeoutMs(1234).setMaxPendingPublishes(77)
-        .setPublishWaitReplicas(1).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99).setTrimIntervalMs(555)
+        .setPublishWaitReplicas(1).setIdempotencyWindowMs(3_600_000).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99).setTrimIntervalMs(555)
         .setReconnectInitialMs(11).setReconnectMaxMs(222);
   }
 
@@ -56,6 +56,8 @@ class OptionsTest {
     assertThatThrownBy(() -> new BusOptions().setKeyPrefix("a:b").validate()).hasMessageContaining("keyPrefix");
     assertThatThrownBy(() -> new BusOptions().setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).validate())
         .hasMessageContaining("maxLen");
+    assertThatThrownBy(() -> new BusOptions().setIdempotencyWindowMs(0).validate())
+        .hasMessageContaining("idempotencyWindowMs");
     assertThatThrownBy(() -> new ConsumerOptions().setMaxDeliveries(0).validate())
         .hasMessageContaining("maxDeliveries");
     assertThatThrownBy(() -> new ConsumerOptions().setRetry(new RetryOptions().setMultiplier(0.5)).validate())
