@@ -124,11 +124,7 @@ class FaultProxyTest {
     @Test
     void aHeldReplyIsLostWithItsConnectionAfterTheTargetActed() throws IOException {
         try (Socket socket = connect()) {
-            proxy.holdReplies(true);
-            Resp.write(socket.getOutputStream(), "INCR", "held-lost");
-            socket.getOutputStream().flush();
-            Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", "held-lost")),
-                    () -> "the target did not act on the request");
+            incrWithTheReplyHeld(socket, "held-lost");
             proxy.dropConnections();
             proxy.holdReplies(false);
             // the reply (":1") never arrives: the socket reads an end or a reset, nothing else
@@ -140,11 +136,7 @@ class FaultProxyTest {
     @Test
     void heldRepliesGoOnWhenReleased() throws IOException {
         try (Socket socket = connect()) {
-            proxy.holdReplies(true);
-            Resp.write(socket.getOutputStream(), "INCR", "held-released");
-            socket.getOutputStream().flush();
-            Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", "held-released")),
-                    () -> "the target did not act on the request");
+            incrWithTheReplyHeld(socket, "held-released");
             socket.setSoTimeout(300);
             assertThatThrownBy(() -> socket.getInputStream().read()).as("no reply while held")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
@@ -162,6 +154,15 @@ class FaultProxyTest {
             socket.setSoTimeout(5_000);
             assertBroken(socket);
         }
+    }
+
+    /** With replies held, sends {@code INCR key} and waits until Redis has acted on it. */
+    private void incrWithTheReplyHeld(Socket socket, String key) throws IOException {
+        proxy.holdReplies(true);
+        Resp.write(socket.getOutputStream(), "INCR", key);
+        socket.getOutputStream().flush();
+        Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", key)),
+                () -> "the target did not act on the request");
     }
 
     private Socket connect() throws IOException {
