@@ -12,6 +12,16 @@ public final class BusMeters {
   public static final String PUBLISHED = "streambus.published";
   /** Counter: publishes that failed (timeout, backpressure, Redis error). */
   public static final String PUBLISH_FAILED = "streambus.publish.failed";
+  /**
+   * Counter: publishes with an idempotency key that stored nothing because a publish with the same key had stored the
+   * message within the idempotency window; they succeeded with the first message's id.
+   */
+  public static final String PUBLISH_DUPLICATE = "streambus.publish.duplicate";
+  /**
+   * Counter: among {@link #PUBLISH_DUPLICATE}, those whose payload differed from the first message's: an idempotency
+   * key reused for another message (a client bug). They too got the first message's id and stored nothing.
+   */
+  public static final String PUBLISH_DUPLICATE_MISMATCH = "streambus.publish.duplicate.mismatch";
   /** Counter: deliveries to handlers (redeliveries included). */
   public static final String DELIVERED = "streambus.delivered";
   /** Counter: deliveries of a message delivered before (delivery count above 1): the duplicates at-least-once costs. */

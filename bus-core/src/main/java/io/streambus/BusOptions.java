@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,10 @@ public class BusOptions {
   public static final int DEFAULT_MAX_PENDING_PUBLISHES = 10_000;
   /** Default period of trimming: {@value} ms. */
   public static final long DEFAULT_TRIM_INTERVAL_MS = 10_000;
+  /** Default time {@link TrimPolicy#RETENTION} keeps: {@value} ms (7 days). */
+  public static final long DEFAULT_RETENTION_MS = 604_800_000;
+  /** Default idempotency window: {@value} ms (24 h). */
+  public static final long DEFAULT_IDEMPOTENCY_WINDOW_MS = 86_400_000;
   /** Default first reconnect delay: {@value} ms. */
   public static final long DEFAULT_RECONNECT_INITIAL_MS = 50;
   /** Default longest reconnect delay: {@value} ms. */
@@ -46,7 +51,61 @@ public class BusOptions {
      * Keep the stream at most {@link #getMaxLen()} long, even if groups have not read or acknowledged what is cut;
      * every such unread or unacknowledged entry dropped is counted in {@code streambus.trimmed.unacked}.
      */
-    MAXLEN
+    MAXLEN,
+    /**
+     * Keep at least the last {@link #getRetentionMs()} of entries (by their ids' time, Redis's clock), and beyond it
+     * only what a group still needs: the cut is the earlier of (now - retention) and the oldest entry any group has
+     * not yet been delivered or has pending; everything after an entry a group needs stays, whatever its age. Without
+     * a group, everything older than the retention goes. For event sourcing: a new group, or a replay from the start,
+     * finds at least the retention's worth of history.
+     */
+    RETENTION
+  }
+
+  /**
+   * A topic's own trimming, which replaces the bus-wide policy for that topic ({@link #setTopicTrim}). Build one with
+   * {@link #none()}, {@link #acked()}, {@link #maxLen(long)} or {@link #retention(Duration)}.
+   *
+   * @param policy what trimming removes
+   * @param maxLen the length cap, for {@link TrimPolicy#MAXLEN} (else 0)
+   * @param retentionMs the time kept, in ms, for {@link TrimPolicy#RETENTION} (else 0)
+   */
+  public record TopicTrim(TrimPolicy policy, long maxLen, long retentionMs) {
+    /** Never trim the topic. */
+    public static TopicTrim none() {
+      return new TopicTrim(TrimPolicy.NONE, 0, 0);
+    }
+
+    /** Trim what every group acknowledged. */
+    public static TopicTrim acked() {
+      return new TopicTrim(TrimPolicy.ACKED, 0, 0);
+    }
+
+    /** Cap each partition at {@code maxLen} entries (see {@link TrimPolicy#MAXLEN}). */
+    public static TopicTrim maxLen(long maxLen) {
+      return new TopicTrim(TrimPolicy.MAXLEN, maxLen, 0);
+    }
+
+    /** Keep at least {@code retention} of entries, and what groups still need (see {@link TrimPolicy#RETENTION}). */
+    public static TopicTrim retention(Duration retention) {
+      return new TopicTrim(TrimPolicy.RETENTION, 0, retention.toMillis());
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("policy", policy == null ? null : policy.name());
+      if (policy == TrimPolicy.MAXLEN) {
+        json.put("maxLen", maxLen);
+      } else if (policy == TrimPolicy.RETENTION) {
+        json.put("retentionMs", retentionMs);
+      }
+      return json;
+    }
+
+    static TopicTrim fromJson(JsonObject json) {
+      String policy = json.getString("policy");
+      return new TopicTrim(policy == null ? null : TrimPolicy.valueOf(policy.toUpperCase()),
+          json.getLong("maxLen", 0L), json.getLong("retentionMs", 0L));
+    }
   }
 
   private List<String> connectionStrings;
@@ -62,8 +121,11 @@ public class BusOptions {
   private long publishTimeoutMs;
   private int maxPendingPublishes;
   private int publishWaitReplicas;
+  private long idempotencyWindowMs;
   private TrimPolicy trimPolicy;
   private long maxLen;
+  private long retentionMs;
+  private Map<String, TopicTrim> topicTrims;
   private long trimIntervalMs;
   private long reconnectInitialMs;
   private long reconnectMaxMs;
@@ -77,7 +139,10 @@ public class BusOptions {
     topicPartitions = new LinkedHashMap<>();
     publishTimeoutMs = DEFAULT_PUBLISH_TIMEOUT_MS;
     maxPendingPublishes = DEFAULT_MAX_PENDING_PUBLISHES;
+    idempotencyWindowMs = DEFAULT_IDEMPOTENCY_WINDOW_MS;
     trimPolicy = TrimPolicy.ACKED;
+    retentionMs = DEFAULT_RETENTION_MS;
+    topicTrims = new LinkedHashMap<>();
     trimIntervalMs = DEFAULT_TRIM_INTERVAL_MS;
     reconnectInitialMs = DEFAULT_RECONNECT_INITIAL_MS;
     reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
@@ -97,8 +162,11 @@ public class BusOptions {
     publishTimeoutMs = other.publishTimeoutMs;
     maxPendingPublishes = other.maxPendingPublishes;
     publishWaitReplicas = other.publishWaitReplicas;
+    idempotencyWindowMs = other.idempotencyWindowMs;
     trimPolicy = other.trimPolicy;
     maxLen = other.maxLen;
+    retentionMs = other.retentionMs;
+    topicTrims = new LinkedHashMap<>(other.topicTrims);
     trimIntervalMs = other.trimIntervalMs;
     reconnectInitialMs = other.reconnectInitialMs;
     reconnectMaxMs = other.reconnectMaxMs;
@@ -133,10 +201,16 @@ public class BusOptions {
     publishTimeoutMs = json.getLong("publishTimeoutMs", publishTimeoutMs);
     maxPendingPublishes = json.getInteger("maxPendingPublishes", maxPendingPublishes);
     publishWaitReplicas = json.getInteger("publishWaitReplicas", publishWaitReplicas);
+    idempotencyWindowMs = json.getLong("idempotencyWindowMs", idempotencyWindowMs);
     if (json.getString("trimPolicy") != null) {
       trimPolicy = TrimPolicy.valueOf(json.getString("trimPolicy").toUpperCase());
     }
     maxLen = json.getLong("maxLen", maxLen);
+    retentionMs = json.getLong("retentionMs", retentionMs);
+    JsonObject tt = json.getJsonObject("topicTrims");
+    if (tt != null) {
+      tt.fieldNames().forEach(topic -> topicTrims.put(topic, TopicTrim.fromJson(tt.getJsonObject(topic))));
+    }
     trimIntervalMs = json.getLong("trimIntervalMs", trimIntervalMs);
     reconnectInitialMs = json.getLong("reconnectInitialMs", reconnectInitialMs);
     reconnectMaxMs = json.getLong("reconnectMaxMs", reconnectMaxMs);
@@ -157,11 +231,20 @@ public class BusOptions {
         .put("publishTimeoutMs", publishTimeoutMs)
         .put("maxPendingPublishes", maxPendingPublishes)
         .put("publishWaitReplicas", publishWaitReplicas)
+        .put("idempotencyWindowMs", idempotencyWindowMs)
         .put("trimPolicy", trimPolicy.name())
         .put("maxLen", maxLen)
+        .put("retentionMs", retentionMs)
+        .put("topicTrims", topicTrimsJson())
         .put("trimIntervalMs", trimIntervalMs)
         .put("reconnectInitialMs", reconnectInitialMs)
         .put("reconnectMaxMs", reconnectMaxMs);
+  }
+
+  private JsonObject topicTrimsJson() {
+    JsonObject json = new JsonObject();
+    topicTrims.forEach((topic, trim) -> json.put(topic, trim.toJson()));
+    return json;
   }
 
   private static void putIfSet(JsonObject json, String name, String value) {
@@ -194,8 +277,19 @@ public class BusOptions {
     require(publishTimeoutMs >= 1, "publishTimeoutMs must be >= 1, was " + publishTimeoutMs);
     require(maxPendingPublishes >= 1, "maxPendingPublishes must be >= 1, was " + maxPendingPublishes);
     require(publishWaitReplicas >= 0, "publishWaitReplicas must be >= 0, was " + publishWaitReplicas);
+    require(idempotencyWindowMs >= 1, "idempotencyWindowMs must be >= 1, was " + idempotencyWindowMs);
     require(trimPolicy != null, "trimPolicy must not be null");
     require(trimPolicy != TrimPolicy.MAXLEN || maxLen >= 1, "maxLen must be >= 1 when trimPolicy is MAXLEN");
+    require(trimPolicy != TrimPolicy.RETENTION || retentionMs >= 1,
+        "retentionMs must be >= 1 when trimPolicy is RETENTION, was " + retentionMs);
+    topicTrims.forEach((topic, trim) -> {
+      require(Topics.isValidName(topic), "topicTrims: invalid topic name '" + topic + "'");
+      require(trim != null && trim.policy() != null, "topicTrims." + topic + ".policy must not be null");
+      require(trim.policy() != TrimPolicy.MAXLEN || trim.maxLen() >= 1,
+          "topicTrims." + topic + ".maxLen must be >= 1 when its policy is MAXLEN, was " + trim.maxLen());
+      require(trim.policy() != TrimPolicy.RETENTION || trim.retentionMs() >= 1,
+          "topicTrims." + topic + ".retentionMs must be >= 1 when its policy is RETENTION, was " + trim.retentionMs());
+    });
     require(trimIntervalMs >= 1, "trimIntervalMs must be >= 1, was " + trimIntervalMs);
     require(reconnectInitialMs >= 1, "reconnectInitialMs must be >= 1, was " + reconnectInitialMs);
     require(reconnectMaxMs >= reconnectInitialMs, "reconnectMaxMs must be >= reconnectInitialMs");
@@ -382,7 +476,32 @@ public class BusOptions {
     return this;
   }
 
-  /** What trimming removes; default {@link TrimPolicy#ACKED}. Trimming runs in subscriptions' maintenance. */
+  /**
+   * How long a partition remembers the idempotency key of a message published with one
+   * ({@link OutgoingMessage#idempotencyKey}): a publish with the same key within this time of the first stores nothing
+   * and gets the first message's id; after it, the key is forgotten and a publish with it stores a new message.
+   * Memory: one hash field and one sorted-set member per key remembered, per partition. Default
+   * {@value #DEFAULT_IDEMPOTENCY_WINDOW_MS} ms (24 h).
+   */
+  public long getIdempotencyWindowMs() {
+    return idempotencyWindowMs;
+  }
+
+  /**
+   * Sets {@link #getIdempotencyWindowMs()}; must be at least 1 ({@link #validate()}).
+   *
+   * @return this
+   */
+  public BusOptions setIdempotencyWindowMs(long idempotencyWindowMs) {
+    this.idempotencyWindowMs = idempotencyWindowMs;
+    return this;
+  }
+
+  /**
+   * What trimming removes from topics without a {@link #setTopicTrim topic trim} of their own; default
+   * {@link TrimPolicy#ACKED}. Each process trims each topic it publishes to or consumes, every
+   * {@link #getTrimIntervalMs()}.
+   */
   public TrimPolicy getTrimPolicy() {
     return trimPolicy;
   }
@@ -400,6 +519,57 @@ public class BusOptions {
   public BusOptions setMaxLen(long maxLen) {
     this.maxLen = maxLen;
     return this;
+  }
+
+  /**
+   * How much {@link TrimPolicy#RETENTION} keeps at least, in ms, for topics without a {@link #setTopicTrim topic trim}
+   * of their own. Default {@value #DEFAULT_RETENTION_MS} ms (7 days).
+   */
+  public long getRetentionMs() {
+    return retentionMs;
+  }
+
+  /**
+   * Sets {@link #getRetentionMs()}; must be at least 1 when the policy is {@link TrimPolicy#RETENTION}
+   * ({@link #validate()}).
+   *
+   * @return this
+   */
+  public BusOptions setRetentionMs(long retentionMs) {
+    this.retentionMs = retentionMs;
+    return this;
+  }
+
+  /** The topics with a trimming of their own, by topic name (see {@link #setTopicTrim}). */
+  public Map<String, TopicTrim> getTopicTrims() {
+    return topicTrims;
+  }
+
+  /**
+   * Trims {@code topic} as {@code trim} says instead of by the bus-wide {@link #getTrimPolicy()} (for example
+   * {@code setTopicTrim("events", TopicTrim.retention(Duration.ofDays(30)))} beside a bus-wide
+   * {@link TrimPolicy#ACKED}); {@code null} removes the override. Checked by {@link #validate()}: a valid topic name,
+   * a policy, and the policy's limit at least 1.
+   *
+   * @return this
+   */
+  public BusOptions setTopicTrim(String topic, TopicTrim trim) {
+    if (trim == null) {
+      topicTrims.remove(topic);
+    } else {
+      topicTrims.put(topic, trim);
+    }
+    return this;
+  }
+
+  /** How {@code topic} is trimmed: its own {@link TopicTrim}, else the bus-wide policy with its limit. */
+  public TopicTrim trimOf(String topic) {
+    TopicTrim own = topicTrims.get(topic);
+    if (own != null) {
+      return own;
+    }
+    return new TopicTrim(trimPolicy, trimPolicy == TrimPolicy.MAXLEN ? maxLen : 0,
+        trimPolicy == TrimPolicy.RETENTION ? retentionMs : 0);
   }
 
   /** How often a partition is trimmed, in ms. Default {@value #DEFAULT_TRIM_INTERVAL_MS}. */

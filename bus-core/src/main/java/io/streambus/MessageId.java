@@ -12,12 +12,26 @@ public final class MessageId {
   private final int partition;
   private final String value;
   private final boolean scheduled;
+  private final boolean duplicate;
 
   public MessageId(String topic, int partition, String value, boolean scheduled) {
+    this(topic, partition, value, scheduled, false);
+  }
+
+  private MessageId(String topic, int partition, String value, boolean scheduled, boolean duplicate) {
     this.topic = Objects.requireNonNull(topic, "topic");
     this.partition = partition;
     this.value = Objects.requireNonNull(value, "value");
     this.scheduled = scheduled;
+    this.duplicate = duplicate;
+  }
+
+  /**
+   * The id of a message an earlier publish with the same idempotency key stored: the publish that returns it stored
+   * nothing.
+   */
+  public static MessageId duplicateOf(String topic, int partition, String entryId) {
+    return new MessageId(topic, partition, entryId, false, true);
   }
 
   public static MessageId of(String topic, int partition, String entryId) {
@@ -39,6 +53,14 @@ public final class MessageId {
 
   public boolean isScheduled() {
     return scheduled;
+  }
+
+  /**
+   * True when the publish stored nothing: an earlier publish with the same idempotency key, within the idempotency
+   * window, stored the message this id names.
+   */
+  public boolean isDuplicate() {
+    return duplicate;
   }
 
   /** Milliseconds since the epoch encoded in the entry id (Redis's clock when it stored the entry); -1 if scheduled. */

@@ -27,6 +27,8 @@ public final class OutgoingMessage {
   public static final String TEXT = "text/plain; charset=utf-8";
   /** Content type of raw bytes. */
   public static final String BYTES = "application/octet-stream";
+  /** Longest idempotency key accepted, in characters: {@value}. */
+  public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
   private final String topic;
   private final Buffer payload;
@@ -34,6 +36,7 @@ public final class OutgoingMessage {
   private String key;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private long deliverAt;
+  private String idempotencyKey;
 
   private OutgoingMessage(String topic, Buffer payload, String contentType) {
     this.topic = Objects.requireNonNull(topic, "topic");
@@ -122,6 +125,33 @@ public final class OutgoingMessage {
   public OutgoingMessage delay(Duration delay) {
     this.deliverAt = System.currentTimeMillis() + delay.toMillis();
     return this;
+  }
+
+  /**
+   * Makes the publish idempotent: a later publish of a message with the same idempotency key to the same topic, within
+   * {@link BusOptions#getIdempotencyWindowMs()} of the first, stores nothing and succeeds with the first message's id
+   * ({@link MessageId#isDuplicate()} true), whatever its payload. The decision is made in Redis, atomically with the
+   * write, so publishers racing with one key store one entry. Without a partition key, the partition is chosen by the
+   * idempotency key, so that a retry lands where the first attempt did. Not caught: the same idempotency key with
+   * another partition key (another partition), or after the topic's partition count changed. Cannot be combined with
+   * {@link #deliverAt} or {@link #delay} (the publish fails with an {@link IllegalArgumentException}). The key is not
+   * part of the stored entry. {@code null} removes it.
+   *
+   * @throws IllegalArgumentException when the key is empty or longer than {@value #MAX_IDEMPOTENCY_KEY_LENGTH}
+   *     characters
+   */
+  public OutgoingMessage idempotencyKey(String key) {
+    if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      throw new IllegalArgumentException("idempotency key must be 1-" + MAX_IDEMPOTENCY_KEY_LENGTH
+          + " characters, was " + (key.isEmpty() ? "empty" : key.length() + " characters"));
+    }
+    this.idempotencyKey = key;
+    return this;
+  }
+
+  /** The idempotency key, or null. */
+  public String idempotencyKey() {
+    return idempotencyKey;
   }
 
   public String topic() {

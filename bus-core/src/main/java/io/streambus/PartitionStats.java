@@ -18,15 +18,26 @@ import java.util.List;
  * @param lastId last generated id ({@code last-generated-id}), or null when the stream does not exist
  * @param deadLetters length of the partition's dead-letter stream
  * @param scheduled delayed messages not yet due plus scheduled retries of all groups
+ * @param idempotencyKeys idempotency keys the partition remembers ({@link OutgoingMessage#idempotencyKey}): those of
+ *     the idempotency window, plus expired ones not yet forgotten (keyed publishes forget them as they go, and all
+ *     are gone one window after the last keyed publish)
  */
 public record PartitionStats(int partition, String stream, long length, long entriesAdded, String firstId,
-                             String lastId, long deadLetters, long scheduled, List<GroupStats> groups) {
+                             String lastId, long deadLetters, long scheduled, List<GroupStats> groups,
+                             long idempotencyKeys) {
+
+  /** Without idempotency keys (as before they were counted). */
+  public PartitionStats(int partition, String stream, long length, long entriesAdded, String firstId, String lastId,
+                        long deadLetters, long scheduled, List<GroupStats> groups) {
+    this(partition, stream, length, entriesAdded, firstId, lastId, deadLetters, scheduled, groups, 0);
+  }
 
   public JsonObject toJson() {
     JsonArray gs = new JsonArray();
     groups.forEach(g -> gs.add(g.toJson()));
     return new JsonObject().put("partition", partition).put("stream", stream).put("length", length)
         .put("entriesAdded", entriesAdded).put("firstId", firstId).put("lastId", lastId)
-        .put("deadLetters", deadLetters).put("scheduled", scheduled).put("groups", gs);
+        .put("deadLetters", deadLetters).put("scheduled", scheduled).put("idempotencyKeys", idempotencyKeys)
+        .put("groups", gs);
   }
 }

@@ -90,13 +90,17 @@ public interface StreamBus {
    * {@link BusOptions#getMaxPendingPublishes()} publishes are already waiting, and with
    * {@link BusException.Timeout} when Redis has not confirmed within {@link BusOptions#getPublishTimeoutMs()}; in the
    * timeout case the message may or may not have been stored. While Redis is unreachable the bus reconnects by itself
-   * and keeps trying until the deadline.
+   * and keeps trying until the deadline. With an {@link OutgoingMessage#idempotencyKey idempotency key}, a message
+   * whose key the partition remembers is not stored again: the future succeeds with the first message's id
+   * ({@link MessageId#isDuplicate()}), so a publish retried after a timeout stores the message once; a key combined
+   * with a delivery time fails with {@link IllegalArgumentException}.
    */
   Future<MessageId> publish(OutgoingMessage message);
 
   /**
    * Publishes several messages, pipelined. The future succeeds with the ids in the same order when all are stored,
-   * and fails with the first failure otherwise (some of the messages may have been stored then).
+   * and fails with the first failure otherwise (some of the messages may have been stored then; with idempotency keys,
+   * publishing them all again stores each once).
    */
   Future<List<MessageId>> publishAll(List<OutgoingMessage> messages);
 

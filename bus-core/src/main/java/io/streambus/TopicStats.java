@@ -35,6 +35,11 @@ public record TopicStats(String topic, long sampledAt, List<PartitionStats> part
     return partitions.stream().mapToLong(PartitionStats::entriesAdded).sum();
   }
 
+  /** Idempotency keys remembered in all partitions (see {@link PartitionStats#idempotencyKeys()}). */
+  public long idempotencyKeys() {
+    return partitions.stream().mapToLong(PartitionStats::idempotencyKeys).sum();
+  }
+
   /** Per group, the partitions' figures summed (ages: the maximum; consumers: merged by name). */
   public List<GroupStats> groups() {
     Map<String, GroupStats> byName = new LinkedHashMap<>();
@@ -53,6 +58,7 @@ public record TopicStats(String topic, long sampledAt, List<PartitionStats> part
     groups().forEach(g -> groups.add(g.toJson()));
     return new JsonObject().put("topic", topic).put("sampledAt", sampledAt).put("length", length())
         .put("entriesAdded", entriesAdded()).put("deadLetters", deadLetters()).put("scheduled", scheduled())
+        .put("idempotencyKeys", idempotencyKeys())
         .put("groups", groups).put("partitions", parts);
   }
 }

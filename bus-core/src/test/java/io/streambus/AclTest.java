@@ -21,13 +21,14 @@ class AclTest extends BusTestBase {
   /** Every role: connect (HELLO, SELECT), health check, and the key layout under the prefix. */
   static final String COMMON = "-@all +hello +ping +select +exists +cluster|slots";
   // a producer trims the topics it publishes to (trim.lua reads the groups' positions to cut only what all have read,
-  // and counts what it cut)
+  // and counts what it cut; with a retention it reads the server's TIME), and keeps the idempotency keys of a
+  // partition (a hash and a sorted set, pruned and expired by publish_idempotent.lua)
   static final String PRODUCER = COMMON + " +hsetnx +hget +xadd +evalsha +eval +zadd +wait +xinfo|groups +xpending"
-      + " +xtrim +incrby";
+      + " +xtrim +incrby +time +hset +hdel +zrangebyscore +zrem +zscore +pexpire";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
       + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +hmget +get +set"
-      + " +pexpire +del";
+      + " +pexpire +del +time";
   /** A consumer that projects into read models: the model writes project.lua may make, and TYPE for its checks. */
   static final String PROJECTOR = CONSUMER + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append"
       + " +sadd +srem +zincrby +lpush +rpush +ltrim +expire +persist";
@@ -58,8 +59,9 @@ class AclTest extends BusTestBase {
   }
 
   private StreamBus as(String user, String password) {
+    // a retention of 1 ms trims what the groups acknowledged, as ACKED would, and needs the server's TIME
     return bus(busOptions().setConnectionString("redis://" + user + ":" + password + "@127.0.0.1:" + redis.port())
-        .setTrimIntervalMs(200));
+        .setTrimIntervalMs(200).setTrimPolicy(BusOptions.TrimPolicy.RETENTION).setRetentionMs(1));
   }
 
   @Test
@@ -77,8 +79,11 @@ class AclTest extends BusTestBase {
     }
     await(producer.publish(OutgoingMessage.json(topic, new JsonObject().put("poison", false))
         .delay(Duration.ofMillis(100))));
-    eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))) && handled.get() == 22,
-        "21 handled once, the poison twice and dead-lettered");
+    OutgoingMessage once = OutgoingMessage.json(topic, new JsonObject().put("poison", false)).idempotencyKey("once");
+    assertThat(await(producer.publish(once)).isDuplicate()).isFalse();
+    assertThat(await(producer.publish(once)).isDuplicate()).isTrue();
+    eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))) && handled.get() == 23,
+        "22 handled once, the poison twice and dead-lettered");
     eventually(Duration.ofSeconds(10), () -> "0".equals(redis.command("XLEN", stream(0))), "trimmed");
 
     TopicStats stats = await(dashboard.admin().topic(topic));
@@ -89,12 +94,12 @@ class AclTest extends BusTestBase {
     assertThat(await(dashboard.deadLetters(topic).search(DeadLetterFilter.all().withGroup("g"), null, 10)).items())
         .containsExactly(dead);
     assertThat(await(as("operator").deadLetters(topic).replay(dead.ref()))).isNotNull();
-    eventually(Duration.ofSeconds(10), () -> handled.get() >= 23, "replayed");
-    eventually(Duration.ofSeconds(10), () -> handled.get() == 24 && "1".equals(redis.command("XLEN", dlq(0))),
+    eventually(Duration.ofSeconds(10), () -> handled.get() >= 24, "replayed");
+    eventually(Duration.ofSeconds(10), () -> handled.get() == 25 && "1".equals(redis.command("XLEN", dlq(0))),
         "the poison dead again");
     assertThat(await(as("operator").deadLetters(topic).replayAll(DeadLetterFilter.all(), null, 10)).replayed())
         .isEqualTo(1);
-    eventually(Duration.ofSeconds(10), () -> handled.get() >= 25, "replayed in bulk");
+    eventually(Duration.ofSeconds(10), () -> handled.get() >= 26, "replayed in bulk");
     closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
     assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }

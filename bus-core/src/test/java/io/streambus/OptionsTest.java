@@ -17,7 +17,9 @@ class OptionsTest {
             BusOptions.Topology.CLUSTER).setSentinelMasterName("m").setTlsCaPemPath("/ca").setTlsCertPemPath("/c")
         .setTlsKeyPemPath("/k").setTlsVerifyHostname(false).setKeyPrefix("px").setPartitions(3)
         .setTopicPartitions(Map.of("orders", 6)).setPublishTimeoutMs(1234).setMaxPendingPublishes(77)
-        .setPublishWaitReplicas(1).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99).setTrimIntervalMs(555)
+        .setPublishWaitReplicas(1).setIdempotencyWindowMs(3_600_000).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99)
+        .setRetentionMs(77_000).setTopicTrim("events", BusOptions.TopicTrim.retention(java.time.Duration.ofDays(30)))
+        .setTopicTrim("capped", BusOptions.TopicTrim.maxLen(5)).setTopicTrim("kept", BusOptions.TopicTrim.none()).setTrimIntervalMs(555)
         .setReconnectInitialMs(11).setReconnectMaxMs(222);
   }
 
@@ -30,6 +32,8 @@ class OptionsTest {
     assertThat(new BusOptions()).isNotEqualTo(o);
     assertThat(o.partitionsOf("orders")).isEqualTo(6);
     assertThat(o.partitionsOf("other")).isEqualTo(3);
+    assertThat(o.trimOf("events")).isEqualTo(BusOptions.TopicTrim.retention(java.time.Duration.ofDays(30)));
+    assertThat(o.trimOf("other")).isEqualTo(BusOptions.TopicTrim.maxLen(99));
   }
 
   @Test
@@ -56,6 +60,14 @@ class OptionsTest {
     assertThatThrownBy(() -> new BusOptions().setKeyPrefix("a:b").validate()).hasMessageContaining("keyPrefix");
     assertThatThrownBy(() -> new BusOptions().setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).validate())
         .hasMessageContaining("maxLen");
+    assertThatThrownBy(() -> new BusOptions().setTrimPolicy(BusOptions.TrimPolicy.RETENTION).setRetentionMs(0)
+        .validate()).hasMessageContaining("retentionMs");
+    assertThatThrownBy(() -> new BusOptions().setTopicTrim("events", BusOptions.TopicTrim.maxLen(0)).validate())
+        .hasMessageContaining("topicTrims.events.maxLen");
+    assertThatThrownBy(() -> new BusOptions().setTopicTrim("a:b", BusOptions.TopicTrim.acked()).validate())
+        .hasMessageContaining("topicTrims").hasMessageContaining("a:b");
+    assertThatThrownBy(() -> new BusOptions().setIdempotencyWindowMs(0).validate())
+        .hasMessageContaining("idempotencyWindowMs");
     assertThatThrownBy(() -> new ConsumerOptions().setMaxDeliveries(0).validate())
         .hasMessageContaining("maxDeliveries");
     assertThatThrownBy(() -> new ConsumerOptions().setRetry(new RetryOptions().setMultiplier(0.5)).validate())

@@ -78,4 +78,71 @@ class TrimTest extends BusTestBase {
     eventually(Duration.ofSeconds(5), () -> count(BusMeters.TRIMMED_UNACKED) == 7, "7 unread entries counted");
     assertThat(count(BusMeters.TRIMMED)).isZero();
   }
+
+  /** Five entries stamped ten minutes ago (ids must grow, so they come first), as a foreign producer could write. */
+  private void oldEntries(String stream) {
+    long old = System.currentTimeMillis() - 600_000;
+    for (int i = 0; i < 5; i++) {
+      redis.command("XADD", stream, (old + i) + "-0", "payload", "old" + i, "content-type", OutgoingMessage.TEXT);
+    }
+  }
+
+  /**
+   * A topic's own retention beside a bus-wide NONE: acknowledged entries older than the retention go, acknowledged
+   * ones younger stay; a topic without its own trimming is left alone.
+   */
+  @Test
+  void aTopicsRetentionTrimsOldAcknowledgedEntriesAndKeepsYoungerOnes() {
+    String untouched = topic + "-untouched";
+    String canary = topic + "-canary";
+    StreamBus bus = bus(busOptions().setTrimPolicy(BusOptions.TrimPolicy.NONE).setTrimIntervalMs(100)
+        .setTopicTrim(topic, BusOptions.TopicTrim.retention(Duration.ofMinutes(1)))
+        .setTopicTrim(canary, BusOptions.TopicTrim.maxLen(1)));
+    oldEntries(stream(0));
+    oldEntries("test:{" + untouched + ":0}");
+    // the group exists before anything is trimmed, at the start: every old entry is still needed
+    redis.command("XGROUP", "CREATE", stream(0), "g", "0");
+    AtomicInteger handled = new AtomicInteger();
+    for (String t : new String[] {topic, untouched}) {
+      await(bus.subscribe(t, "g", m -> {
+        handled.incrementAndGet();
+        return Future.succeededFuture();
+      }, fastConsumer().setStartPosition(StartPosition.BEGINNING)));
+      for (int i = 0; i < 3; i++) {
+        await(bus.publish(t, "new" + i));
+      }
+    }
+    eventually(Duration.ofSeconds(15), () -> handled.get() == 16 && settled(bus), "all 16 handled and acknowledged");
+    eventually(Duration.ofSeconds(10), () -> count(BusMeters.TRIMMED) == 5, "the 5 old entries trimmed");
+    // two trimming passes after that one (the canary's cap at work), and still nothing younger went
+    for (int pass = 1; pass <= 2; pass++) {
+      await(bus.publish(canary, "c"));
+      await(bus.publish(canary, "c"));
+      long dropped = pass;
+      eventually(Duration.ofSeconds(10), () -> count(BusMeters.TRIMMED_UNACKED) >= dropped
+          && "1".equals(redis.command("XLEN", "test:{" + canary + ":0}")), "the canary capped again");
+    }
+    assertThat(redis.command("XLEN", stream(0))).isEqualTo("3");
+    assertThat(redis.command("XRANGE", stream(0), "-", "+")).contains("new0").doesNotContain("old");
+    assertThat(count(BusMeters.TRIMMED)).isEqualTo(5);
+    assertThat(redis.command("XLEN", "test:{" + untouched + ":0}")).isEqualTo("8");
+  }
+
+  @Test
+  void retentionKeepsAnEntryAGroupStillNeedsWhateverItsAge() {
+    StreamBus bus = bus(busOptions().setTrimPolicy(BusOptions.TrimPolicy.RETENTION).setRetentionMs(60_000)
+        .setTrimIntervalMs(100));
+    oldEntries(stream(0));
+    redis.command("XGROUP", "CREATE", stream(0), "g", "0");
+    // the 3rd old entry's handler never finishes: it stays pending, and so do it and everything after it
+    AtomicInteger done = new AtomicInteger();
+    await(bus.subscribe(topic, "g", m -> "old2".equals(m.text()) ? Promise.<Void>promise().future()
+        : Future.succeededFuture().onSuccess(v -> done.incrementAndGet()).mapEmpty(),
+        fastConsumer().setHandlerTimeoutMs(600_000).setCloseTimeoutMs(100)));
+    await(bus.publish(topic, "new"));
+    eventually(Duration.ofSeconds(15), () -> done.get() == 5, "all but the held one handled");
+    eventually(Duration.ofSeconds(10), () -> count(BusMeters.TRIMMED) == 2, "the first two trimmed");
+    eventually(Duration.ofSeconds(10), () -> "4".equals(redis.command("XLEN", stream(0))), "the held one and after");
+    assertThat(redis.command("XRANGE", stream(0), "-", "+", "COUNT", "1")).contains("old2");
+  }
 }

@@ -31,11 +31,13 @@ public final class BusConfig {
   public static final String TRIM_POLICY = "BUS_TRIM_POLICY";
   public static final String MAX_LEN = "BUS_MAX_LEN";
   public static final String TRIM_INTERVAL_MS = "BUS_TRIM_INTERVAL_MS";
+  public static final String RETENTION_MS = "BUS_RETENTION_MS";
+  public static final String IDEMPOTENCY_WINDOW_MS = "BUS_IDEMPOTENCY_WINDOW_MS";
 
   /** Every setting this class reads. */
   public static final Set<String> NAMES = Set.of(REDIS_URL, REDIS_TOPOLOGY, REDIS_SENTINEL_MASTER, KEY_PREFIX,
       PARTITIONS, TOPIC_PARTITIONS, TLS_CA_PEM, TLS_CERT_PEM, TLS_KEY_PEM, TLS_VERIFY_HOSTNAME, PUBLISH_TIMEOUT_MS,
-      MAX_PENDING_PUBLISHES, TRIM_POLICY, MAX_LEN, TRIM_INTERVAL_MS);
+      MAX_PENDING_PUBLISHES, TRIM_POLICY, MAX_LEN, TRIM_INTERVAL_MS, RETENTION_MS, IDEMPOTENCY_WINDOW_MS);
 
   /** BusOptions field names (as its validation messages start) → the setting that feeds them. */
   private static final Map<String, String> FIELD_TO_SETTING = fieldToSetting();
@@ -63,7 +65,10 @@ public final class BusConfig {
             10_000_000))
         .setTrimPolicy(s.choice(TRIM_POLICY, TrimPolicy.class, TrimPolicy.ACKED))
         .setMaxLen(s.longValue(MAX_LEN, 0, 0, Long.MAX_VALUE))
-        .setTrimIntervalMs(s.longValue(TRIM_INTERVAL_MS, BusOptions.DEFAULT_TRIM_INTERVAL_MS, 1, 86_400_000));
+        .setTrimIntervalMs(s.longValue(TRIM_INTERVAL_MS, BusOptions.DEFAULT_TRIM_INTERVAL_MS, 1, 86_400_000))
+        .setRetentionMs(s.longValue(RETENTION_MS, BusOptions.DEFAULT_RETENTION_MS, 1, Long.MAX_VALUE))
+        .setIdempotencyWindowMs(s.longValue(IDEMPOTENCY_WINDOW_MS, BusOptions.DEFAULT_IDEMPOTENCY_WINDOW_MS, 1,
+            Long.MAX_VALUE));
     try {
       return options.validate();
     } catch (IllegalArgumentException e) {
@@ -98,6 +103,8 @@ public final class BusConfig {
     map.put("trimPolicy", TRIM_POLICY);
     map.put("maxLen", MAX_LEN);
     map.put("trimIntervalMs", TRIM_INTERVAL_MS);
+    map.put("retentionMs", RETENTION_MS);
+    map.put("idempotencyWindowMs", IDEMPOTENCY_WINDOW_MS);
     return map;
   }
 }

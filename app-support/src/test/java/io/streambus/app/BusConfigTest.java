@@ -29,6 +29,17 @@ class BusConfigTest {
   }
 
   @Test
+  void mapsRetentionAndTheIdempotencyWindow() {
+    BusOptions o = BusConfig.busOptions(Settings.of(Map.of("BUS_TRIM_POLICY", "retention",
+        "BUS_RETENTION_MS", "86400000", "BUS_IDEMPOTENCY_WINDOW_MS", "60000")));
+    assertThat(o.getTrimPolicy()).isEqualTo(BusOptions.TrimPolicy.RETENTION);
+    assertThat(o.getRetentionMs()).isEqualTo(86_400_000);
+    assertThat(o.getIdempotencyWindowMs()).isEqualTo(60_000);
+    assertThatThrownBy(() -> BusConfig.busOptions(Settings.of(Map.of("BUS_RETENTION_MS", "0"))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BUS_RETENTION_MS");
+  }
+
+  @Test
   void defaultsAreTheLibraryDefaults() {
     assertThat(BusConfig.busOptions(Settings.of(Map.of()))).isEqualTo(new BusOptions());
   }

@@ -20,6 +20,8 @@ class KeysAndPartitionsTest {
     assertThat(keys.deadLetters("orders", 2)).isEqualTo("bus:{orders:2}:dlq");
     assertThat(keys.retries("orders", 2, "billing")).isEqualTo("bus:{orders:2}:retry:billing");
     assertThat(keys.delayed("orders", 2)).isEqualTo("bus:{orders:2}:delayed");
+    assertThat(keys.idempotency("orders", 2)).isEqualTo("bus:{orders:2}:idem");
+    assertThat(keys.idempotencyExpiry("orders", 2)).isEqualTo("bus:{orders:2}:idem:expiry");
     assertThat(keys.partitionOf("bus:{orders:2}")).isEqualTo(2);
     assertThat(keys.partitionOf("nonsense")).isEqualTo(-1);
   }

@@ -35,6 +35,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final int id = SEQUENCE.incrementAndGet();
     private volatile boolean refusing;
+    private volatile boolean holdingReplies;
     private volatile boolean closed;
 
     private FaultProxy(String targetHost, int targetPort, ServerSocket server) {
@@ -80,6 +81,19 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * While on, what the target sends is read but not forwarded: a request reaches the target and is acted on, and
+     * its reply waits in the proxy. Turned off, the held bytes go on to their clients, except on connections aborted
+     * meanwhile, whose held bytes are dropped: {@code holdReplies(true)}, a request, {@link #dropConnections()},
+     * {@code holdReplies(false)} is a reply lost after the target acted on its request.
+     */
+    public void holdReplies(boolean on) {
+        synchronized (this) {
+            holdingReplies = on;
+            notifyAll();
+        }
+    }
+
     /** Connections currently being proxied. */
     public int connectionCount() {
         return links.size();
@@ -100,6 +114,21 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public String toString() {
         return "FaultProxy[127.0.0.1:" + port() + " -> " + targetHost + ":" + targetPort + "]";
+    }
+
+    /** Blocks while replies are held and {@code link} lives; false when the link ended meanwhile. */
+    private boolean awaitRepliesReleased(Link link) {
+        synchronized (this) {
+            while (holdingReplies && !link.done.get()) {
+                try {
+                    wait(10); // abort() does not notify: the short wait notices it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return !link.done.get();
     }
 
     private void acceptLoop() {
@@ -142,8 +171,8 @@ public final class FaultProxy implements AutoCloseable {
             return;
         }
         int n = link.number;
-        daemon(() -> link.pump(client, upstream), "fault-proxy-" + id + "-" + n + "-up").start();
-        daemon(() -> link.pump(upstream, client), "fault-proxy-" + id + "-" + n + "-down").start();
+        daemon(() -> link.pump(client, upstream, false), "fault-proxy-" + id + "-" + n + "-up").start();
+        daemon(() -> link.pump(upstream, client, true), "fault-proxy-" + id + "-" + n + "-down").start();
     }
 
     private final class Link {
@@ -157,13 +186,17 @@ public final class FaultProxy implements AutoCloseable {
             this.upstream = upstream;
         }
 
-        void pump(Socket from, Socket to) {
+        /** @param replies from the target: held back while {@link #holdReplies} is on */
+        void pump(Socket from, Socket to, boolean replies) {
             byte[] buffer = new byte[BUFFER_SIZE];
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    if (replies && holdingReplies && !awaitRepliesReleased(this)) {
+                        return; // aborted while held: the bytes are lost, as on a broken network
+                    }
                     out.write(buffer, 0, read);
                 }
                 finish(false);

@@ -1,6 +1,7 @@
 package io.streambus.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,12 +122,47 @@ class FaultProxyTest {
     }
 
     @Test
+    void aHeldReplyIsLostWithItsConnectionAfterTheTargetActed() throws IOException {
+        try (Socket socket = connect()) {
+            incrWithTheReplyHeld(socket, "held-lost");
+            proxy.dropConnections();
+            proxy.holdReplies(false);
+            // the reply (":1") never arrives: the socket reads an end or a reset, nothing else
+            assertBroken(socket);
+        }
+        assertThat(redis.command("GET", "held-lost")).isEqualTo("1");
+    }
+
+    @Test
+    void heldRepliesGoOnWhenReleased() throws IOException {
+        try (Socket socket = connect()) {
+            incrWithTheReplyHeld(socket, "held-released");
+            socket.setSoTimeout(300);
+            assertThatThrownBy(() -> socket.getInputStream().read()).as("no reply while held")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            socket.setSoTimeout(5_000);
+            proxy.holdReplies(false);
+            assertThat(Resp.read(socket.getInputStream())).isEqualTo(1L);
+            assertThat(ping(socket)).isEqualTo("PONG");
+        }
+    }
+
+    @Test
     void deadTargetClosesTheClient() throws IOException {
         try (FaultProxy nowhere = FaultProxy.start("127.0.0.1", Ports.free());
              Socket socket = new Socket("127.0.0.1", nowhere.port())) {
             socket.setSoTimeout(5_000);
             assertBroken(socket);
         }
+    }
+
+    /** With replies held, sends {@code INCR key} and waits until Redis has acted on it. */
+    private void incrWithTheReplyHeld(Socket socket, String key) throws IOException {
+        proxy.holdReplies(true);
+        Resp.write(socket.getOutputStream(), "INCR", key);
+        socket.getOutputStream().flush();
+        Poll.until(Duration.ofSeconds(5), () -> "1".equals(redis.command("GET", key)),
+                () -> "the target did not act on the request");
     }
 
     private Socket connect() throws IOException {

@@ -29,14 +29,22 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * A 202 is sent only after Redis has stored the message(s), so an accepted message is never lost by this process.
  * Bad input gets a 4xx with {@code {"error", "message"}} (400 malformed JSON / bad topic / bad batch, 413 body over
- * {@link IngestConfig#maxBodyBytes()}); a publish that fails because Redis is overloaded or unreachable gets 503 with
- * {@code Retry-After}: the client should retry (for a batch, the whole batch: some of it may be stored twice).
+ * {@link IngestConfig#maxBodyBytes()}, 400 {@code bad_idempotency_key}); a publish that fails because Redis is
+ * overloaded or unreachable gets 503 with {@code Retry-After}: the client should retry (for a batch, the whole batch:
+ * some of it may be stored twice, unless its elements carry idempotency keys).
+ *
+ * <p>With an {@code Idempotency-Key} ({@link IngestRequests}), a message whose key was seen within the bus's
+ * idempotency window is not stored again: the 202 carries the first message's id, with the response header
+ * {@value #REPLAYED_HEADER}{@code : true} (for a batch: when every element was; {@value #REPLAYED_COUNT_HEADER} says
+ * how many were, when any).
  *
  * <p>Stopping the verticle stops accepting connections and waits up to {@link IngestConfig#drainMs()} for requests in
  * progress.
  */
 public final class HttpIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
+  static final String REPLAYED_HEADER = "Idempotency-Replayed";
+  static final String REPLAYED_COUNT_HEADER = "Idempotency-Replayed-Count";
 
   private final StreamBus bus;
   private final HttpConfig http;
@@ -90,7 +98,12 @@ public final class HttpIngestVerticle extends VerticleBase {
   private void single(RoutingContext ctx) {
     OutgoingMessage message = IngestRequests.single(IngestRequests.topic(ctx.pathParam("topic")),
         ctx.request().headers(), ctx.body().buffer());
-    bus.publish(message).onComplete(id -> accepted(ctx, idJson(id)), err -> publishFailed(ctx, err));
+    bus.publish(message).onComplete(id -> {
+      if (id.isDuplicate()) {
+        ctx.response().putHeader(REPLAYED_HEADER, "true");
+      }
+      accepted(ctx, idJson(id));
+    }, err -> publishFailed(ctx, err));
   }
 
   private void batch(RoutingContext ctx) {
@@ -99,6 +112,13 @@ public final class HttpIngestVerticle extends VerticleBase {
     bus.publishAll(messages).onComplete(ids -> {
       JsonArray array = new JsonArray();
       ids.forEach(id -> array.add(idJson(id)));
+      long replayed = ids.stream().filter(MessageId::isDuplicate).count();
+      if (replayed > 0) {
+        ctx.response().putHeader(REPLAYED_COUNT_HEADER, String.valueOf(replayed));
+      }
+      if (replayed == ids.size()) {
+        ctx.response().putHeader(REPLAYED_HEADER, "true");
+      }
       accepted(ctx, new JsonObject().put("ids", array));
     }, err -> publishFailed(ctx, err));
   }

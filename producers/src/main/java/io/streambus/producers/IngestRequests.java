@@ -20,11 +20,17 @@ import java.util.Map;
  * <p>Single message: the body is the payload, stored with the request's {@code Content-Type} (JSON bodies are checked
  * to parse); {@value #KEY_HEADER} is the partition key and each {@code X-Bus-Header-<name>} header becomes message
  * header {@code <name>} (lower case). Batch: a JSON array of {@code {"payload": <any JSON>, "key": "...",
- * "headers": {"name": "value"}}} objects; request headers apply to every element, element fields override them.
+ * "headers": {"name": "value"}, "idempotencyKey": "..."}} objects; request headers apply to every element, element
+ * fields override them.
+ *
+ * <p>Idempotency ({@link OutgoingMessage#idempotencyKey}): a single message takes the {@value #IDEMPOTENCY_HEADER}
+ * header; a batch element its {@code idempotencyKey} field, else {@code <Idempotency-Key header>:<index>}, so that a
+ * whole batch sent again with the same header stores nothing twice. A key is 1-200 characters.
  */
 final class IngestRequests {
   static final String KEY_HEADER = "X-Bus-Key";
   static final String HEADER_PREFIX = "x-bus-header-";
+  static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
   private IngestRequests() {
   }
@@ -46,7 +52,8 @@ final class IngestRequests {
       message = OutgoingMessage.withContentType(topic, body,
           contentType == null || contentType.isBlank() ? OutgoingMessage.BYTES : contentType);
     }
-    return withMetadata(message, httpHeaders);
+    return idempotent(withMetadata(message, httpHeaders), httpHeaders.get(IDEMPOTENCY_HEADER),
+        "the " + IDEMPOTENCY_HEADER + " header");
   }
 
   static List<OutgoingMessage> batch(String topic, MultiMap httpHeaders, Buffer body, int maxBatchSize) {
@@ -59,7 +66,12 @@ final class IngestRequests {
     }
     List<OutgoingMessage> messages = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      messages.add(element(topic, httpHeaders, array.getValue(i), i));
+      OutgoingMessage message = element(topic, httpHeaders, array.getValue(i), i);
+      if (message.idempotencyKey() == null && httpHeaders.get(IDEMPOTENCY_HEADER) != null) {
+        idempotent(message, httpHeaders.get(IDEMPOTENCY_HEADER) + ":" + i,
+            "the " + IDEMPOTENCY_HEADER + " header (with \":" + i + "\" for element " + i + ")");
+      }
+      messages.add(message);
     }
     return messages;
   }
@@ -75,6 +87,9 @@ final class IngestRequests {
       if (object.getValue("key") != null) {
         message.key(String.valueOf(object.getValue("key")));
       }
+      if (object.containsKey("idempotencyKey")) {
+        idempotent(message, object.getString("idempotencyKey"), "element " + index + "'s idempotencyKey");
+      }
       JsonObject headers = object.getJsonObject("headers");
       if (headers != null) {
         headers.forEach(h -> message.header(h.getKey(), String.valueOf(h.getValue())));
@@ -83,6 +98,18 @@ final class IngestRequests {
       throw ApiError.badRequest("bad_batch_element", "element " + index + ": " + e.getMessage());
     }
     return message;
+  }
+
+  /** @param what where the key came from, for the error */
+  private static OutgoingMessage idempotent(OutgoingMessage message, String key, String what) {
+    if (key == null) {
+      return message;
+    }
+    if (key.isEmpty() || key.length() > OutgoingMessage.MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw ApiError.badRequest("bad_idempotency_key", what + " must be 1-"
+          + OutgoingMessage.MAX_IDEMPOTENCY_KEY_LENGTH + " characters, was " + key.length());
+    }
+    return message.idempotencyKey(key);
   }
 
   private static OutgoingMessage withMetadata(OutgoingMessage message, MultiMap httpHeaders) {

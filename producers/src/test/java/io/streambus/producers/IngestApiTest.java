@@ -95,6 +95,67 @@ class IngestApiTest {
   }
 
   @Test
+  void anIdempotencyKeyStoresTheMessageOnceAndTheRetryIsToldItWasReplayed() throws Exception {
+    HttpResponse<String> first = post("/topics/idem/messages", "{\"n\": 1}", "Content-Type", "application/json",
+        "Idempotency-Key", "req-1");
+    HttpResponse<String> retry = post("/topics/idem/messages", "{\"n\": 1}", "Content-Type", "application/json",
+        "Idempotency-Key", "req-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+    assertThat(new JsonObject(retry.body())).isEqualTo(new JsonObject(first.body()));
+    assertThat(first.headers().firstValue("Idempotency-Replayed")).isEmpty();
+    assertThat(retry.headers().firstValue("Idempotency-Replayed")).contains("true");
+    assertThat(redis.command("XLEN", "test:{idem:0}")).isEqualTo("1");
+  }
+
+  @Test
+  void batchElementsCarryAKeyEachOrOneDerivedFromTheHeader() throws Exception {
+    JsonArray batch = new JsonArray()
+        .add(new JsonObject().put("payload", 1).put("idempotencyKey", "own-key"))
+        .add(new JsonObject().put("payload", 2));
+    HttpResponse<String> first = post("/topics/idem-batch/messages/batch", batch.encode(),
+        "Content-Type", "application/json", "Idempotency-Key", "batch-1");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(first.headers().firstValue("Idempotency-Replayed-Count")).isEmpty();
+    // one element more: the two sent before are replayed, the new one is stored
+    batch.add(new JsonObject().put("payload", 3));
+    HttpResponse<String> retry = post("/topics/idem-batch/messages/batch", batch.encode(),
+        "Content-Type", "application/json", "Idempotency-Key", "batch-1");
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(202);
+    JsonArray firstIds = new JsonObject(first.body()).getJsonArray("ids");
+    JsonArray retryIds = new JsonObject(retry.body()).getJsonArray("ids");
+    assertThat(retryIds.getList().subList(0, 2)).isEqualTo(firstIds.getList());
+    assertThat(retry.headers().firstValue("Idempotency-Replayed-Count")).contains("2");
+    assertThat(retry.headers().firstValue("Idempotency-Replayed")).as("not every element").isEmpty();
+    assertThat(redis.command("XLEN", "test:{idem-batch:0}")).isEqualTo("3");
+    // the element's own key: the same message under another header is still replayed
+    HttpResponse<String> own = post("/topics/idem-batch/messages/batch",
+        new JsonArray().add(new JsonObject().put("payload", 1).put("idempotencyKey", "own-key")).encode(),
+        "Content-Type", "application/json", "Idempotency-Key", "batch-2");
+    assertThat(own.headers().firstValue("Idempotency-Replayed")).contains("true");
+    assertThat(redis.command("XLEN", "test:{idem-batch:0}")).isEqualTo("3");
+  }
+
+  @Test
+  void aBadIdempotencyKeyGets400() throws Exception {
+    assertError(post("/topics/idem-bad/messages", "{}", "Content-Type", "application/json", "Idempotency-Key",
+        "k".repeat(201)), 400, "bad_idempotency_key");
+    assertError(post("/topics/idem-bad/messages", "{}", "Content-Type", "application/json", "Idempotency-Key", ""),
+        400, "bad_idempotency_key");
+    assertError(post("/topics/idem-bad/messages/batch",
+        new JsonArray().add(new JsonObject().put("payload", 1).put("idempotencyKey", "")).encode(),
+        "Content-Type", "application/json"), 400, "bad_idempotency_key");
+    // the derived key is too long: the message says where it came from
+    HttpResponse<String> derived = post("/topics/idem-bad/messages/batch",
+        new JsonArray().add(new JsonObject().put("payload", 1)).encode(), "Content-Type", "application/json",
+        "Idempotency-Key", "k".repeat(199));
+    assertError(derived, 400, "bad_idempotency_key");
+    assertThat(new JsonObject(derived.body()).getString("message")).contains("Idempotency-Key header")
+        .contains("element 0");
+    assertThat(redis.command("XLEN", "test:{idem-bad:0}")).isEqualTo("0");
+  }
+
+  @Test
   void badInputGetsAClear4xx() throws Exception {
     assertError(post("/topics/orders/messages", "{\"broken\":", "Content-Type", "application/json"),
         400, "malformed_json");

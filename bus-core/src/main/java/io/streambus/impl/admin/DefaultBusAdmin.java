@@ -141,6 +141,8 @@ public final class DefaultBusAdmin implements BusAdmin {
             ? Future.succeededFuture(Map.of()) : Future.failedFuture(e));
     Future<Long> dlq = send(Request.cmd(Command.XLEN).arg(keys.deadLetters(topic, p))).map(Response::toLong);
     Future<Long> delayed = send(Request.cmd(Command.ZCARD).arg(keys.delayed(topic, p))).map(Response::toLong);
+    Future<Long> idempotencyKeys = send(Request.cmd(Command.ZCARD).arg(keys.idempotencyExpiry(topic, p)))
+        .map(Response::toLong);
     // Redis 7 counts what was ever added to and read from a stream. Without those counters, differences of lengths
     // are no rates: every trim shrinks the stream, and the dashboard's rates read 0 across each trim.
     Future<Counters> counters = info.compose(i -> i.isEmpty() || i.containsKey("entries-added")
@@ -149,7 +151,7 @@ public final class DefaultBusAdmin implements BusAdmin {
             .map(Counters::of));
     Future<List<GroupStats>> groups = counters.compose(c -> info.result().isEmpty()
         ? Future.succeededFuture(List.of()) : groups(topic, p, stream, now, c));
-    return Future.all(info, dlq, delayed, groups).map(cf -> {
+    return Future.all(info, dlq, delayed, groups, idempotencyKeys).map(cf -> {
       Map<String, Response> i = info.result();
       Counters c = counters.result();
       long length = c != null ? c.length() : Replies.longOf(i, "length", 0);
@@ -158,7 +160,7 @@ public final class DefaultBusAdmin implements BusAdmin {
       String firstId = first == null || first.size() == 0 ? null : first.get(0).toString();
       long retries = groups.result().stream().mapToLong(GroupStats::scheduledRetries).sum();
       return new PartitionStats(p, stream, length, added, firstId, Replies.stringOf(i, "last-generated-id"),
-          dlq.result(), delayed.result() + retries, groups.result());
+          dlq.result(), delayed.result() + retries, groups.result(), idempotencyKeys.result());
     });
   }
 

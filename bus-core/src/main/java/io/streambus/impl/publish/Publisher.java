@@ -16,10 +16,14 @@ import io.streambus.MessageId;
 import io.streambus.OutgoingMessage;
 import io.streambus.Topics;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
-import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,15 +33,20 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
+import java.util.function.Function;
 
 /**
- * Publishes: picks the partition, writes the entry (XADD, or the delayed-set script) on the shared command channel,
- * and bounds what is waiting for Redis.
+ * Publishes: picks the partition, writes the entry (XADD, the idempotent-publish script, or the delayed-set script) on
+ * the shared command channel, and bounds what is waiting for Redis.
  */
 public final class Publisher {
   /** Most XADDs in one pipelined batch of {@link #publishAll}. */
   private static final int BATCH_LIMIT = 1_000;
+  /**
+   * Expired idempotency keys forgotten per keyed publish at most: a publish remembers one key, so this keeps up with
+   * any rate while bounding the script's run when a burst of keys expires together.
+   */
+  private static final int IDEMPOTENCY_PRUNE_PER_CALL = 100;
   private final RedisChannel channel;
   private final Keys keys;
   private final BusOptions options;
@@ -69,9 +78,7 @@ public final class Publisher {
    * reproduce.
    */
   public static int partitionOf(String key, int partitions) {
-    CRC32 crc = new CRC32();
-    crc.update(key.getBytes(StandardCharsets.UTF_8));
-    return (int) (crc.getValue() % partitions);
+    return Topics.partitionOf(key, partitions);
   }
 
   /**
@@ -95,6 +102,12 @@ public final class Publisher {
       return Future.failedFuture(new IllegalArgumentException(
           "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'"));
     }
+    String idempotencyKey = message.idempotencyKey();
+    if (idempotencyKey != null && message.deliverAt() > 0) {
+      // a delayed message is not in the stream until due, and its id is a schedule token: no first id to replay
+      return Future.failedFuture(new IllegalArgumentException(
+          "a message with an idempotency key cannot be delayed (deliverAt / delay)"));
+    }
     if (pending.incrementAndGet() > options.getMaxPendingPublishes()) {
       pending.decrementAndGet();
       meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
@@ -105,7 +118,7 @@ public final class Publisher {
     String key = message.key();
     long deliverAt = message.deliverAt();
     Future<Integer> known = topics.ensure(topic);
-    if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0) {
+    if (known.succeeded() && deliverAt <= 0 && options.getPublishWaitReplicas() == 0 && idempotencyKey == null) {
       // the common case, per message: the fields go straight into the XADD, without the compose and the list
       streams = streamsFor(topic, known.result());
       int partition = partition(key, streams.length);
@@ -113,31 +126,83 @@ public final class Publisher {
       EntryCodec.addTo(xadd, message, traceHeaders);
       Future<MessageId> sent = channel.send(xadd, deadline, id -> MessageId.of(topic, partition, id.toString()));
       // counted by a listener, not a mapped future: one future less per publish
-      sent.onComplete(ar -> counted(topic, ar.succeeded()));
+      sent.onComplete(ar -> counted(topic, false, ar.succeeded()));
       return sent;
     }
     // encoded now: the caller may change the message once publish has returned
     List<Object> fields = EntryCodec.encode(message, traceHeaders);
+    Idempotency idempotency = idempotencyKey == null ? null
+        : new Idempotency(idempotencyKey, digest(message.payload()));
     // the span is current where the commands go out, here later than the call
     Future<MessageId> result = known.compose(partitions -> trace == null
-        ? write(topic, key, deliverAt, fields, partitions, deadline)
-        : trace.inSpan(() -> write(topic, key, deliverAt, fields, partitions, deadline)));
-    return result.andThen(ar -> counted(topic, ar.succeeded()));
+        ? write(topic, key, idempotency, deliverAt, fields, partitions, deadline)
+        : trace.inSpan(() -> write(topic, key, idempotency, deliverAt, fields, partitions, deadline)));
+    return result.andThen(ar -> counted(topic, ar.succeeded() && ar.result().isDuplicate(), ar.succeeded()));
   }
 
-  /** The other cases, once the partition count is known: a delayed message, or XADD (and WAIT). */
-  private Future<MessageId> write(String topic, String key, long deliverAt, List<Object> fields, int partitions,
-                                  long deadline) {
-    int partition = partition(key, partitions);
+  /** A message's idempotency key and the digest of its payload (to count a key reused for another payload). */
+  private record Idempotency(String key, String digest) {
+  }
+
+  /**
+   * The other cases, once the partition count is known: a delayed message, XADD or the idempotent-publish script
+   * (and WAIT).
+   *
+   * @param idempotency null without an idempotency key
+   */
+  private Future<MessageId> write(String topic, String key, Idempotency idempotency, long deliverAt,
+                                  List<Object> fields, int partitions, long deadline) {
+    // a retry without a partition key must land where the first attempt did, so the idempotency key decides
+    int partition = partition(key != null ? key : idempotency == null ? null : idempotency.key(), partitions);
     if (deliverAt > System.currentTimeMillis()) {
       return schedule(topic, partition, deliverAt, fields, deadline);
+    }
+    if (idempotency != null) {
+      return publishOnce(topic, partition, idempotency, fields, deadline);
     }
     Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
     fields.forEach(f -> Scripts.arg(xadd, f));
     if (options.getPublishWaitReplicas() > 0) {
-      return addAndWait(xadd, topic, partition, deadline);
+      return addAndWait(xadd, topic, partition, deadline, reply -> MessageId.of(topic, partition, reply.toString()));
     }
     return channel.send(xadd, deadline).map(id -> MessageId.of(topic, partition, id.toString()));
+  }
+
+  /** publish_idempotent.lua: adds the entry unless the partition remembers the key, in one step. */
+  private Future<MessageId> publishOnce(String topic, int partition, Idempotency idempotency, List<Object> fields,
+                                        long deadline) {
+    List<String> scriptKeys = List.of(keys.stream(topic, partition), keys.idempotency(topic, partition),
+        keys.idempotencyExpiry(topic, partition));
+    Object[] args = new Object[4 + fields.size()];
+    args[0] = idempotency.key();
+    args[1] = idempotency.digest();
+    args[2] = options.getIdempotencyWindowMs();
+    args[3] = IDEMPOTENCY_PRUNE_PER_CALL;
+    for (int i = 0; i < fields.size(); i++) {
+      args[4 + i] = fields.get(i);
+    }
+    Function<Response, MessageId> idOf = reply -> {
+      long outcome = reply.get(1).toLong();
+      if (outcome == 2) {
+        meters.counter(BusMeters.PUBLISH_DUPLICATE_MISMATCH, topic).increment();
+      }
+      String id = reply.get(0).toString();
+      return outcome == 0 ? MessageId.of(topic, partition, id) : MessageId.duplicateOf(topic, partition, id);
+    };
+    if (options.getPublishWaitReplicas() > 0) {
+      return addAndWait(Scripts.PUBLISH_IDEMPOTENT.eval(scriptKeys, args), topic, partition, deadline, idOf);
+    }
+    return Scripts.PUBLISH_IDEMPOTENT.run(channel, deadline, scriptKeys, args).map(idOf);
+  }
+
+  /** 64 bits of the payload's SHA-256, in hex: enough to tell a reused key with another payload, and small to keep. */
+  private static String digest(Buffer payload) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(payload.getBytes());
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
   }
 
   private String[] streamsOf(String topic, int partitions) {
@@ -152,9 +217,12 @@ public final class Publisher {
     return key != null ? partitionOf(key, partitions) : (int) (roundRobin.getAndIncrement() % partitions);
   }
 
-  private void counted(String topic, boolean succeeded) {
+  /** @param duplicate the publish succeeded and stored nothing: its idempotency key had been seen */
+  private void counted(String topic, boolean duplicate, boolean succeeded) {
     pending.decrementAndGet();
-    if (succeeded) {
+    if (duplicate) {
+      meters.counter(BusMeters.PUBLISH_DUPLICATE, topic).increment();
+    } else if (succeeded) {
       publishedCounters.computeIfAbsent(topic, t -> meters.counter(BusMeters.PUBLISHED, t)).increment();
     } else {
       meters.counter(BusMeters.PUBLISH_FAILED, topic).increment();
@@ -174,19 +242,21 @@ public final class Publisher {
   }
 
   /**
-   * XADD then WAIT, in one batch: WAIT counts the replicas that acknowledged the writes of its own socket, so it must
-   * follow the XADD on the same socket, to the master that stored the entry (in a cluster the client would send a
-   * lone WAIT, which has no key, to a random master). WAIT blocks that socket until the replicas answer or its
+   * A write ({@code XADD}, or the idempotent-publish script as EVAL) then WAIT, in one batch: WAIT counts the replicas
+   * that acknowledged the writes of its own socket, so it must follow the XADD on the same socket, to the master that
+   * stored the entry (in a cluster the client would send a lone WAIT, which has no key, to a random master). WAIT
+   * blocks that socket until the replicas answer or its
    * timeout passes; its timeout ends a little before the publish deadline, so that a shortfall is reported as
    * {@link BusException.NotReplicated} (the entry's id is known) rather than as a timeout.
    */
-  private Future<MessageId> addAndWait(Request xadd, String topic, int partition, long deadline) {
+  private Future<MessageId> addAndWait(Request write, String topic, int partition, long deadline,
+                                       Function<Response, MessageId> idOf) {
     int replicas = options.getPublishWaitReplicas();
     long remaining = deadline - System.currentTimeMillis();
     long timeout = Math.max(1, remaining - Math.min(500, remaining / 4));
     Request wait = Request.cmd(Command.WAIT).arg(replicas).arg(timeout);
-    return channel.batch(List.of(xadd, wait), deadline).compose(replies -> {
-      MessageId id = MessageId.of(topic, partition, replies.get(0).toString());
+    return channel.batch(List.of(write, wait), deadline).compose(replies -> {
+      MessageId id = idOf.apply(replies.get(0));
       int acked = replies.get(1).toInteger();
       return acked >= replicas ? Future.succeededFuture(id)
           : Future.failedFuture(new BusException.NotReplicated(id, acked, replicas));
@@ -207,10 +277,13 @@ public final class Publisher {
     return oneByOne(messages);
   }
 
-  /** A message {@link #batched} can send: an XADD now, to a topic whose partition count is known. */
+  /**
+   * A message {@link #batched} can send: a plain XADD now (no idempotency key: that one goes through its script), to a
+   * topic whose partition count is known.
+   */
   private boolean batchable(OutgoingMessage m) {
     Future<Integer> known = topics.ensure(m.topic());
-    return m.deliverAt() <= 0 && known.succeeded() && (streamKeys.containsKey(m.topic())
+    return m.deliverAt() <= 0 && m.idempotencyKey() == null && known.succeeded() && (streamKeys.containsKey(m.topic())
         || Topics.isValidName(m.topic()));
   }
 
@@ -257,7 +330,7 @@ public final class Publisher {
             if (ar.succeeded()) {
               ids[i] = MessageId.of(m.topic(), partitionOf[i], ar.result().get(j - start).toString());
             }
-            counted(m.topic(), ar.succeeded());
+            counted(m.topic(), false, ar.succeeded());
           }
         }));
       }

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trims each topic this process publishes to or consumes, once per trim interval, whatever the number of its
- * subscriptions (trim.lua never removes what a group still needs; with a MAXLEN cap it counts what the cap drops).
+ * subscriptions, by the topic's own trimming or the bus-wide policy (trim.lua never removes what a group still needs;
+ * with a MAXLEN cap it counts what the cap drops; with a retention it also keeps what is younger than it).
  * Several processes trimming the same stream is harmless: the script is atomic and idempotent.
  */
 public final class TopicTrimmer {
@@ -46,7 +47,9 @@ public final class TopicTrimmer {
   }
 
   public synchronized void start() {
-    if (options.getTrimPolicy() != BusOptions.TrimPolicy.NONE && timer < 0) {
+    boolean anyTrimmed = options.getTrimPolicy() != BusOptions.TrimPolicy.NONE
+        || options.getTopicTrims().values().stream().anyMatch(t -> t.policy() != BusOptions.TrimPolicy.NONE);
+    if (anyTrimmed && timer < 0) {
       timer = vertx.setPeriodic(options.getTrimIntervalMs(), t -> trimAll());
     }
   }
@@ -59,19 +62,37 @@ public final class TopicTrimmer {
   }
 
   private void trimAll() {
-    String mode = options.getTrimPolicy() == BusOptions.TrimPolicy.MAXLEN ? "maxlen" : "acked";
     topics.forEach((topic, partitions) -> {
+      BusOptions.TopicTrim trim = options.trimOf(topic);
+      if (trim.policy() == BusOptions.TrimPolicy.NONE) {
+        return;
+      }
       for (int p = 0; p < partitions; p++) {
-        trim(topic, p, mode);
+        trim(topic, p, trim);
       }
     });
   }
 
-  private void trim(String topic, int partition, String mode) {
+  private void trim(String topic, int partition, BusOptions.TopicTrim trim) {
     String stream = keys.stream(topic, partition);
+    String mode;
+    long limit;
+    switch (trim.policy()) {
+      case MAXLEN -> {
+        mode = "maxlen";
+        limit = trim.maxLen();
+      }
+      case RETENTION -> {
+        mode = "retention";
+        limit = trim.retentionMs();
+      }
+      default -> {
+        mode = "acked";
+        limit = 0;
+      }
+    }
     Scripts.TRIM.run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs(),
-        List.of(stream, keys.trimmed(topic, partition)), mode,
-        options.getMaxLen()).onComplete(ar -> {
+        List.of(stream, keys.trimmed(topic, partition)), mode, limit).onComplete(ar -> {
           if (ar.failed()) {
             // one warning per outage, not one per stream and interval
             if (!failing) {

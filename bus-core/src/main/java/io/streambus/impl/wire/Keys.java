@@ -37,6 +37,20 @@ public final class Keys {
     return stream(topic, partition) + ":trimmed";
   }
 
+  /**
+   * Hash: the idempotency keys of messages published to the partition within the idempotency window, each to
+   * {@code <entry id> <payload digest>} (publish_idempotent.lua). Pruned as publishes go, with {@link
+   * #idempotencyExpiry}; both expire as a whole when no keyed publish came for a window.
+   */
+  public String idempotency(String topic, int partition) {
+    return stream(topic, partition) + ":idem";
+  }
+
+  /** Sorted set: the idempotency keys of {@link #idempotency}, scored by when they are forgotten (epoch ms). */
+  public String idempotencyExpiry(String topic, int partition) {
+    return stream(topic, partition) + ":idem:expiry";
+  }
+
   public String retries(String topic, int partition, String group) {
     return stream(topic, partition) + ":retry:" + group;
   }

@@ -24,6 +24,7 @@ import java.util.List;
  */
 public enum Scripts {
   PUBLISH_DELAYED("publish_delayed"),
+  PUBLISH_IDEMPOTENT("publish_idempotent"),
   MOVE_DUE("move_due"),
   CLAIM("claim"),
   DEAD_LETTER("dead_letter"),
@@ -60,6 +61,14 @@ public enum Scripts {
       }
       return Future.failedFuture(e);
     });
+  }
+
+  /**
+   * The script as one EVAL request (its source, not its SHA), for a batch that must carry it on one socket: a batch
+   * has no NOSCRIPT fallback.
+   */
+  public Request eval(List<String> keys, Object... args) {
+    return request(Command.EVAL, source, keys, args);
   }
 
   private static Request request(Command command, String script, List<String> keys, Object[] args) {

@@ -75,6 +75,57 @@ class TrimScriptTest extends BusTestBase {
     return new Keys("test").trimmed(topic, 0);
   }
 
+  /** Five entries stamped ten minutes ago (ids must grow, so they come first), then three of now; their ids. */
+  private String[] oldThenNew() {
+    long old = System.currentTimeMillis() - 600_000;
+    String[] ids = new String[8];
+    for (int i = 0; i < 5; i++) {
+      ids[i] = redis.command("XADD", stream(0), (old + i) + "-0", "payload", "old" + i);
+    }
+    for (int i = 5; i < 8; i++) {
+      ids[i] = redis.command("XADD", stream(0), "*", "payload", "new" + i);
+    }
+    return ids;
+  }
+
+  @Test
+  void retentionKeepsWhatIsYoungerThanTheWindowEvenWhenAcknowledged() {
+    String[] ids = oldThenNew();
+    redis.command("XGROUP", "CREATE", stream(0), "done", "$"); // everything delivered, nothing pending
+    assertThat(trim("retention", 60_000)).containsExactly(5L, 0L);
+    assertThat(redis.command("XRANGE", stream(0), "-", "+", "COUNT", "1")).startsWith(ids[5] + "\n");
+    assertThat(trim("retention", 60_000)).containsExactly(0L, 0L);
+    assertThat(redis.command("XLEN", stream(0))).isEqualTo("3");
+    assertThat(redis.command("GET", trimmed())).isEqualTo("5");
+  }
+
+  @Test
+  void retentionKeepsWhatAGroupStillNeedsWhateverItsAge() {
+    String[] ids = oldThenNew();
+    redis.command("XGROUP", "CREATE", stream(0), "done", "$");
+    // "slow" was delivered the first three and acknowledged the first two: it still needs the third
+    redis.command("XGROUP", "CREATE", stream(0), "slow", "0");
+    redis.command("XREADGROUP", "GROUP", "slow", "c", "COUNT", "3", "STREAMS", stream(0), ">");
+    redis.command("XACK", stream(0), "slow", ids[0], ids[1]);
+    // "late" was delivered and acknowledged the first four, and not yet delivered the fifth
+    redis.command("XGROUP", "CREATE", stream(0), "late", ids[3]);
+    assertThat(trim("retention", 60_000)).containsExactly(2L, 0L);
+    assertThat(redis.command("XRANGE", stream(0), "-", "+", "COUNT", "1")).startsWith(ids[2] + "\n");
+    redis.command("XACK", stream(0), "slow", ids[2]);
+    redis.command("XREADGROUP", "GROUP", "slow", "c", "STREAMS", stream(0), ">");
+    redis.command("XACK", stream(0), "slow", ids[3], ids[4], ids[5], ids[6], ids[7]);
+    assertThat(trim("retention", 60_000)).as("up to what \"late\" was not delivered").containsExactly(2L, 0L);
+    assertThat(redis.command("XRANGE", stream(0), "-", "+", "COUNT", "1")).startsWith(ids[4] + "\n");
+  }
+
+  @Test
+  void retentionWithoutAGroupTrimsByTimeAlone() {
+    String[] ids = oldThenNew();
+    assertThat(trim("retention", 600_000 + 60_000)).as("a longer retention keeps them all").containsExactly(0L, 0L);
+    assertThat(trim("retention", 60_000)).containsExactly(5L, 0L);
+    assertThat(redis.command("XRANGE", stream(0), "-", "+", "COUNT", "1")).startsWith(ids[5] + "\n");
+  }
+
   @Test
   void aMissingStreamIsLeftAlone() {
     assertThat(trim("acked", 0)).containsExactly(0L, 0L);
