@@ -1,9 +1,7 @@
 package io.streambus;
 
-import io.streambus.testsupport.RedisCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Idempotent publish on a real 3-master Redis Cluster: the stream and its idempotency keys share the partition's slot,
@@ -11,23 +9,12 @@ import org.junit.jupiter.api.Tag;
  */
 @Tag("cluster")
 class ClusterIdempotentPublishTest extends IdempotentPublishContract {
-  static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3, 0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedCluster CLUSTER = new SharedCluster();
 
   @Override
   protected BusOptions busOptions() {
-    return ClusterTest.clusterOptions(cluster);
+    return CLUSTER.busOptions();
   }
 
   @Override
@@ -37,6 +24,6 @@ class ClusterIdempotentPublishTest extends IdempotentPublishContract {
 
   @Override
   protected String on(String key, String... args) {
-    return cluster.nodeForSlotOwner(key).command(args);
+    return CLUSTER.on(key, args);
   }
 }

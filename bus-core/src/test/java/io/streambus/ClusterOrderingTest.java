@@ -1,9 +1,7 @@
 package io.streambus;
 
-import io.streambus.testsupport.RedisCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Ordered processing on a real 3-master Redis Cluster: every partition, with its owner key, sits in its own slot, so
@@ -11,22 +9,11 @@ import org.junit.jupiter.api.Tag;
  */
 @Tag("cluster")
 class ClusterOrderingTest extends OrderingTest {
-  static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3, 0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedCluster CLUSTER = new SharedCluster();
 
   @Override
   protected BusOptions busOptions() {
-    return ClusterTest.clusterOptions(cluster).setPartitions(1);
+    return CLUSTER.busOptions().setPartitions(1);
   }
 }

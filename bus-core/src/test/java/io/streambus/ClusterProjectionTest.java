@@ -1,9 +1,7 @@
 package io.streambus;
 
-import io.streambus.testsupport.RedisCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Projections on a real 3-master Redis Cluster: each partition's model keys carry its hash tag, so they sit in its
@@ -12,27 +10,16 @@ import org.junit.jupiter.api.Tag;
  */
 @Tag("cluster")
 class ClusterProjectionTest extends ProjectionTest {
-  static RedisCluster cluster;
-
-  @BeforeAll
-  static void startCluster() {
-    cluster = RedisCluster.start(3, 0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final SharedCluster CLUSTER = new SharedCluster();
 
   @Override
   protected BusOptions busOptions() {
-    return ClusterTest.clusterOptions(cluster).setPartitions(1);
+    return CLUSTER.busOptions().setPartitions(1);
   }
 
   @Override
   protected String on(String key, String... args) {
-    return cluster.nodeForSlotOwner(key).command(args);
+    return CLUSTER.on(key, args);
   }
 }
