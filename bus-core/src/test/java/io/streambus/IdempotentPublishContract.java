@@ -100,6 +100,9 @@ abstract class IdempotentPublishContract extends BusTestBase {
           .contains("{\"by\":" + winners.get(0) + "}");
     }
     assertThat(stored).isEqualTo(keys);
+    System.out.printf("idempotent publish (%s): %d publishers racing on %d keys: %d entries stored, %d duplicates"
+            + " answered with the first id (%d of them another payload)%n", getClass().getSimpleName(), publishers,
+        keys, entries() - 1, count(BusMeters.PUBLISH_DUPLICATE), count(BusMeters.PUBLISH_DUPLICATE_MISMATCH));
     assertThat(count(BusMeters.PUBLISH_DUPLICATE)).isEqualTo((long) (publishers - 1) * (keys + 1));
     assertThat(count(BusMeters.PUBLISH_DUPLICATE_MISMATCH)).as("same key, other payloads").isGreaterThan(0);
   }
