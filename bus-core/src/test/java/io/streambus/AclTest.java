@@ -27,8 +27,8 @@ class AclTest extends BusTestBase {
       + " +xtrim +incrby +time +hset +hdel +zrangebyscore +zrem +zscore +pexpire";
   static final String CONSUMER = COMMON + " +hsetnx +hget +xgroup|create +xgroup|delconsumer +xreadgroup +xack"
       + " +xclaim +xpending +xinfo|groups +xinfo|consumers +xlen +xrange +xadd +xtrim +incrby +zadd +zrem"
-      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +hmget +get +set"
-      + " +pexpire +del +time";
+      + " +zrangebyscore +zscore +evalsha +eval +client|id +client|unblock +hset +hdel +hgetall +get +set"
+      + " +pexpire +del +time +zmscore +zremrangebyscore";
   /** A consumer that projects into read models: the model writes project.lua may make, and TYPE for its checks. */
   static final String PROJECTOR = CONSUMER + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append"
       + " +sadd +srem +zincrby +lpush +rpush +ltrim +expire +persist";

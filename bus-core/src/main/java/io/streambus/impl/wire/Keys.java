@@ -64,9 +64,9 @@ public final class Keys {
   }
 
   /**
-   * Hash: entries of the partition that a claim moved from one consumer of the group to another (id to the consumer
-   * it was taken from), kept an hour after the last move. The acknowledgement step checks ownership one by one only
-   * for these ids: any other entry a live consumer holds cannot have moved.
+   * Sorted set: entries of the partition that a claim moved from one consumer of the group to another in the last
+   * hour, scored by when. The acknowledgement step checks ownership one by one only for these ids (any other entry a
+   * live consumer holds cannot have moved), and drops those it acknowledges.
    */
   public String moved(String topic, int partition, String group) {
     return stream(topic, partition) + ":moved:" + group;

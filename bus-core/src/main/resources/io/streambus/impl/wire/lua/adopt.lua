@@ -1,8 +1,8 @@
 -- The owner of a partition (ordered processing) takes over every entry pending in the group on it, whoever holds
 -- it, in id order, before it reads anything new: what a previous owner left (it died, or handed back what it had not
 -- started) and what a lost read reply left on this consumer. Claiming counts a delivery, as any claim does.
--- KEYS[1] stream, KEYS[2] the owner key, KEYS[3] the group's moved hash (see ack.lua: an entry taken from another
--- consumer is recorded there); ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4] limit,
+-- KEYS[1] stream, KEYS[2] the owner key, KEYS[3] the group's moved set (see ack.lua and claim.lua: an entry taken
+-- from another consumer is recorded there, for an hour); ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4] limit,
 -- ARGV[5..] ids this subscription holds (not claimed again)
 -- Returns {-2} when the partition is not ours, else {trimmed, id1, fields1, deliveries1, ...}: pending ids whose
 -- entry no longer exists are acknowledged and counted in trimmed. Fewer entries than the limit means none is left.
@@ -27,7 +27,10 @@ for _, e in ipairs(p) do
   local id = e[1]
   if not held[id] then
     if e[2] ~= me then
-      redis.call('HSET', KEYS[3], id, e[2])
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      redis.call('ZADD', KEYS[3], now, id)
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 3600000)
       redis.call('PEXPIRE', KEYS[3], 3600000)
     end
     local r = redis.call('XCLAIM', stream, group, me, 0, id)

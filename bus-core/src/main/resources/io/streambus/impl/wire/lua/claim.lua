@@ -2,7 +2,7 @@
 -- counts, XPENDING does; doing both in one script keeps them consistent, and the script's atomicity means two
 -- consumers can never both take the same entry).
 --
--- KEYS[1] stream, KEYS[2] retry zset of the group, KEYS[3] the group's moved hash (see ack.lua): an entry taken from
+-- KEYS[1] stream, KEYS[2] retry zset of the group, KEYS[3] the group's moved set (see ack.lua): an entry taken from
 -- another consumer is recorded there, so that its former holder's acknowledgement checks it
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] mode, ARGV[4] limit, ARGV[5] now (ms), ARGV[6] min idle (ms),
 -- ARGV[7..] ids this consumer holds right now (handling them, or acknowledging them): never claimed
@@ -16,6 +16,15 @@
 local stream, retry = KEYS[1], KEYS[2]
 local group, me, mode = ARGV[1], ARGV[2], ARGV[3]
 local limit, now, minIdle = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+-- Records an entry taken from another consumer, for an hour (its former holder's acknowledgement must check it; one
+-- that comes an hour later finds that holder's membership lapsed, and checks every id anyway), and forgets older ones.
+local function moved(key, id)
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZADD', key, now, id)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 3600000)
+  redis.call('PEXPIRE', key, 3600000)
+end
 local out = {0}
 local trimmed = 0
 local held = {}
@@ -25,8 +34,7 @@ end
 
 local function claim(id, deliveries, idle, holder)
   if holder ~= me then
-    redis.call('HSET', KEYS[3], id, holder)
-    redis.call('PEXPIRE', KEYS[3], 3600000)
+    moved(KEYS[3], id)
   end
   local r = redis.call('XCLAIM', stream, group, me, idle, id)
   local e = r[1]
