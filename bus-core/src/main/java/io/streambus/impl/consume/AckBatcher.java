@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Batches acknowledgements: one ack step per partition (ack.lua: acknowledges the ids still pending on this consumer,
- * and reports the others; see there why checking that costs little) carries every id completed in the same event-loop turn, or {@code batchSize} ids. A failed
+ * and reports the others; see there why checking that costs little) carries every id completed in the same event-loop
+ * turn, or {@code batchSize} ids. A failed
  * step is reported and not retried: the entries stay pending and come back through reclaim, which at-least-once
  * delivery tolerates. Used from the subscription's context only.
  */
