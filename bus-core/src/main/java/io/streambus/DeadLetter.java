@@ -29,10 +29,16 @@ public record DeadLetter(String ref, int partition, String id, String sourceStre
     return fields.get("payload");
   }
 
-  /** The original content type, or null. */
+  /**
+   * The original content type, as {@link Message#contentType()} reads it: the {@code content-type} field,
+   * {@link OutgoingMessage#BYTES} for an entry with a payload and no such field, null for one without a payload.
+   */
   public String contentType() {
     Buffer b = fields.get("content-type");
-    return b == null ? null : b.toString();
+    if (b != null) {
+      return b.toString();
+    }
+    return fields.containsKey("payload") ? OutgoingMessage.BYTES : null;
   }
 
   /**

@@ -33,7 +33,11 @@ public interface Message {
     return headers().get(name);
   }
 
-  /** The {@code content-type} field, or null when the entry has none. */
+  /**
+   * The payload's content type: the entry's {@code content-type} field; {@link OutgoingMessage#BYTES} for an entry
+   * with a payload and no such field (the bus does not write the field for that type, and an entry without a
+   * declared type is bytes); null for an entry without a payload.
+   */
   String contentType();
 
   /** The payload bytes, or null when the entry has no {@code payload} field. */

@@ -18,7 +18,8 @@ import java.util.Objects;
  * called, so an instance may be reused afterwards.
  *
  * <p>On the wire the message is a plain stream entry any Redis client can read: {@code payload} (the bytes),
- * {@code content-type}, {@code key} (when set) and one {@code h:<name>} field per header.
+ * {@code content-type} (left out for {@link #BYTES}, which a reader assumes without it), {@code key} (when set) and
+ * one {@code h:<name>} field per header.
  */
 public final class OutgoingMessage {
   /** Content type of JSON payloads. */

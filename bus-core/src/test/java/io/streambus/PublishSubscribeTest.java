@@ -59,14 +59,17 @@ class PublishSubscribeTest extends BusTestBase {
     for (int i = 0; i < junk.length; i++) {
       junk[i] = (byte) i;
     }
-    List<Buffer> got = new CopyOnWriteArrayList<>();
+    List<Message> got = new CopyOnWriteArrayList<>();
     await(bus.subscribe(topic, "g", m -> {
-      got.add(m.payload());
+      got.add(m);
       return Future.succeededFuture();
     }, fastConsumer()));
-    await(bus.publish(topic, junk));
+    MessageId id = await(bus.publish(topic, junk));
     eventually(Duration.ofSeconds(10), () -> got.size() == 1, "delivery");
-    assertThat(got.get(0).getBytes()).isEqualTo(junk);
+    assertThat(got.get(0).payload().getBytes()).isEqualTo(junk);
+    // the default type is not written; a reader takes an entry without the field for bytes
+    assertThat(got.get(0).contentType()).isEqualTo(OutgoingMessage.BYTES);
+    assertThat(redis.command("XRANGE", stream(0), id.value(), id.value())).doesNotContain("content-type");
   }
 
   @Test

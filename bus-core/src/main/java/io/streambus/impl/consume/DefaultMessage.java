@@ -29,9 +29,10 @@ public final class DefaultMessage implements Message {
    */
   private volatile ProjectionWrites writes;
 
+  /** @param fields the entry's fields as {@code EntryCodec.fields} reads them: unmodifiable */
   public DefaultMessage(MessageId id, Map<String, Buffer> fields, int deliveryCount) {
     this.id = id;
-    this.fields = Collections.unmodifiableMap(fields);
+    this.fields = fields; // unmodifiable already (EntryCodec.fields)
     this.deliveryCount = deliveryCount;
   }
 
@@ -68,7 +69,7 @@ public final class DefaultMessage implements Message {
 
   @Override
   public String contentType() {
-    return EntryCodec.text(fields, EntryCodec.CONTENT_TYPE);
+    return EntryCodec.contentType(fields);
   }
 
   @Override

@@ -16,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The entry format: plain field/value pairs that any Redis client can read and write.
  * {@code payload}, {@code content-type}, {@code key}, {@code h:<header>} (the trace context among them:
  * {@code h:traceparent}, {@code h:tracestate}), and {@code x-target-group} on replayed dead letters.
+ * <p>
+ * {@code content-type} is left out when it is {@link OutgoingMessage#BYTES}, the type an entry with a payload and no
+ * such field is read as ({@link #contentType}): the field was a sixth of a 256-byte entry's fields to encode, store in
+ * Redis and parse back, for the type most messages have.
  */
 public final class EntryCodec {
   public static final String PAYLOAD = "payload";
@@ -46,8 +50,10 @@ public final class EntryCodec {
     List<Object> args = new ArrayList<>(6 + 2 * m.headers().size());
     args.add(PAYLOAD);
     args.add(m.payload());
-    args.add(CONTENT_TYPE);
-    args.add(m.contentType());
+    if (!isDefaultType(m.contentType())) {
+      args.add(CONTENT_TYPE);
+      args.add(m.contentType());
+    }
     if (m.key() != null) {
       args.add(KEY);
       args.add(m.key());
@@ -69,7 +75,10 @@ public final class EntryCodec {
 
   /** Appends the entry's fields to {@code request}, in the order of {@link #encode}, without the list. */
   public static void addTo(Request request, OutgoingMessage m, Map<String, String> traceHeaders) {
-    request.arg(PAYLOAD_BYTES).arg(m.payload()).arg(CONTENT_TYPE_BYTES).arg(bytes(m.contentType(), false));
+    request.arg(PAYLOAD_BYTES).arg(m.payload());
+    if (!isDefaultType(m.contentType())) {
+      request.arg(CONTENT_TYPE_BYTES).arg(bytes(m.contentType(), false));
+    }
     if (m.key() != null) {
       request.arg(KEY_BYTES).arg(m.key());
     }
@@ -83,6 +92,23 @@ public final class EntryCodec {
       }
     });
     traceHeaders.forEach((name, value) -> request.arg(bytes(name, true)).arg(value));
+  }
+
+  private static boolean isDefaultType(String contentType) {
+    // the constant itself, almost always: OutgoingMessage.bytes() passes it
+    return contentType == OutgoingMessage.BYTES || OutgoingMessage.BYTES.equals(contentType);
+  }
+
+  /**
+   * The content type of an entry with these fields: its {@code content-type} field; {@link OutgoingMessage#BYTES}
+   * when it has a payload and no such field (the bus leaves the default out); null for an entry without a payload.
+   */
+  public static String contentType(Map<String, Buffer> fields) {
+    Buffer b = fields.get(CONTENT_TYPE);
+    if (b != null) {
+      return b.toString();
+    }
+    return fields.containsKey(PAYLOAD) ? OutgoingMessage.BYTES : null;
   }
 
   /**
@@ -103,23 +129,12 @@ public final class EntryCodec {
   }
 
   /**
-   * Fields of a reply array {@code [f1, v1, f2, v2, ...]}. A malformed array (odd length, nil names) yields what can
-   * be read; the caller decides whether the entry is usable.
+   * Fields of a reply array {@code [f1, v1, f2, v2, ...]}, unmodifiable, decoded as they are asked for
+   * ({@link EntryFields}). A malformed array (odd length, nil names) yields what can be read; the caller decides
+   * whether the entry is usable.
    */
   public static Map<String, Buffer> fields(Response array) {
-    Map<String, Buffer> fields = new LinkedHashMap<>();
-    if (array == null) {
-      return fields;
-    }
-    int n = array.size();
-    for (int i = 0; i + 1 < n; i += 2) {
-      Response name = array.get(i);
-      Response value = array.get(i + 1);
-      if (name != null) {
-        fields.put(name.toString(), value == null ? Buffer.buffer() : value.toBuffer());
-      }
-    }
-    return fields;
+    return array == null ? Map.of() : new EntryFields(array);
   }
 
   public static Map<String, String> headers(Map<String, Buffer> fields) {
