@@ -12,10 +12,16 @@ import java.util.Set;
 
 /**
  * Batches acknowledgements: one ack step per partition (ack.lua: acknowledges the ids still pending on this consumer,
- * and reports the others; see there why checking that costs little) carries every id completed in the same event-loop
- * turn, or {@code batchSize} ids. A failed
- * step is reported and not retried: the entries stay pending and come back through reclaim, which at-least-once
- * delivery tolerates. Used from the subscription's context only.
+ * and reports the others; see there why checking that costs little) carries the ids completed while the partition's
+ * previous step was on its way, or those of one event-loop turn when none was, and at most {@code batchSize}.
+ * <p>
+ * Why wait for the previous step: a Lua step costs Redis about as much as the XACK inside it, whatever the number of
+ * ids (docs/benchmarks.md); flushing every turn sent a step per read batch, and under load the steps' own cost was
+ * most of the bus's Redis time beyond a plain XACK. Waiting for the reply lets the batch grow with the load and adds
+ * no delay when idle. An id waiting here is still held by this consumer and its lease renewed.
+ * <p>
+ * A failed step is reported and not retried: the entries stay pending and come back through reclaim, which
+ * at-least-once delivery tolerates. Used from the subscription's context only.
  */
 final class AckBatcher {
   private static final long ACK_DEADLINE_MS = 10_000;
@@ -39,6 +45,8 @@ final class AckBatcher {
   /** Per partition, the ids waiting (null when none): an array rather than a map, which boxed the partition. */
   private final List<String>[] waiting;
   private final Set<Future<?>> inFlight = new HashSet<>();
+  /** Per partition, the steps sent and not answered yet. */
+  private final int[] sending;
   private boolean flushScheduled;
 
   @SuppressWarnings("unchecked")
@@ -48,6 +56,7 @@ final class AckBatcher {
     this.batchSize = batchSize;
     this.onSettled = onSettled;
     this.waiting = new List[scope.partitions];
+    this.sending = new int[scope.partitions];
   }
 
   void ack(int partition, String id) {
@@ -59,16 +68,24 @@ final class AckBatcher {
     ids.add(id);
     if (ids.size() >= batchSize) {
       send(partition);
-    } else if (!flushScheduled) {
+    } else if (sending[partition] == 0 && !flushScheduled) {
+      // else the reply of the step on its way sends these
       flushScheduled = true;
       context.runOnContext(v -> {
         flushScheduled = false;
-        flush();
+        for (int p = 0; p < waiting.length; p++) {
+          if (sending[p] == 0) {
+            send(p);
+          }
+        }
       });
     }
   }
 
-  /** Sends everything waiting; the future completes when every step sent so far has been answered. */
+  /**
+   * Sends everything waiting, without waiting for the steps on their way; the future completes when every step sent
+   * so far has been answered.
+   */
   Future<Void> flush() {
     for (int partition = 0; partition < waiting.length; partition++) {
       send(partition);
@@ -94,8 +111,12 @@ final class AckBatcher {
     Future<Response> f = Scripts.ACK.run(scope.commands, now + ACK_DEADLINE_MS,
         scope.settleKeys(partition, scope.stream(partition), scope.members(partition), scope.moved(partition)), args);
     inFlight.add(f);
+    sending[partition]++;
     f.onComplete(ar -> {
       inFlight.remove(f);
+      if (--sending[partition] == 0) {
+        send(partition); // what completed meanwhile
+      }
       if (ar.failed()) {
         onSettled.settled(partition, ids, 0, List.of(), 0, ar.cause());
         return;
