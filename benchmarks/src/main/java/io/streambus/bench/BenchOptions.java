@@ -17,7 +17,7 @@ final class BenchOptions {
 
   long messages = 200_000;
   long warmupMessages = 100_000;
-  int maxWarmupPasses = 5;
+  int maxWarmupPasses = 12;
   long settledJitMs = 100;
   int payloadBytes = 256;
   int window = 1_000;
@@ -25,7 +25,7 @@ final class BenchOptions {
   int batchesInFlight = 3;
   int readCount = 200;
   long plainBlockMs = 100;
-  int repetitions = 3;
+  int repetitions = 5;
   int rate = 20_000;
   int latencySeconds = 5;
   int latencyWarmupSeconds = 1;
@@ -55,11 +55,12 @@ final class BenchOptions {
       "median and min-max of every figure, bus/plain and the targets, and the CPU of the JVM and of redis-server.",
       "",
       "  --messages N            messages per measured run (default 200000)",
-      "  --quick                 a smoke size: 20000 messages, warm-up 20000 x at most 3 passes, 2 s latency run",
-      "  --repetitions N         measured runs per subject and figure, alternating (default 3; --rounds too)",
+      "  --quick                 a smoke size: 20000 messages, warm-up 20000 x at most 3 passes, 3 runs each, 2 s"
+          + " latency run",
+      "  --repetitions N         measured runs per subject and figure, alternating (default 5; --rounds too)",
       "  --warmup-messages N     messages per warm-up pass in each child (default 100000; 0 = none)",
       "  --warmup-passes N       most warm-up passes; they stop once the JIT compilers use < 100 ms CPU in one"
-          + " (default 5)",
+          + " (default 12)",
       "  --payload N             body bytes (default 256, at least 8: the first 8 carry the send time)",
       "  --window N              publish() / send() calls in flight (default 1000)",
       "  --batch N               messages per publishAll() / batch() call (default 500)",
@@ -97,6 +98,7 @@ final class BenchOptions {
       o.messages = 20_000;
       o.warmupMessages = 20_000;
       o.maxWarmupPasses = 3;
+      o.repetitions = 3;
       o.latencySeconds = 2;
       o.profileMessages = 100_000;
     }
