@@ -8,6 +8,9 @@ module io.streambus {
   requires transitive micrometer.core;
   requires io.vertx.redis.client;
   requires org.slf4j;
+  // the deadline sweeps are scheduled on the Netty event loop itself (Deadlines: not cancelled with a verticle)
+  requires io.netty.transport;
+  requires io.netty.common;
   // optional: tracing is on only when opentelemetry-api is there (an SDK registered, or given to StreamBus.create)
   requires static transitive io.opentelemetry.api;
   requires static io.opentelemetry.context;

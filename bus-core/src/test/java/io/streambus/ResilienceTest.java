@@ -144,6 +144,59 @@ class ResilienceTest extends BusTestBase {
     await(bus.publish(topic, "works again"));
   }
 
+  /**
+   * The deadline watch of an event loop outlives the verticle that watched first: when it is undeployed (which
+   * cancels the Vert.x timers it set), the publishes of another verticle on the same event loop still fail at their
+   * deadlines.
+   */
+  @Test
+  void publishesFailAtTheirDeadlinesAfterTheVerticleThatWatchedFirstIsUndeployed() {
+    StreamBus bus = bus(busOptions().setConnectionString(redis.uri()).setPublishTimeoutMs(1_000));
+    await(bus.publish(topic, "ok")); // connects and registers the topic, from this thread
+    String[] first = new String[1];
+    io.vertx.core.Context a = deployed(first);
+    io.vertx.core.Context b = null;
+    for (int i = 0; i < 16 && b == null; i++) {
+      io.vertx.core.Context c = verticleContext();
+      if (threadOf(c).equals(threadOf(a))) {
+        b = c;
+      }
+    }
+    assertThat(b).as("a second verticle on the first one's event loop").isNotNull();
+    redis.command("CLIENT", "PAUSE", "20000", "WRITE");
+    try {
+      io.vertx.core.Promise<Void> watched = io.vertx.core.Promise.promise();
+      a.runOnContext(v -> {
+        bus.publish(topic, "held, from the verticle that goes");
+        watched.complete();
+      });
+      await(watched.future());
+      io.vertx.core.Promise<String> outcome = io.vertx.core.Promise.promise();
+      long started = System.currentTimeMillis();
+      b.runOnContext(v -> bus.publish(topic, "held, from the verticle that stays").onComplete(ar -> outcome.complete(
+          ar.succeeded() ? "stored" : ar.cause().getClass().getSimpleName())));
+      await(vertx.undeploy(first[0]));
+      assertThat(await(outcome.future())).isEqualTo("Timeout");
+      assertThat(System.currentTimeMillis() - started).isBetween(900L, 5_000L);
+    } finally {
+      redis.command("CLIENT", "UNPAUSE");
+    }
+    await(bus.publish(topic, "works again"));
+  }
+
+  /** The context of a new verticle; {@code id[0]} gets its deployment id. */
+  private static io.vertx.core.Context deployed(String[] id) {
+    io.vertx.core.Context[] holder = new io.vertx.core.Context[1];
+    id[0] = await(vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        holder[0] = context;
+        return Future.succeededFuture();
+      }
+    }));
+    return holder[0];
+  }
+
   @Test
   void aPublishWhoseDeadlinePassesFailsWithAClearError() {
     RedisServer server = aofServer();

@@ -1,14 +1,19 @@
 package io.streambus.impl.connection;
 
+import io.netty.channel.EventLoop;
 import io.streambus.BusException;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fails the promises of commands sent on one channel with {@link BusException.Timeout} at their deadlines, on their
@@ -17,24 +22,22 @@ import java.util.List;
  * <p>
  * Each event-loop thread keeps a list of its own: the channel for commands is shared by the publisher and every
  * subscription of a bus, and one list behind one lock, taken twice per command from four event loops, was the
- * hottest frame of an end-to-end run. A thread's list is only touched by that thread (its sweep timer is set from,
- * and so fires on, the same event loop); callers off event loops share one list.
+ * hottest frame of an end-to-end run. A thread's list is only touched by that thread (its sweep is scheduled on the
+ * same event loop); callers off event loops share one list, swept on one event loop of the Vert.x instance.
+ * <p>
+ * The sweeps are scheduled on the Netty event loop itself, not as Vert.x timers: a Vert.x timer belongs to the
+ * verticle that set it and is cancelled when that verticle is undeployed, and the list's other commands, those of
+ * the verticles still running on the event loop, would then not fail at their deadlines. ({@code ContextInternal} and
+ * {@code VertxInternal} are Vert.x's API for its own modules, which vertx-redis-client uses too.)
  */
 final class Deadlines {
-  /**
-   * A list whose sweep is this late was probably armed from a context that has gone since (Vert.x cancels a
-   * verticle's timers when it is undeployed): the next command watched arms it again. Until then its commands do not
-   * fail at their deadlines (see docs/status.md).
-   */
-  private static final long OVERDUE_MS = 100;
-  private final Vertx vertx;
   private final String name;
   private final ThreadLocal<Watch> perEventLoop = new ThreadLocal<>();
-  private final Watch shared = new Watch(true);
+  private final Watch shared;
 
   Deadlines(Vertx vertx, String name) {
-    this.vertx = vertx;
     this.name = name;
+    this.shared = new Watch(true, ((VertxInternal) vertx).nettyEventLoopGroup().next());
   }
 
   void watch(Promise<?> promise, long deadline) {
@@ -48,7 +51,7 @@ final class Deadlines {
     }
     Watch watch = perEventLoop.get();
     if (watch == null) {
-      watch = new Watch(false);
+      watch = new Watch(false, ((ContextInternal) context).nettyEventLoop());
       perEventLoop.set(watch);
     }
     watch.add(d);
@@ -64,13 +67,16 @@ final class Deadlines {
    */
   private final class Watch {
     private final boolean shared;
+    /** Where the sweeps run: the list's own event loop (any one for the shared list). */
+    private final EventLoop loop;
     private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
-    private long sweepTimer = -1;
+    private ScheduledFuture<?> scheduled;
     private long sweepAt = Long.MAX_VALUE;
     private int adds;
 
-    Watch(boolean shared) {
+    Watch(boolean shared, EventLoop loop) {
       this.shared = shared;
+      this.loop = loop;
     }
 
     void add(Deadline d) {
@@ -83,18 +89,18 @@ final class Deadlines {
         }
       }
       deadlines.addLast(d);
-      if (d.at() < sweepAt || (sweepAt != Long.MAX_VALUE && sweepAt + OVERDUE_MS < System.currentTimeMillis())) {
-        arm(Math.min(d.at(), sweepAt));
+      if (d.at() < sweepAt) {
+        arm(d.at());
       }
     }
 
-    /** Sets the sweep timer for {@code at} (epoch ms), replacing the current one. */
+    /** Schedules the sweep for {@code at} (epoch ms), replacing the one scheduled. */
     private void arm(long at) {
-      if (sweepTimer >= 0) {
-        vertx.cancelTimer(sweepTimer);
+      if (scheduled != null) {
+        scheduled.cancel(false);
       }
       sweepAt = at;
-      sweepTimer = vertx.setTimer(Math.max(1, at - System.currentTimeMillis()), t -> sweep());
+      scheduled = loop.schedule(this::sweep, Math.max(1, at - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** Fails every command past its deadline, forgets the answered ones, and re-arms for the next deadline. */
@@ -122,7 +128,7 @@ final class Deadlines {
     private List<Deadline> expire() {
       List<Deadline> expired = new ArrayList<>();
       long now = System.currentTimeMillis();
-      sweepTimer = -1;
+      scheduled = null;
       sweepAt = Long.MAX_VALUE;
       long next = Long.MAX_VALUE;
       for (Iterator<Deadline> it = deadlines.iterator(); it.hasNext(); ) {
