@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * callers' contexts. One timer per watch list, armed for its earliest deadline, instead of a timer per command:
  * setting and cancelling a Vert.x timer for every publish cost more than a tenth of the publish path's CPU.
  * <p>
- * Each event-loop thread keeps a list of its own: the channel for commands is shared by the publisher and every
- * subscription of a bus, and one list behind one lock, taken twice per command from four event loops, was the
- * hottest frame of an end-to-end run. A thread's list is only touched by that thread (its sweep is scheduled on the
+ * Each event-loop thread keeps a list of its own: a bus's command channel is shared by every verticle that publishes
+ * through it, and one list behind one lock, taken twice per command from several event loops, was the hottest frame
+ * of an end-to-end run. A thread's list is only touched by that thread (its sweep is scheduled on the
  * same event loop); callers off event loops share one list, swept on one event loop of the Vert.x instance.
  * <p>
  * The sweeps are scheduled on the Netty event loop itself, not as Vert.x timers: a Vert.x timer belongs to the
