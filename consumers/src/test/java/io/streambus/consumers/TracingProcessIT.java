@@ -104,7 +104,8 @@ class TracingProcessIT {
         .POST(HttpRequest.BodyPublishers.ofString("{\"order\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
-    Poll.until(Duration.ofSeconds(30), () -> received.containsKey("traceparent"),
+    // both: the receiver puts them one after the other, on its own thread
+    Poll.until(Duration.ofSeconds(30), () -> received.containsKey("traceparent") && received.containsKey("body"),
         () -> "the receiver got the message; consumers log:\n" + consumers.tail(3_000));
     assertThat(received.get("body")).isEqualTo("{\"order\": 7}");
     String traceparent = received.get("traceparent");
