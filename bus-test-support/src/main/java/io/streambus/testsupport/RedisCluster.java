@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -59,6 +60,22 @@ public final class RedisCluster implements AutoCloseable {
     /** Like {@link #start(int, int, IntFunction)} on the given flavor (not EMBEDDED_6_2: it lacks --cluster-port). */
     public static RedisCluster start(RedisFlavor flavor, int masters, int replicasPerMaster,
             IntFunction<String[]> extraArgs) {
+        return start(flavor, masters, replicasPerMaster, extraArgs, node -> { });
+    }
+
+    /**
+     * Like {@link #start(RedisFlavor, int, int, IntFunction)}, each node's builder handed to {@code node} before it
+     * starts (e.g. {@link ManagedRedis#configure}: TLS only, ACL users, barred commands). The harness then reaches
+     * every node as its builder says (over TLS, as the user given to {@link RedisServer.Builder#user}), and so does
+     * the {@code --cluster create} that forms the cluster.
+     */
+    public static RedisCluster start(RedisFlavor flavor, int masters, int replicasPerMaster,
+            Consumer<RedisServer.Builder> node) {
+        return start(flavor, masters, replicasPerMaster, i -> new String[0], node);
+    }
+
+    private static RedisCluster start(RedisFlavor flavor, int masters, int replicasPerMaster,
+            IntFunction<String[]> extraArgs, Consumer<RedisServer.Builder> configure) {
         if (flavor == RedisFlavor.EMBEDDED_6_2) {
             throw new IllegalArgumentException("the embedded 6.2 server has no --cluster-port; use SYSTEM or VALKEY");
         }
@@ -72,12 +89,13 @@ public final class RedisCluster implements AutoCloseable {
         try {
             int total = masters * (1 + replicasPerMaster);
             for (int i = 0; i < total; i++) {
-                started.add(RedisServer.builder()
+                RedisServer.Builder node = RedisServer.builder()
                         .flavor(flavor)
                         .name("cluster-node-" + i)
                         .args(extraArgs.apply(i))
-                        .cluster(true)
-                        .start());
+                        .cluster(true);
+                configure.accept(node);
+                started.add(node.start());
             }
             RedisCluster cluster = new RedisCluster(flavor, started, replicasPerMaster);
             cluster.create();
@@ -106,6 +124,29 @@ public final class RedisCluster implements AutoCloseable {
         for (RedisServer node : nodes) {
             NodeLine line = view.get(node.port());
             if (line != null && line.isMaster() && !line.isFailing() && node.isRunning()) {
+                result.add(node);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Makes {@code replica} the master of its shard at once, as a managed service's failover does
+     * ({@code CLUSTER FAILOVER} on the replica: its master hands over, no write is lost), and waits until every node
+     * agrees (30 s deadline).
+     */
+    public void failover(RedisServer replica) {
+        replica.command("CLUSTER", "FAILOVER");
+        Poll.until(START_TIMEOUT, () -> masters().contains(replica) && healthy(), this::describe);
+    }
+
+    /** The running replicas, as a running node sees them in CLUSTER NODES. */
+    public List<RedisServer> replicas() {
+        Map<Integer, NodeLine> view = view(anyRunning());
+        List<RedisServer> result = new ArrayList<>();
+        for (RedisServer node : nodes) {
+            NodeLine line = view.get(node.port());
+            if (line != null && !line.isMaster() && node.isRunning()) {
                 result.add(node);
             }
         }
@@ -216,6 +257,7 @@ public final class RedisCluster implements AutoCloseable {
             cmd.add(node.host() + ":" + node.port());
         }
         cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
+        cmd.addAll(nodes.get(0).cliArgs());
         Path output = nodes.get(0).dir().resolve("cluster-create.out");
         try {
             Process p = new ProcessBuilder(cmd)

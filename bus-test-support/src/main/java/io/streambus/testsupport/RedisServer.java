@@ -55,6 +55,12 @@ public final class RedisServer implements AutoCloseable {
     /** "name port quorum" of the master a sentinel monitors; null for a data node. */
     private final String sentinelOf;
     private final String password;
+    /** The ACL user the harness logs in as; null: the {@code default} user (AUTH with the password alone). */
+    private final String user;
+    /** Null: plain TCP; else TLS only ({@code --port 0}), and the harness speaks TLS too. */
+    private final TestCertificates tls;
+    private final Set<String> barred;
+    private final ServerAccess access;
     private final List<String> extraArgs;
     private volatile int port;
     // Volatile and read without the lock by the shutdown hook: a test thread holding the lock while
@@ -72,6 +78,10 @@ public final class RedisServer implements AutoCloseable {
         this.sentinelOf = b.sentinelOf;
         this.extraArgs = List.copyOf(b.extraArgs);
         this.password = b.password != null ? b.password : passwordIn(extraArgs);
+        this.user = b.user;
+        this.tls = b.tls;
+        this.barred = Set.copyOf(b.barred);
+        this.access = new ServerAccess(user, password, tls == null ? null : tls.trustingSocketFactory());
         this.port = port;
     }
 
@@ -98,6 +108,9 @@ public final class RedisServer implements AutoCloseable {
         private final List<String> extraArgs = new ArrayList<>();
         private String name = "redis";
         private String password;
+        private String user;
+        private TestCertificates tls;
+        private final Set<String> barred = new java.util.LinkedHashSet<>();
         private boolean cluster;
         private String sentinelOf;
 
@@ -149,6 +162,44 @@ public final class RedisServer implements AutoCloseable {
         /** Sets {@code --requirepass}; {@link RedisServer#command} then sends AUTH first. */
         public Builder password(String p) {
             this.password = p;
+            return this;
+        }
+
+        /**
+         * The harness logs in as this ACL user ({@code AUTH user password}) instead of the {@code default} user; the
+         * user itself comes from the args ({@code --user <name> on >password ...}), this only tells the harness.
+         */
+        public Builder user(String user, String password) {
+            if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("user and password must not be empty");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * TLS only, as managed services run: no plain port ({@code --port 0}), the port is the TLS port with the server
+         * certificate of {@code certificates}, no client certificate asked for; replication and the cluster bus use
+         * TLS too. The harness's own commands then go over TLS, trusting the certificates' CA.
+         */
+        public Builder tlsOnly(TestCertificates certificates) {
+            this.tls = certificates;
+            return this;
+        }
+
+        /**
+         * Renames each command away ({@code rename-command X ""}): the server then answers it with {@code ERR unknown
+         * command}, as ElastiCache does for the commands it restricts. With SHUTDOWN barred, {@link RedisServer#stop()}
+         * stops the server with SIGTERM. Subcommands cannot be renamed (use an ACL user for those).
+         */
+        public Builder barred(String... commands) {
+            for (String command : commands) {
+                if (command.isBlank() || command.contains(" ") || command.contains("|")) {
+                    throw new IllegalArgumentException("a command name, not " + command);
+                }
+                barred.add(command.toUpperCase(Locale.ROOT));
+            }
             return this;
         }
 
@@ -206,9 +257,19 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:<port>} (no credentials, even with a password). */
+    /** {@code redis://127.0.0.1:<port>}, {@code rediss://} when TLS only (no credentials, even with a password). */
     public String uri() {
-        return "redis://" + HOST + ":" + port;
+        return (tls != null ? "rediss://" : "redis://") + HOST + ":" + port;
+    }
+
+    /** True when the server speaks TLS only ({@link Builder#tlsOnly}). */
+    public boolean isTlsOnly() {
+        return tls != null;
+    }
+
+    /** The commands renamed away ({@link Builder#barred}), upper case. */
+    public Set<String> barredCommands() {
+        return barred;
     }
 
     public Path dir() {
@@ -235,29 +296,37 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: {@code SHUTDOWN} ({@code SHUTDOWN NOSAVE} when nothing is persisted), then waits for
-     * the process to exit. No-op when not running.
+     * Graceful stop: {@code SHUTDOWN} ({@code SHUTDOWN NOSAVE} when nothing is persisted), or SIGTERM when SHUTDOWN is
+     * {@link Builder#barred}; then waits for the process to exit. No-op when not running.
      */
     public synchronized void stop() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
         }
-        try {
-            if (persistent()) {
-                Resp.call(HOST, port, password, "SHUTDOWN");
-            } else {
-                Resp.call(HOST, port, password, "SHUTDOWN", "NOSAVE");
-            }
-        } catch (UncheckedIOException expected) {
-            // Success: the server closes the connection without a reply.
-        } catch (RedisReplyException refused) {
-            p.destroy();
+        if (barred.contains("SHUTDOWN")) {
+            p.destroy(); // SIGTERM: the server saves (if it persists) and exits as on SHUTDOWN
+        } else {
+            shutdown(p);
         }
         // Redis 7 masters may wait up to shutdown-timeout (10 s) for lagging replicas.
         if (!waitForExit(p, 15_000)) {
             p.destroyForcibly();
             waitForExit(p, 10_000);
+        }
+    }
+
+    private void shutdown(Process p) {
+        try {
+            if (persistent()) {
+                Resp.callAs(HOST, port, access, "SHUTDOWN");
+            } else {
+                Resp.callAs(HOST, port, access, "SHUTDOWN", "NOSAVE");
+            }
+        } catch (UncheckedIOException expected) {
+            // Success: the server closes the connection without a reply.
+        } catch (RedisReplyException refused) {
+            p.destroy();
         }
     }
 
@@ -311,7 +380,7 @@ public final class RedisServer implements AutoCloseable {
         if (args.length == 0) {
             throw new IllegalArgumentException("no command");
         }
-        return Resp.call(HOST, port, password, args);
+        return Resp.callAs(HOST, port, access, args);
     }
 
     /**
@@ -371,6 +440,21 @@ public final class RedisServer implements AutoCloseable {
         return p.pid();
     }
 
+    /** What {@code redis-cli} / {@code valkey-cli} needs to reach this server as the harness does: TLS, user. */
+    List<String> cliArgs() {
+        List<String> args = new ArrayList<>();
+        if (tls != null) {
+            args.addAll(List.of("--tls", "--cacert", tls.file("ca.crt")));
+        }
+        if (user != null) {
+            args.addAll(List.of("--user", user));
+        }
+        if (password != null) {
+            args.addAll(List.of("--pass", password, "--no-auth-warning"));
+        }
+        return args;
+    }
+
     static String infoField(String info, String field) {
         String prefix = field + ":";
         for (String line : info.split("\r?\n")) {
@@ -412,13 +496,22 @@ public final class RedisServer implements AutoCloseable {
             // Sentinel needs its state in a config file it can rewrite; written once, kept across restarts.
             cmd.addAll(List.of(sentinelConfig().toString(), "--sentinel"));
         }
-        cmd.addAll(List.of("--port", Integer.toString(port), "--bind", HOST, "--dir", dir.toString(),
+        if (tls != null) {
+            cmd.addAll(List.of("--port", "0"));
+            cmd.addAll(List.of(tls.tlsOnlyServerArgs(port)));
+        } else {
+            cmd.addAll(List.of("--port", Integer.toString(port)));
+        }
+        cmd.addAll(List.of("--bind", HOST, "--dir", dir.toString(),
                 "--daemonize", "no", "--save", "", "--appendonly", aof ? "yes" : "no"));
         if (aof) {
             cmd.addAll(List.of("--appendfsync", "always"));
         }
         cmd.addAll(List.of("--logfile", logFile().toString()));
-        if (password != null && !extraArgs.contains("--requirepass")) {
+        for (String command : barred) {
+            cmd.addAll(List.of("--rename-command", command, ""));
+        }
+        if (password != null && user == null && !extraArgs.contains("--requirepass")) {
             cmd.addAll(List.of("--requirepass", password));
         }
         if (cluster) {
@@ -532,15 +625,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean answersPing() {
-        try (Socket socket = Resp.connect(HOST, port, 250, 1_000)) {
+        try (Socket socket = Resp.connect(HOST, port, access, 250, 1_000)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            if (password != null) {
-                Resp.write(out, "AUTH", password);
-            }
+            boolean auth = access.writeAuth(out);
             Resp.write(out, "PING");
             out.flush();
-            if (password != null) {
+            if (auth) {
                 try {
                     Resp.read(in);
                 } catch (RedisReplyException e) {

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 
 /** Minimal RESP2 client: one fresh socket per call, so a test helper can never be left in a bad protocol state. */
 final class Resp {
@@ -26,15 +27,18 @@ final class Resp {
 
     /** Sends AUTH first when {@code password} is not null, then {@code args}; returns the reply to {@code args}. */
     static Object call(String host, int port, String password, String... args) {
-        try (Socket socket = connect(host, port, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
+        return callAs(host, port, ServerAccess.password(password), args);
+    }
+
+    /** Connects as {@code access} says (TLS, AUTH), then sends {@code args}; returns the reply to {@code args}. */
+    static Object callAs(String host, int port, ServerAccess access, String... args) {
+        try (Socket socket = connect(host, port, access, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            if (password != null) {
-                write(out, "AUTH", password);
-            }
+            boolean auth = access.writeAuth(out);
             write(out, args);
             out.flush();
-            if (password != null) {
+            if (auth) {
                 read(in);
             }
             return read(in);
@@ -44,12 +48,23 @@ final class Resp {
     }
 
     static Socket connect(String host, int port, int connectTimeoutMs, int readTimeoutMs) throws IOException {
+        return connect(host, port, ServerAccess.NONE, connectTimeoutMs, readTimeoutMs);
+    }
+
+    /** A plain socket, or a TLS one over it (handshake done) when {@code access} has a trust store. */
+    static Socket connect(String host, int port, ServerAccess access, int connectTimeoutMs, int readTimeoutMs)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
             socket.setSoTimeout(readTimeoutMs);
-            return socket;
+            if (access.tls() == null) {
+                return socket;
+            }
+            SSLSocket tls = (SSLSocket) access.tls().createSocket(socket, host, port, true);
+            tls.startHandshake();
+            return tls;
         } catch (IOException e) {
             socket.close();
             throw e;

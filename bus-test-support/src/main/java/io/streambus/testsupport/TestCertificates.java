@@ -1,13 +1,20 @@
 package io.streambus.testsupport;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates for TLS tests, made with the openssl CLI in a fresh temp directory: a CA ({@code ca}), a server
@@ -17,6 +24,7 @@ import java.util.stream.Stream;
  */
 public final class TestCertificates implements AutoCloseable {
     private final Path dir;
+    private SSLSocketFactory trusting;
 
     private TestCertificates(Path dir) {
         this.dir = dir;
@@ -55,6 +63,38 @@ public final class TestCertificates implements AutoCloseable {
     public String[] serverArgs(int tlsPort) {
         return new String[] {"--tls-port", String.valueOf(tlsPort), "--tls-cert-file", file("server.crt"),
             "--tls-key-file", file("server.key"), "--tls-ca-cert-file", file("ca.crt"), "--tls-auth-clients", "yes"};
+    }
+
+    /**
+     * redis-server arguments for a server that speaks TLS only, as managed services run (the caller adds
+     * {@code --port 0}): the server certificate on {@code tlsPort}, clients not asked for a certificate (ElastiCache
+     * does not ask), replication and the cluster bus over TLS too ({@code tls-cluster} is ignored outside a cluster).
+     */
+    public String[] tlsOnlyServerArgs(int tlsPort) {
+        return new String[] {"--tls-port", String.valueOf(tlsPort), "--tls-cert-file", file("server.crt"),
+            "--tls-key-file", file("server.key"), "--tls-ca-cert-file", file("ca.crt"), "--tls-auth-clients", "no",
+            "--tls-replication", "yes", "--tls-cluster", "yes"};
+    }
+
+    /** Sockets that trust {@code ca.crt} alone (no client certificate), for the harness's own TLS connections. */
+    public synchronized SSLSocketFactory trustingSocketFactory() {
+        if (trusting == null) {
+            try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, trust.getTrustManagers(), null);
+                trusting = context.getSocketFactory();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot trust " + file("ca.crt"), e);
+            }
+        }
+        return trusting;
     }
 
     private void ca(String name) {
