@@ -30,6 +30,11 @@ public class ConsumerOptions {
   public static final long DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
   /** Default acknowledgements sent in one XACK: {@value}. */
   public static final int DEFAULT_ACK_BATCH_SIZE = 256;
+  /**
+   * The most acknowledgements in one step: {@value}. Managed services bound a request's size (ElastiCache Serverless
+   * refuses more than 3,999 arguments), and the bus keeps to that on every server.
+   */
+  public static final int MAX_ACK_BATCH_SIZE = 1_000;
   /** Default idle time after which a consumer that holds nothing is removed from its group: {@value} ms (1 h). */
   public static final long DEFAULT_CONSUMER_CLEANUP_IDLE_MS = 3_600_000;
 
@@ -139,7 +144,8 @@ public class ConsumerOptions {
     require(reclaimIntervalMs >= 1, "reclaimIntervalMs must be >= 1, was " + reclaimIntervalMs);
     require(handlerTimeoutMs >= 1, "handlerTimeoutMs must be >= 1, was " + handlerTimeoutMs);
     require(closeTimeoutMs >= 0, "closeTimeoutMs must be >= 0, was " + closeTimeoutMs);
-    require(ackBatchSize >= 1, "ackBatchSize must be >= 1, was " + ackBatchSize);
+    require(ackBatchSize >= 1 && ackBatchSize <= MAX_ACK_BATCH_SIZE, "ackBatchSize must be in 1.." + MAX_ACK_BATCH_SIZE
+        + " (a request of more than 3,999 arguments is refused by ElastiCache Serverless), was " + ackBatchSize);
     require(consumerCleanupIdleMs >= 0, "consumerCleanupIdleMs must be >= 0, was " + consumerCleanupIdleMs);
     require(maxRatePerSecond >= 0, "maxRatePerSecond must be >= 0, was " + maxRatePerSecond);
     require(startPosition != null, "startPosition must not be null");
@@ -260,7 +266,10 @@ public class ConsumerOptions {
     return this;
   }
 
-  /** Most ids per XACK; acknowledgements are also flushed at the end of each event-loop turn. Default {@value #DEFAULT_ACK_BATCH_SIZE}. */
+  /**
+   * Most ids per XACK; acknowledgements are also flushed at the end of each event-loop turn. Default
+   * {@value #DEFAULT_ACK_BATCH_SIZE}, at most {@value #MAX_ACK_BATCH_SIZE}.
+   */
   public int getAckBatchSize() {
     return ackBatchSize;
   }

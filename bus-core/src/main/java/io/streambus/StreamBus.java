@@ -143,7 +143,11 @@ public interface StreamBus {
   /** The read model (topics, streams, groups, consumers) that dashboards and health checks use. */
   BusAdmin admin();
 
-  /** Completes when Redis answers a PING through the command connection. */
+  /**
+   * Completes when Redis answers a PING through the command connection and the publishes can work as configured: with
+   * {@link BusOptions#setPublishWaitReplicas publishWaitReplicas}, the server must run WAIT (ElastiCache Serverless
+   * does not: then this fails, as every such publish does, with an error that names WAIT).
+   */
   Future<Void> ping();
 
   /** The options this bus runs with (a copy). */

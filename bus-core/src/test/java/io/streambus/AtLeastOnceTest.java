@@ -1,5 +1,6 @@
 package io.streambus;
 
+import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -101,17 +102,19 @@ class AtLeastOnceTest extends BusTestBase {
 
   /** CLIENT KILL on a connection parked in XREADGROUP: a subscription loses its read connection mid-stream. */
   private boolean killOneReadConnection() {
-    for (String line : redis.command("CLIENT", "LIST").split("\n")) {
-      if (line.contains("cmd=xreadgroup")) {
-        String id = line.substring(3, line.indexOf(' '));
-        redis.command("CLIENT", "KILL", "ID", id);
-        return true;
+    for (RedisServer server : servers()) {
+      for (String line : server.command("CLIENT", "LIST").split("\n")) {
+        if (line.contains("cmd=xreadgroup")) {
+          String id = line.substring(3, line.indexOf(' '));
+          server.command("CLIENT", "KILL", "ID", id);
+          return true;
+        }
       }
     }
     return false;
   }
 
   private long pending(int partition) {
-    return Long.parseLong(redis.command("XPENDING", stream(partition), "g").split("\n")[0]);
+    return Long.parseLong(on(stream(partition), "XPENDING", stream(partition), "g").split("\n")[0]);
   }
 }

@@ -29,13 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real redis-server per test class (flavor from {@code -Dstreambus.test.redis}), a Vert.x instance, random topic
- * names per test, and helpers to wait for futures and conditions with deadlines.
+ * names per test, and helpers to wait for futures and conditions with deadlines. A managed variant of a suite
+ * ({@code @ExtendWith(ManagedProfile.Cluster.class)} or {@code .Serverless}) runs the same tests on the managed-Redis
+ * profile instead: {@link #busOptions()}, {@link #on} and {@link #servers()} then lead there.
  */
 @ExtendWith(FlavorAvailable.class) // no Valkey binary here: skipped, with a notice
 public abstract class BusTestBase {
   private static final AtomicInteger SEQ = new AtomicInteger();
   protected static RedisServer redis;
   protected static Vertx vertx;
+  /** The managed-Redis profile of a managed variant of a suite ({@link ManagedProfile}); null: the one server. */
+  private static ManagedProfile profile;
   protected SimpleMeterRegistry registry;
   protected String topic;
   private final List<StreamBus> buses = new ArrayList<>();
@@ -75,7 +79,15 @@ public abstract class BusTestBase {
   }
 
   protected BusOptions busOptions() {
+    if (profile != null) {
+      return profile.busOptions();
+    }
     return new BusOptions().setConnectionString(redis.uri()).setKeyPrefix("test");
+  }
+
+  /** Set by {@link ManagedProfile} from before the first test of its class to after the last. */
+  static void useProfile(ManagedProfile managed) {
+    profile = managed;
   }
 
   protected StreamBus bus() {
@@ -124,6 +136,19 @@ public abstract class BusTestBase {
 
   protected static void eventually(Duration timeout, BooleanSupplier condition, Supplier<String> what) {
     Poll.until(timeout, condition, what);
+  }
+
+  /**
+   * A command through the harness on the server that holds {@code key}: the one server here, the key's master in the
+   * cluster and managed variants.
+   */
+  protected String on(String key, String... args) {
+    return profile != null ? profile.on(key, args) : redis.command(args);
+  }
+
+  /** Every server the bus's clients talk to, for commands about clients (CLIENT LIST / KILL) through the harness. */
+  protected List<RedisServer> servers() {
+    return profile != null ? profile.servers() : List.of(redis);
   }
 
   protected String stream(int partition) {

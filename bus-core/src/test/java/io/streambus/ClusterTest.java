@@ -57,7 +57,8 @@ class ClusterTest extends BusTestBase {
   }
 
   /** A command on the master that owns {@code key}. */
-  private String on(String key, String... args) {
+  @Override
+  protected String on(String key, String... args) {
     return cluster.nodeForSlotOwner(key).command(args);
   }
 

@@ -19,9 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class IdempotentPublishContract extends BusTestBase {
 
-  /** A command on the server that holds {@code key}. */
-  protected abstract String on(String key, String... args);
-
   protected abstract int partitions();
 
   protected long entries() {

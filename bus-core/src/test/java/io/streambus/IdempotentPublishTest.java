@@ -27,11 +27,6 @@ class IdempotentPublishTest extends IdempotentPublishContract {
     return PARTITIONS;
   }
 
-  @Override
-  protected String on(String key, String... args) {
-    return redis.command(args);
-  }
-
   /**
    * Publishes {@code message} through a proxy that holds Redis's replies, waits until Redis has stored the entry, and
    * cuts the connection: the reply is lost, and the bus sends the publish again on a new connection.

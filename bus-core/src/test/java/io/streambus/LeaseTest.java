@@ -113,8 +113,8 @@ class LeaseTest extends BusTestBase {
       // renewal found them lost
       assertThat(pausedCalls.get()).isEqualTo(1);
       // nothing was acknowledged over the peer: all three are still pending, on the peer
-      assertThat(redis.command("XPENDING", stream(0), "g", "-", "+", "10", "peer").split("\n")).hasSize(3 * 4);
-      assertThat(redis.command("XPENDING", stream(0), "g")).startsWith("3");
+      assertThat(on(stream(0), "XPENDING", stream(0), "g", "-", "+", "10", "peer").split("\n")).hasSize(3 * 4);
+      assertThat(on(stream(0), "XPENDING", stream(0), "g")).startsWith("3");
       peerHeld.forEach(Promise::complete);
       eventually(Duration.ofSeconds(10), () -> settled(bus), "the peer acknowledged them");
       assertThat(peerCounts).containsOnly(2);
@@ -139,7 +139,7 @@ class LeaseTest extends BusTestBase {
       await(bus.publish(topic, new JsonObject().put("i", i)));
     }
     eventually(Duration.ofSeconds(10), () -> started.get() == 1
-        && redis.command("XPENDING", stream(0), "g").startsWith("9"), "one started, nine queued");
+        && on(stream(0), "XPENDING", stream(0), "g").startsWith("9"), "one started, nine queued");
 
     List<Integer> counts = new CopyOnWriteArrayList<>();
     await(bus.subscribe(topic, "g", m -> {
@@ -194,9 +194,9 @@ class LeaseTest extends BusTestBase {
     };
     StreamBus bus = bus();
     // a message stuck on a consumer that went away, for the reclaim callback
-    redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
+    on(stream(0), "XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
     await(bus.publish(topic, "orphan"));
-    redis.command("XREADGROUP", "GROUP", "g", "gone", "COUNT", "1", "STREAMS", stream(0), ">");
+    on(stream(0), "XREADGROUP", "GROUP", "g", "gone", "COUNT", "1", "STREAMS", stream(0), ">");
     // a group that vanishes under the reader, for the Redis error callback
     AtomicInteger handled = new AtomicInteger();
     await(bus.subscribe(topic, "g", m -> {
@@ -206,7 +206,7 @@ class LeaseTest extends BusTestBase {
     await(bus.publish(topic, "poison"));
     eventually(Duration.ofSeconds(10), () -> count(BusMeters.DEAD_LETTERED) == 1 && count(BusMeters.RECLAIMED) == 1,
         "dead-lettered and reclaimed despite the listener");
-    redis.command("XGROUP", "DESTROY", stream(0), "g");
+    on(stream(0), "XGROUP", "DESTROY", stream(0), "g");
     await(bus.publish(topic, "after"));
     eventually(Duration.ofSeconds(15), () -> handled.get() >= 4, "still reading after the group vanished");
     assertThat(thrown.get()).isGreaterThanOrEqualTo(4); // failures, reclaim, dead letter, Redis error

@@ -31,11 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProjectionTest extends BusTestBase {
   private static final long LEASE_MS = 3_000;
 
-  /** A command on the server that holds {@code key} (one server here; the cluster test routes by slot). */
-  protected String on(String key, String... args) {
-    return redis.command(args);
-  }
-
   protected String model(int partition, String name) {
     return Topics.modelKey("test", topic, partition, name);
   }

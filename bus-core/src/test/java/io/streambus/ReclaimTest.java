@@ -27,7 +27,7 @@ class ReclaimTest extends BusTestBase {
     ConsumerOptions opts = fastConsumer().setMaxDeliveries(3).setClaimMinIdleMs(300).setHandlerTimeoutMs(600_000)
         .setCloseTimeoutMs(0).setStartPosition(StartPosition.BEGINNING);
     await(bus.publish(topic, "crash me"));
-    for (int i = 0; i < 4 && !"1".equals(redis.command("XLEN", dlq(0))); i++) {
+    for (int i = 0; i < 4 && !"1".equals(on(dlq(0), "XLEN", dlq(0))); i++) {
       int before = attempts.get();
       // The handler can run before subscribe()'s future reaches this thread, so it closes through a promise.
       Promise<Subscription> self = Promise.promise();
@@ -37,13 +37,13 @@ class ReclaimTest extends BusTestBase {
         return Promise.<Void>promise().future();
       }, new ConsumerOptions(opts).setConsumerName("w" + i)).onComplete(self);
       Subscription worker = await(self.future());
-      eventually(Duration.ofSeconds(10), () -> attempts.get() > before || "1".equals(redis.command("XLEN", dlq(0))),
+      eventually(Duration.ofSeconds(10), () -> attempts.get() > before || "1".equals(on(dlq(0), "XLEN", dlq(0))),
           "worker " + worker.consumerName() + " took it or it was dead-lettered");
       if (attempts.get() > before) {
         eventually(Duration.ofSeconds(10), worker::isClosed, "crashed");
       }
     }
-    eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))), "in the DLQ");
+    eventually(Duration.ofSeconds(10), () -> "1".equals(on(dlq(0), "XLEN", dlq(0))), "in the DLQ");
     assertThat(attempts.get()).isEqualTo(3);
     DeadLetter d = await(bus.deadLetters(topic).list(null, 1)).items().get(0);
     assertThat(d.errorClass()).isEqualTo("delivery-limit");
@@ -56,11 +56,11 @@ class ReclaimTest extends BusTestBase {
     await(bus.subscribe(topic, "g", m -> Promise.<Void>promise().future(),
         fastConsumer().setConsumerName("stuck").setHandlerTimeoutMs(600_000).setCloseTimeoutMs(100)));
     MessageId id = await(bus.publish(topic, "gone soon"));
-    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("1"), "pending");
-    redis.command("XDEL", stream(0), id.value());
+    eventually(Duration.ofSeconds(10), () -> on(stream(0), "XPENDING", stream(0), "g").startsWith("1"), "pending");
+    on(stream(0), "XDEL", stream(0), id.value());
     await(bus.subscribe(topic, "g", m -> Future.succeededFuture(),
         fastConsumer().setConsumerName("peer").setClaimMinIdleMs(300)));
-    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("0"),
+    eventually(Duration.ofSeconds(10), () -> on(stream(0), "XPENDING", stream(0), "g").startsWith("0"),
         "the dangling pending id is acknowledged");
     eventually(Duration.ofSeconds(5), () -> count(BusMeters.PENDING_TRIMMED) == 1, "counted");
   }
@@ -71,9 +71,9 @@ class ReclaimTest extends BusTestBase {
     Subscription s = await(first.subscribe(topic, "g", m -> Promise.<Void>promise().future(),
         fastConsumer().setConsumerName("fixed").setHandlerTimeoutMs(600_000).setCloseTimeoutMs(1)));
     await(first.publish(topic, "x"));
-    eventually(Duration.ofSeconds(10), () -> redis.command("XPENDING", stream(0), "g").startsWith("1"), "held");
+    eventually(Duration.ofSeconds(10), () -> on(stream(0), "XPENDING", stream(0), "g").startsWith("1"), "held");
     await(s.close());
-    assertThat(redis.command("XPENDING", stream(0), "g")).startsWith("1");
+    assertThat(on(stream(0), "XPENDING", stream(0), "g")).startsWith("1");
 
     AtomicInteger got = new AtomicInteger();
     await(bus().subscribe(topic, "g", m -> {
@@ -86,15 +86,15 @@ class ReclaimTest extends BusTestBase {
   @Test
   void idleConsumersHoldingNothingAreRemovedFromTheGroup() {
     StreamBus bus = bus();
-    redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
-    redis.command("XGROUP", "CREATECONSUMER", stream(0), "g", "ghost");
+    on(stream(0), "XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
+    on(stream(0), "XGROUP", "CREATECONSUMER", stream(0), "g", "ghost");
     await(bus.subscribe(topic, "g", m -> Future.succeededFuture(),
         fastConsumer().setConsumerName("live").setConsumerCleanupIdleMs(300)));
     // Redis 7.0 registers a consumer only once XREADGROUP hands it an entry
     await(bus.publish(topic, "x"));
-    eventually(Duration.ofSeconds(10), () -> !redis.command("XINFO", "CONSUMERS", stream(0), "g").contains("ghost"),
+    eventually(Duration.ofSeconds(10), () -> !on(stream(0), "XINFO", "CONSUMERS", stream(0), "g").contains("ghost"),
         "ghost removed");
-    eventually(Duration.ofSeconds(5), () -> redis.command("XINFO", "CONSUMERS", stream(0), "g").contains("live"),
+    eventually(Duration.ofSeconds(5), () -> on(stream(0), "XINFO", "CONSUMERS", stream(0), "g").contains("live"),
         "the live consumer stays");
   }
 }

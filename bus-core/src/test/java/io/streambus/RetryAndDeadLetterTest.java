@@ -34,7 +34,7 @@ class RetryAndDeadLetterTest extends BusTestBase {
     assertThat(count(BusMeters.RETRIED)).isEqualTo(2);
     assertThat(count(BusMeters.FAILED)).isEqualTo(2);
     assertThat(count(BusMeters.ACKED)).isEqualTo(1);
-    assertThat(redis.command("XLEN", dlq(0))).isEqualTo("0");
+    assertThat(on(dlq(0), "XLEN", dlq(0))).isEqualTo("0");
   }
 
   @Test
@@ -56,7 +56,7 @@ class RetryAndDeadLetterTest extends BusTestBase {
       await(bus.publish(topic, new JsonObject().put("kind", "good")));
     }
     eventually(Duration.ofSeconds(10), () -> good.get() == 100, "good messages flow past the poison one");
-    eventually(Duration.ofSeconds(15), () -> "1".equals(redis.command("XLEN", dlq(0))), "poison in the DLQ");
+    eventually(Duration.ofSeconds(15), () -> "1".equals(on(dlq(0), "XLEN", dlq(0))), "poison in the DLQ");
     assertThat(tries.get(poison.value()).get()).isEqualTo(4);
     assertThat(pendingCount("g")).isEqualTo("0");
 
@@ -86,7 +86,7 @@ class RetryAndDeadLetterTest extends BusTestBase {
     }, fastConsumer()));
     await(bus.publish(OutgoingMessage.withContentType(topic, io.vertx.core.buffer.Buffer.buffer("{not json"),
         OutgoingMessage.JSON)));
-    eventually(Duration.ofSeconds(10), () -> "1".equals(redis.command("XLEN", dlq(0))), "dead-lettered");
+    eventually(Duration.ofSeconds(10), () -> "1".equals(on(dlq(0), "XLEN", dlq(0))), "dead-lettered");
     assertThat(calls.get()).isEqualTo(1);
     DeadLetter d = await(bus.deadLetters(topic).list(null, 1)).items().get(0);
     assertThat(d.errorClass()).isEqualTo(BusException.NonRetryable.class.getName());
@@ -159,6 +159,6 @@ class RetryAndDeadLetterTest extends BusTestBase {
   }
 
   private String pendingCount(String group) {
-    return redis.command("XPENDING", stream(0), group).split("\n")[0];
+    return on(stream(0), "XPENDING", stream(0), group).split("\n")[0];
   }
 }

@@ -232,8 +232,8 @@ public final class DefaultStreamBus implements StreamBus {
 
   @Override
   public Future<Void> ping() {
-    return commands.send(Request.cmd(Command.PING), System.currentTimeMillis() + options.getPublishTimeoutMs())
-        .mapEmpty();
+    long deadline = System.currentTimeMillis() + options.getPublishTimeoutMs();
+    return commands.send(Request.cmd(Command.PING), deadline).compose(pong -> publisher.ready(deadline));
   }
 
   @Override

@@ -85,6 +85,10 @@ public final class ManagedRedis implements AutoCloseable {
      * {@code admin} user for the harness and for replication, the application user.
      */
     public RedisServer.Builder configure(RedisServer.Builder server) {
+        return configureUsersAndCommands(server).tlsOnly(certificates);
+    }
+
+    private RedisServer.Builder configureUsersAndCommands(RedisServer.Builder server) {
         List<String> args = new ArrayList<>(List.of("--user", "default", "off", "resetpass"));
         args.addAll(List.of("--user", ADMIN_USER, "on", ">" + adminPassword, "~*", "&*", "+@all"));
         List<String> app = new ArrayList<>(List.of("--user", APP_USER, "on", ">" + appPassword, "~" + keyPattern,
@@ -92,13 +96,21 @@ public final class ManagedRedis implements AutoCloseable {
         app.addAll(List.of(appRules.trim().split("\\s+")));
         args.addAll(app);
         args.addAll(List.of("--masteruser", ADMIN_USER, "--masterauth", adminPassword));
-        return server.tlsOnly(certificates).barred(BARRED.toArray(String[]::new)).user(ADMIN_USER, adminPassword)
+        return server.barred(BARRED.toArray(String[]::new)).user(ADMIN_USER, adminPassword)
                 .args(args.toArray(String[]::new));
     }
 
     /** One server of this profile (cluster mode off, no replica). */
     public RedisServer startServer(RedisFlavor flavor) {
         return configure(RedisServer.builder().flavor(flavor).name("managed")).start();
+    }
+
+    /**
+     * One server of this profile but on plain TCP: for behind a proxy that reads what the client sends
+     * ({@link FaultProxy#startServerless}), which cannot read TLS.
+     */
+    public RedisServer startPlainServer(RedisFlavor flavor) {
+        return configureUsersAndCommands(RedisServer.builder().flavor(flavor).name("managed-plain")).start();
     }
 
     /** The cluster-mode-enabled shape: 3 masters with a replica each, every node of this profile. */

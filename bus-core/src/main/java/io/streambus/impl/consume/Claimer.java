@@ -1,5 +1,7 @@
 package io.streambus.impl.consume;
 
+import io.streambus.BusException;
+import io.streambus.impl.connection.ServiceLimits;
 import io.streambus.impl.wire.Replies;
 import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
@@ -15,6 +17,8 @@ import java.util.function.IntSupplier;
  */
 final class Claimer {
   private static final int CLAIM_BATCH = 100;
+  /** The most held ids a claim or adoption step names, its name, keys and fixed arguments within MAX_ARGUMENTS. */
+  static final int MAX_HELD_ARGS = ServiceLimits.MAX_ARGUMENTS - 20;
 
   private final ConsumerScope scope;
   private final Intake intake;
@@ -38,8 +42,15 @@ final class Claimer {
    */
   Future<Integer> adopt(int partition, int n) {
     String stream = scope.stream(partition);
+    List<String> held = heldIds.apply(partition);
+    if (held.size() > MAX_HELD_ARGS) {
+      // fails, so the reader backs off and adopts again once handlers and acknowledgements have settled some
+      return Future.failedFuture(new BusException("partition " + partition + " holds " + held.size()
+          + " entries, more than an adoption step can name (" + MAX_HELD_ARGS + "): ElastiCache Serverless refuses"
+          + " requests of more than " + ServiceLimits.MAX_ARGUMENTS + " arguments"));
+    }
     List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
-    args.addAll(heldIds.apply(partition));
+    args.addAll(held);
     long sentAt = System.nanoTime();
     return Scripts.ADOPT.run(scope.commands, scope.deadline(),
         List.of(stream, scope.owner(partition), scope.moved(partition)), args.toArray()).map(reply -> {
@@ -72,7 +83,13 @@ final class Claimer {
         minIdleMs));
     if (!mode.equals("due")) {
       // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
-      args.addAll(heldIds.apply(partition));
+      List<String> held = heldIds.apply(partition);
+      if (held.size() > MAX_HELD_ARGS) {
+        // too many to name in one request (ElastiCache Serverless refuses more than 3,999 arguments): claimed again
+        // at a later round, when fewer are held; a peer holding fewer claims them meanwhile
+        return Future.succeededFuture();
+      }
+      args.addAll(held);
     }
     long sentAt = System.nanoTime();
     return Scripts.CLAIM.run(scope.commands, scope.deadline(),

@@ -1,7 +1,9 @@
 package io.streambus.impl.consume;
 
 import io.streambus.BusException;
+import io.streambus.impl.connection.ServiceLimits;
 import io.streambus.impl.wire.Scripts;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
@@ -218,26 +220,12 @@ final class Leases {
           ids.add(id);
         }
       });
-      all.add(renewStep(p, "renew", ids).onComplete(ar -> {
-        if (ar.failed()) {
-          scope.listener.onRedisError(scope.stream(partition), "lease renewal", ar.cause());
-          return;
-        }
-        Response r = ar.result();
-        long o = r.get(0).toLong();
-        if (r.size() == 1 && o == -1) {
-          fence();
-          return;
-        }
-        if (o >= 0 && (others[0] < 0 || o < others[0])) {
-          others[0] = o;
-        }
-        int at = view(partition, r);
-        int lost = r.get(at).toInteger();
-        for (int i = at + 1; i <= at + lost; i++) {
-          lose(partition, r.get(i).toString(), "a peer claimed it after this consumer's lease ran out");
-        }
-      }));
+      // a step per MAX_IDS_PER_STEP ids: a request of more than 3,999 arguments is refused by ElastiCache Serverless
+      for (int from = 0; from == 0 || from < ids.size(); from += ServiceLimits.MAX_IDS_PER_STEP) {
+        List<String> step = ids.size() <= ServiceLimits.MAX_IDS_PER_STEP ? ids
+            : ids.subList(from, Math.min(ids.size(), from + ServiceLimits.MAX_IDS_PER_STEP));
+        all.add(renewStep(p, "renew", step).onComplete(ar -> renewed(partition, ar, others)));
+      }
     }
     Future.all(all).onComplete(ar -> {
       renewing = false;
@@ -248,6 +236,28 @@ final class Leases {
       }
       schedule();
     });
+  }
+
+  /** Takes in a renewal step's reply: fenced, the others' smallest claim min idle, the leases a peer took. */
+  private void renewed(int partition, AsyncResult<Response> ar, long[] others) {
+    if (ar.failed()) {
+      scope.listener.onRedisError(scope.stream(partition), "lease renewal", ar.cause());
+      return;
+    }
+    Response r = ar.result();
+    long o = r.get(0).toLong();
+    if (r.size() == 1 && o == -1) {
+      fence();
+      return;
+    }
+    if (o >= 0 && (others[0] < 0 || o < others[0])) {
+      others[0] = o;
+    }
+    int at = view(partition, r);
+    int lost = r.get(at).toInteger();
+    for (int i = at + 1; i <= at + lost; i++) {
+      lose(partition, r.get(i).toString(), "a peer claimed it after this consumer's lease ran out");
+    }
   }
 
   /** Records the owner and members a renewal reply reports; returns where its lost-id count is. */

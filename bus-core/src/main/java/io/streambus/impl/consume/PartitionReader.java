@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -64,6 +65,8 @@ final class PartitionReader {
   private boolean waiting;
   private RedisConnection identified;
   private long clientId = -1;
+  /** The server refused CLIENT ID (ElastiCache Serverless has none; an ACL without client|id): asked no more. */
+  private boolean unblockRefused;
   private Promise<Void> idle;
 
   /**
@@ -126,7 +129,8 @@ final class PartitionReader {
     // drop the connection, which fails the read and reconnects.
     long guard = scope.vertx.setTimer(blockMs + READ_MARGIN_MS, t -> channel.reset());
     long sentAt = System.nanoTime();
-    identify().compose(v -> channel.send(read)).onComplete(ar -> {
+    // stop() while CLIENT ID was on its way could not end a read not yet sent: it is not sent (an empty read)
+    identify().compose(v -> running ? channel.send(read) : Future.<Response>succeededFuture()).onComplete(ar -> {
       scope.vertx.cancelTimer(guard);
       reading = false;
       wiring.budget().readDone(n);
@@ -207,10 +211,11 @@ final class PartitionReader {
 
   /**
    * Learns the connection's CLIENT ID once per connection, so that stop() can CLIENT UNBLOCK a read parked in BLOCK
-   * instead of waiting for it to time out. In a cluster the id is that of the socket to the stream's master.
+   * instead of waiting for it to time out. In a cluster the id is that of the socket to the stream's master. A server
+   * that refuses CLIENT ID is not asked again: stop() closes the read's connection instead.
    */
   private Future<Void> identify() {
-    if (!canUnblock) {
+    if (!canUnblock || unblockRefused) {
       return Future.succeededFuture();
     }
     return channel.connection().compose(c -> {
@@ -222,7 +227,14 @@ final class PartitionReader {
         clientId = r.toLong();
         return null;
       });
-    }).recover(e -> Future.<Void>succeededFuture());
+    }).recover(e -> {
+      if (RedisErrors.code(e) != null) {
+        unblockRefused = true;
+        identified = null;
+        clientId = -1;
+      }
+      return Future.<Void>succeededFuture();
+    });
   }
 
   /** Stops reading; the future completes when no read is outstanding. */
@@ -238,6 +250,10 @@ final class PartitionReader {
       // In a cluster this goes to the master of the read's stream, where the client id was learnt. Should the slot
       // have moved since, it reaches another node, where at worst it ends some client's blocking call early.
       scope.commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, scope.deadline());
+    } else if (unblockRefused) {
+      // without CLIENT UNBLOCK, closing the connection ends the parked read now (its entries, if a reply was on its
+      // way, stay pending on this consumer, as after any lost reply), instead of at the end of BLOCK
+      channel.reset();
     }
     return idle.future();
   }

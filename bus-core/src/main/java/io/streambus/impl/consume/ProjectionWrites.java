@@ -3,8 +3,10 @@ package io.streambus.impl.consume;
 import io.streambus.BusException;
 import io.streambus.ModelWrites;
 import io.streambus.Topics;
+import io.streambus.impl.connection.ServiceLimits;
 import io.streambus.impl.wire.ModelCommand;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +19,11 @@ import java.util.Map;
  * is dead-lettered for it even if the projection caught the exception.
  */
 final class ProjectionWrites implements ModelWrites {
+  /**
+   * The most arguments and model keys the writes of one delivery may have: the step adds its name, the bus's keys and
+   * its fixed arguments, and must stay within {@link ServiceLimits#MAX_ARGUMENTS}.
+   */
+  static final int MAX_WRITE_ARGS = ServiceLimits.MAX_ARGUMENTS - 20;
   private final String prefix;
   private final String topic;
   private final int partition;
@@ -71,6 +78,10 @@ final class ProjectionWrites implements ModelWrites {
     if (keyRefusal != null) {
       throw refuse(c + ": " + keyRefusal);
     }
+    if (encoded.size() + keys.size() + 3 + a.length + 1 > MAX_WRITE_ARGS) {
+      throw refuse("the writes of one delivery may have " + MAX_WRITE_ARGS + " arguments and keys in all: a request of"
+          + " more than " + ServiceLimits.MAX_ARGUMENTS + " arguments is refused by ElastiCache Serverless");
+    }
     int number = keys.computeIfAbsent(key, k -> keys.size() + 1);
     encoded.add(c.name());
     encoded.add(Integer.toString(number));
@@ -84,6 +95,12 @@ final class ProjectionWrites implements ModelWrites {
   private String keyRefusal(String key) {
     if (key == null || key.isEmpty()) {
       return "no key";
+    }
+    // a UTF-8 character is at most 3 bytes per UTF-16 unit: most keys need no encoding to pass
+    if (key.length() * 3 > ServiceLimits.MAX_KEY_BYTES
+        && key.getBytes(StandardCharsets.UTF_8).length > ServiceLimits.MAX_KEY_BYTES) {
+      return "key '" + key.substring(0, 60) + "...' is longer than " + ServiceLimits.MAX_KEY_BYTES + " bytes"
+          + " (ElastiCache Serverless refuses keys over 4 KiB)";
     }
     String keyTag = hashTagOf(key);
     if (!tag.equals("{" + keyTag + "}")) {

@@ -1,6 +1,7 @@
 package io.streambus.impl.consume;
 
 import io.streambus.BusException;
+import io.streambus.impl.connection.ServiceLimits;
 import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -307,17 +308,21 @@ final class Settlement {
         continue;
       }
       int partition = p;
-      Object[] args = new Object[4 + ids.size()];
-      args[0] = scope.group;
-      args[1] = scope.consumer;
-      args[2] = scope.token;
-      args[3] = HAND_BACK_IDLE_MS;
-      for (int i = 0; i < ids.size(); i++) {
-        args[4 + i] = ids.get(i);
+      // a step per MAX_IDS_PER_STEP ids: a request of more than 3,999 arguments is refused by ElastiCache Serverless
+      for (int from = 0; from < ids.size(); from += ServiceLimits.MAX_IDS_PER_STEP) {
+        List<String> step = ids.subList(from, Math.min(ids.size(), from + ServiceLimits.MAX_IDS_PER_STEP));
+        Object[] args = new Object[4 + step.size()];
+        args[0] = scope.group;
+        args[1] = scope.consumer;
+        args[2] = scope.token;
+        args[3] = HAND_BACK_IDLE_MS;
+        for (int i = 0; i < step.size(); i++) {
+          args[4 + i] = step.get(i);
+        }
+        all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
+                scope.settleKeys(p, scope.stream(p), scope.members(p)), args)
+            .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
       }
-      all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
-              scope.settleKeys(p, scope.stream(p), scope.members(p)), args)
-          .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
     }
     for (DefaultMessage m : messages) {
       leases.release(m.partition(), m.id().value());

@@ -62,6 +62,8 @@ public final class Publisher {
    * its pattern were a tenth of the publish path. A topic here has a valid name.
    */
   private final Map<String, String[]> streamKeys = new ConcurrentHashMap<>();
+  /** Null unless publishWaitReplicas is set. */
+  private final ReplicaWait replicaWait;
 
   public Publisher(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics, Meters meters,
                    Tracing tracing) {
@@ -71,6 +73,16 @@ public final class Publisher {
     this.topics = topics;
     this.meters = meters;
     this.tracing = tracing;
+    this.replicaWait = options.getPublishWaitReplicas() > 0
+        ? new ReplicaWait(channel, keys.registry(), options.getPublishWaitReplicas()) : null;
+  }
+
+  /**
+   * Succeeds when the publishes can work as configured: with publishWaitReplicas, that the server runs WAIT (asked
+   * once); else at once.
+   */
+  public Future<Void> ready(long deadline) {
+    return replicaWait == null ? Future.succeededFuture() : replicaWait.check(deadline);
   }
 
   /**
@@ -251,6 +263,11 @@ public final class Publisher {
    */
   private Future<MessageId> addAndWait(Request write, String topic, int partition, long deadline,
                                        Function<Response, MessageId> idOf) {
+    // nothing is written before the server is known to run WAIT: a write it cannot confirm would fail as unsent
+    Future<Void> waitRuns = replicaWait.check(deadline);
+    if (!waitRuns.succeeded()) {
+      return waitRuns.compose(v -> addAndWait(write, topic, partition, deadline, idOf));
+    }
     int replicas = options.getPublishWaitReplicas();
     long remaining = deadline - System.currentTimeMillis();
     long timeout = Math.max(1, remaining - Math.min(500, remaining / 4));

@@ -1,0 +1,25 @@
+package io.streambus;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The tests of {@link IdempotentPublishContract} (idempotent publish) on ElastiCache Serverless, as {@link
+ * ManagedProfile.Serverless} imitates it (its refusals answered by a proxy in front of a server with the application
+ * user and the restricted commands renamed away).
+ */
+@Tag("managed")
+@ExtendWith(ManagedProfile.Serverless.class)
+class ServerlessIdempotentPublishTest extends IdempotentPublishContract {
+  private static final int PARTITIONS = 3;
+
+  @Override
+  protected BusOptions busOptions() {
+    return super.busOptions().setPartitions(PARTITIONS);
+  }
+
+  @Override
+  protected int partitions() {
+    return PARTITIONS;
+  }
+}
