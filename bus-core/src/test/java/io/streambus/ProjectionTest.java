@@ -268,13 +268,20 @@ class ProjectionTest extends BusTestBase {
           }
         }
         case "command" -> writes.command("FLUSHALL", writes.key("good"));
+        // a request of more than 3,999 arguments, or a key over 4 KiB, is refused by ElastiCache Serverless
+        case "too-many-writes" -> {
+          for (int i = 0; i < 1_000; i++) {
+            writes.hincrby(writes.key("counts"), "f" + i, 1);
+          }
+        }
+        case "long-key" -> writes.hincrby(writes.key("k".repeat(1_100)), "f", 1);
         default -> {
         }
       }
       return Future.succeededFuture();
     }, consumer().setMaxDeliveries(5)));
     List<String> bad = List.of("wrong-type", "not-an-integer", "outside-the-slot", "other-partition", "bus-key",
-        "command");
+        "command", "too-many-writes", "long-key");
     for (String kind : bad) {
       await(bus.publish(topic, new JsonObject().put("kind", kind)));
       await(bus.publish(topic, new JsonObject().put("kind", "ok")));
@@ -294,6 +301,10 @@ class ProjectionTest extends BusTestBase {
     assertThat(reasons.get("other-partition")).contains("outside partition 0's slot", "{" + topic + ":1}");
     assertThat(reasons.get("bus-key")).contains("belongs to the bus");
     assertThat(reasons.get("command")).contains("FLUSHALL", "not accepted");
+    assertThat(reasons.get("too-many-writes")).contains("3979 arguments and keys", "3999");
+    assertThat(reasons.get("long-key")).contains("longer than 1024 bytes");
+    String counts = model(0, "counts");
+    assertThat(on(counts, "EXISTS", counts)).isEqualTo("0");
     String good = model(0, "good");
     assertThat(on(good, "HGETALL", good)).isEqualTo("ok\n" + bad.size());
     assertThat(on(aString, "GET", aString)).isEqualTo("x");

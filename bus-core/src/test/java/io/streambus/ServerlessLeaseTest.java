@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * away).
  */
 @Tag("managed")
+@Tag("serverless")
 @ExtendWith(ManagedProfile.Serverless.class)
 class ServerlessLeaseTest extends LeaseTest {
 }

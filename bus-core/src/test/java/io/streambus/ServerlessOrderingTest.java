@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * user and the restricted commands renamed away).
  */
 @Tag("managed")
+@Tag("serverless")
 @ExtendWith(ManagedProfile.Serverless.class)
 class ServerlessOrderingTest extends OrderingTest {
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * renamed away).
  */
 @Tag("managed")
+@Tag("serverless")
 @ExtendWith(ManagedProfile.Serverless.class)
 class ServerlessReclaimTest extends ReclaimTest {
 }

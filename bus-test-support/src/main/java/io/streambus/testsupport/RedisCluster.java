@@ -137,7 +137,9 @@ public final class RedisCluster implements AutoCloseable {
      */
     public void failover(RedisServer replica) {
         replica.command("CLUSTER", "FAILOVER");
-        Poll.until(START_TIMEOUT, () -> masters().contains(replica) && healthy(), this::describe);
+        // until the old master has turned into a replica too: for a moment both are flagged master
+        Poll.until(START_TIMEOUT, () -> healthy() && masters().contains(replica)
+                && masters().size() == nodes.size() / (1 + replicasPerMaster), this::describe);
     }
 
     /** The running replicas, as a running node sees them in CLUSTER NODES. */

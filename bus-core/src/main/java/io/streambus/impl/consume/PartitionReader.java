@@ -65,7 +65,10 @@ final class PartitionReader {
   private boolean waiting;
   private RedisConnection identified;
   private long clientId = -1;
-  /** The server refused CLIENT ID (ElastiCache Serverless has none; an ACL without client|id): asked no more. */
+  /**
+   * The server refused CLIENT ID (ElastiCache Serverless has none; an ACL without client|id) or CLIENT UNBLOCK
+   * (Memorystore): neither is sent again, and stop() closes the read's connection instead.
+   */
   private boolean unblockRefused;
   private Promise<Void> idle;
 
@@ -249,7 +252,16 @@ final class PartitionReader {
     if (clientId >= 0) {
       // In a cluster this goes to the master of the read's stream, where the client id was learnt. Should the slot
       // have moved since, it reaches another node, where at worst it ends some client's blocking call early.
-      scope.commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, scope.deadline());
+      scope.commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, scope.deadline())
+          .onFailure(e -> {
+            if (RedisErrors.code(e) != null) {
+              // refused (Memorystore allows CLIENT ID but not CLIENT UNBLOCK: NOPERM): as without CLIENT ID
+              unblockRefused = true;
+              clientId = -1;
+              identified = null;
+              channel.reset();
+            }
+          });
     } else if (unblockRefused) {
       // without CLIENT UNBLOCK, closing the connection ends the parked read now (its entries, if a reply was on its
       // way, stay pending on this consumer, as after any lost reply), instead of at the end of BLOCK
