@@ -30,6 +30,11 @@ public final class OutgoingMessage {
   public static final String BYTES = "application/octet-stream";
   /** Longest idempotency key accepted, in characters: {@value}. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+  /**
+   * Most headers a message may carry: {@value}. Each is two arguments of the publish command, and managed services
+   * bound a request's size (ElastiCache Serverless refuses more than 3,999 arguments).
+   */
+  public static final int MAX_HEADERS = 1_000;
 
   private final String topic;
   private final Buffer payload;
@@ -101,10 +106,19 @@ public final class OutgoingMessage {
     return this;
   }
 
-  /** Adds a header (stored as field {@code h:<name>}). Names must be non-empty; a later value replaces an earlier. */
+  /**
+   * Adds a header (stored as field {@code h:<name>}). Names must be non-empty; a later value replaces an earlier; at
+   * most {@value #MAX_HEADERS} headers.
+   *
+   * @throws IllegalArgumentException for an empty name, or a header past the {@value #MAX_HEADERS}th
+   */
   public OutgoingMessage header(String name, String value) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("header name must not be empty");
+    }
+    if (headers.size() >= MAX_HEADERS && !headers.containsKey(name)) {
+      throw new IllegalArgumentException("a message may carry at most " + MAX_HEADERS + " headers (a request of more"
+          + " than 3,999 arguments is refused by ElastiCache Serverless); '" + name + "' would be one more");
     }
     headers.put(name, Objects.requireNonNull(value, "header value"));
     return this;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What only ElastiCache Serverless refuses, met the way the bus is meant to meet it: a parked read is ended on close
@@ -150,6 +151,21 @@ class ServerlessTest extends BusTestBase {
       }
     }
     return false;
+  }
+
+  @Test
+  void aMessageWithAsManyHeadersAsAllowedIsStoredAndOneMoreIsRefused() {
+    StreamBus bus = bus();
+    OutgoingMessage message = OutgoingMessage.text(topic, "many headers");
+    for (int i = 0; i < OutgoingMessage.MAX_HEADERS; i++) {
+      message.header("h" + i, "v");
+    }
+    MessageId id = await(bus.publish(message));
+    assertThat(on(stream(0), "XRANGE", stream(0), id.value(), id.value())).contains("h:h999");
+    assertThatThrownBy(() -> message.header("one-more", "v")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 1000 headers").hasMessageContaining("one-more");
+    message.header("h0", "replaced"); // replacing one is not one more
+    assertThat(refused("more than 3999 arguments")).isZero();
   }
 
   private String pending() {
