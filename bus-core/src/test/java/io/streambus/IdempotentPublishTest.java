@@ -15,18 +15,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * message (the bus's own retry is then a duplicate), WAIT, and the key's bounds.
  */
 class IdempotentPublishTest extends IdempotentPublishContract {
-  private static final int PARTITIONS = 3;
-
-  @Override
-  protected BusOptions busOptions() {
-    return super.busOptions().setPartitions(PARTITIONS);
-  }
-
-  @Override
-  protected int partitions() {
-    return PARTITIONS;
-  }
-
   /**
    * Publishes {@code message} through a proxy that holds Redis's replies, waits until Redis has stored the entry, and
    * cuts the connection: the reply is lost, and the bus sends the publish again on a new connection.

@@ -11,15 +11,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("managed")
 @ExtendWith(ManagedProfile.Cluster.class)
 class ManagedIdempotentPublishTest extends IdempotentPublishContract {
-  private static final int PARTITIONS = 3;
-
-  @Override
-  protected BusOptions busOptions() {
-    return super.busOptions().setPartitions(PARTITIONS);
-  }
-
-  @Override
-  protected int partitions() {
-    return PARTITIONS;
-  }
 }

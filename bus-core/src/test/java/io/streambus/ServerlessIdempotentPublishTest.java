@@ -12,15 +12,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Tag("serverless")
 @ExtendWith(ManagedProfile.Serverless.class)
 class ServerlessIdempotentPublishTest extends IdempotentPublishContract {
-  private static final int PARTITIONS = 3;
-
-  @Override
-  protected BusOptions busOptions() {
-    return super.busOptions().setPartitions(PARTITIONS);
-  }
-
-  @Override
-  protected int partitions() {
-    return PARTITIONS;
-  }
 }
