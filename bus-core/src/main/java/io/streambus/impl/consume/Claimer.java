@@ -6,8 +6,6 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
-import java.util.function.IntSupplier;
 
 /**
  * Claims pending entries for free handler slots (claim.lua; its header explains the modes) and hands them to the
@@ -18,17 +16,15 @@ final class Claimer {
 
   private final ConsumerScope scope;
   private final Intake intake;
-  private final IntSupplier freeSlots;
-  private final IntFunction<List<String>> heldIds;
+  private final Budget slots;
+  /** The ids of a partition this subscription holds: never claimed (they are being worked on here). */
+  private final Leases leases;
 
-  /**
-   * @param heldIds the ids of a partition this subscription holds: never claimed (they are being worked on here)
-   */
-  Claimer(ConsumerScope scope, Intake intake, IntSupplier freeSlots, IntFunction<List<String>> heldIds) {
+  Claimer(ConsumerScope scope, Intake intake, Budget slots, Leases leases) {
     this.scope = scope;
     this.intake = intake;
-    this.freeSlots = freeSlots;
-    this.heldIds = heldIds;
+    this.slots = slots;
+    this.leases = leases;
   }
 
   /**
@@ -39,7 +35,7 @@ final class Claimer {
   Future<Integer> adopt(int partition, int n) {
     String stream = scope.stream(partition);
     List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
-    args.addAll(heldIds.apply(partition));
+    args.addAll(leases.ids(partition));
     long sentAt = System.nanoTime();
     return Scripts.ADOPT.run(scope.commands, scope.deadline(),
         List.of(stream, scope.owner(partition), scope.moved(partition)), args.toArray()).map(reply -> {
@@ -63,7 +59,7 @@ final class Claimer {
 
   /** Claims for as many free slots as there are (at most a batch) in {@code mode}: 'due', 'stale' or 'own'. */
   Future<Void> claim(int partition, String mode, long minIdleMs) {
-    int n = Math.min(CLAIM_BATCH, freeSlots.getAsInt());
+    int n = Math.min(CLAIM_BATCH, slots.freeForClaim());
     if (n == 0) {
       return Future.succeededFuture();
     }
@@ -72,7 +68,7 @@ final class Claimer {
         minIdleMs));
     if (!mode.equals("due")) {
       // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
-      args.addAll(heldIds.apply(partition));
+      args.addAll(leases.ids(partition));
     }
     long sentAt = System.nanoTime();
     return Scripts.CLAIM.run(scope.commands, scope.deadline(),

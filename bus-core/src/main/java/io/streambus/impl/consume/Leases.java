@@ -20,10 +20,19 @@ import java.util.concurrent.TimeUnit;
  * entry is no longer ours, the entry is marked lost and reported once; the other units then leave it alone. Used from
  * the subscription's context only.
  */
-final class Leases {
+final class Leases implements Dispatcher.Leased {
   /** Renew this many times per claim min idle (the smallest of the group's live members). */
   static final int RENEWALS_PER_IDLE = 4;
   private static final long MIN_PERIOD_MS = 25;
+
+  /** Who hears what the renewals find: the subscription's other units, through its wiring. */
+  interface Events {
+    /** After each renewal that reached every partition. */
+    void renewed();
+
+    /** Once, when another process took over this consumer name: every held entry is lost. */
+    void fenced();
+  }
 
   /** An entry held by this subscription. */
   static final class Held {
@@ -40,8 +49,7 @@ final class Leases {
 
   private final ConsumerScope scope;
   private final List<Map<String, Held>> held = new ArrayList<>();
-  private final Runnable onFenced;
-  private final Runnable onRenewed;
+  private final Events events;
   private long groupMinIdleMs;
   /** Per partition, the owner's consumer name as the last renewal saw it ("" for none); ordered processing only. */
   private final String[] owners;
@@ -54,14 +62,9 @@ final class Leases {
   private boolean renewing;
   private boolean fenced;
 
-  /**
-   * @param onFenced told once when another process took over this consumer name
-   * @param onRenewed told after each renewal that reached every partition
-   */
-  Leases(ConsumerScope scope, Runnable onFenced, Runnable onRenewed) {
+  Leases(ConsumerScope scope, Events events) {
     this.scope = scope;
-    this.onFenced = onFenced;
-    this.onRenewed = onRenewed;
+    this.events = events;
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
     this.owners = new String[scope.partitions];
     Arrays.fill(owners, "");
@@ -79,7 +82,8 @@ final class Leases {
   }
 
   /** True while {@code message} is held and its lease was not lost. */
-  boolean owns(DefaultMessage message) {
+  @Override
+  public boolean owns(DefaultMessage message) {
     Held h = held.get(message.partition()).get(message.id().value());
     return h != null && !h.lost;
   }
@@ -90,7 +94,8 @@ final class Leases {
    * certain: a peer may have claimed it meanwhile, and starting its handler could run it twice at once. Such a
    * message waits for the next renewal, which either confirms or loses it.
    */
-  boolean fresh(DefaultMessage message) {
+  @Override
+  public boolean fresh(DefaultMessage message) {
     Held h = held.get(message.partition()).get(message.id().value());
     if (h == null) {
       return false;
@@ -244,7 +249,7 @@ final class Leases {
       adoptIdle(others[0]);
       if (ar.succeeded() && !fenced) {
         renewedAtNanos = sentAt;
-        onRenewed.run();
+        events.renewed();
       }
       schedule();
     });
@@ -333,6 +338,6 @@ final class Leases {
         lose(p, id, "another process took over consumer name '" + scope.consumer + "'");
       }
     }
-    onFenced.run();
+    events.fenced();
   }
 }

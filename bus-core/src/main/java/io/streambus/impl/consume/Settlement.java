@@ -8,15 +8,16 @@ import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * Records each held message's fate in Redis: acknowledged, scheduled for another delivery, dead-lettered, or handed
  * back. Every step checks, in the same Lua step, that the entry is still pending on this consumer and that this
  * process still holds the consumer name: after a lost lease the peer that took the message over settles it, and
- * nothing here may acknowledge over it. Used from the subscription's context only.
+ * nothing here may acknowledge over it. What a success does (a batched acknowledgement, or a projection's writes with
+ * its acknowledgement) is chosen once, at construction; how a failure is retried, by the {@link Turns} it is given.
+ * Used from the subscription's context only.
  */
-final class Settlement {
+final class Settlement implements Dispatcher.Outcomes {
   private static final int MAX_ERROR_TEXT = 1000;
   /** Idle time given to handed-back entries: a day, beyond any claim min idle, so any peer takes them at once. */
   static final long HAND_BACK_IDLE_MS = 86_400_000;
@@ -24,79 +25,98 @@ final class Settlement {
   private final ConsumerScope scope;
   private final Leases leases;
   private final DeliveryPolicy policy;
-  private final LongConsumer retryDueAt;
   private final AckBatcher acks;
-  /** A projection's subscription: successes apply their writes with their acknowledgement. Else null. */
-  private Projector projector;
-  private Turns turns = Turns.NONE;
+  /** A projection's subscription only, else null: its successes go through {@link #applyWrites}. */
+  private final Projector projector;
+  private final Successes successes;
+  private Turns turns;
+  private RetryDue retryDueAt;
 
-  /** Ordered processing: whose turn it is, and how a failed message is retried in place. */
+  /** How a failed message is retried. */
+  enum Retry {
+    /** In the group's retry set: any member claims it once due. */
+    SCHEDULE,
+    /** Ordered processing: where it is, keeping its turn (the partition is owned, not being given up). */
+    IN_PLACE,
+    /** Ordered processing, the partition being given up: it stays pending, and the next owner adopts it in id order. */
+    LEAVE
+  }
+
+  /** Whose turn it is (ordered processing), and how a failed message is retried. */
   interface Turns {
-    /** No ordering: no turns, retries are scheduled in the group's retry set. */
-    Turns NONE = new Turns() {
-      @Override
-      public void done(DefaultMessage message) {
-      }
-
-      @Override
-      public boolean retryInPlace(int partition) {
-        return false;
-      }
-
-      @Override
-      public void dispatch(DefaultMessage message) {
-      }
-    };
-
     /** The message has had its turn (it succeeded, was dead-lettered, lost, or left for the next owner). */
     void done(DefaultMessage message);
 
-    /** True when a failed message of the partition is retried where it is (the partition is owned, not released). */
-    boolean retryInPlace(int partition);
+    /** How a failed message of the partition is retried now. */
+    Retry retry(int partition);
 
     /** Runs the next delivery of a message retried in place (its turn is still taken). */
     void dispatch(DefaultMessage message);
   }
 
+  /** Told when a retry scheduled in the group's retry set becomes due, so that it is claimed then. */
+  interface RetryDue {
+    /** @param dueAt epoch ms */
+    void accept(long dueAt);
+  }
+
+  /** What a handler's success does, chosen once: a batched acknowledgement, or a projection's step. */
+  private interface Successes {
+    void succeeded(DefaultMessage message);
+
+    /** Completes when every step sent so far for a success is answered. */
+    Future<Void> flush();
+  }
+
   /**
-   * @param retryDueAt told when a scheduled retry becomes due (epoch ms), so that it is claimed then
+   * @param projects a projection's subscription: each success applies its writes and is acknowledged in one step
+   *     instead of a batched acknowledgement
    */
-  Settlement(Context context, ConsumerScope scope, Leases leases, DeliveryPolicy policy, LongConsumer retryDueAt) {
+  Settlement(Context context, ConsumerScope scope, Leases leases, DeliveryPolicy policy, boolean projects) {
     this.scope = scope;
     this.leases = leases;
     this.policy = policy;
-    this.retryDueAt = retryDueAt;
     this.acks = new AckBatcher(context, scope, scope.options.getAckBatchSize(), this::acked);
-  }
-
-  /** Ordered processing: turns and in-place retries (set once, before anything is delivered). */
-  void use(Turns turns) {
-    this.turns = turns;
+    this.projector = projects ? new Projector(scope) : null;
+    this.successes = projects ? new Projected() : new Acknowledged();
   }
 
   /**
-   * A projection's subscription: each success applies its writes and is acknowledged in one step (set once, before
-   * anything is delivered) instead of a batched acknowledgement.
+   * Sets the turns and where due retries are told (once, by the wiring, before anything is delivered: they are built
+   * from units that need this one).
    */
-  void project(Projector projector) {
-    this.projector = projector;
+  void use(Turns turns, RetryDue retryDueAt) {
+    this.turns = turns;
+    this.retryDueAt = retryDueAt;
   }
 
   /** A handler's outcome: null for success, else its error. A message whose lease was lost is left alone. */
-  void outcome(DefaultMessage message, Throwable error) {
+  @Override
+  public void outcome(DefaultMessage message, Throwable error) {
     if (!leases.owns(message)) {
       leases.release(message.partition(), message.id().value());
       turns.done(message);
       return;
     }
-    if (error == null && projector != null) {
-      applyWrites(message);
-    } else if (error == null) {
+    if (error == null) {
+      successes.succeeded(message);
+    } else {
+      failed(message, error);
+    }
+  }
+
+  /** A success is acknowledged in the partition's next ack step. */
+  private final class Acknowledged implements Successes {
+    @Override
+    public void succeeded(DefaultMessage message) {
       scope.meters.endToEnd(message.id().timestamp());
       acks.ack(message.partition(), message.id().value());
       turns.done(message);
-    } else {
-      failed(message, error);
+    }
+
+    @Override
+    public Future<Void> flush() {
+      return acks.flush();
     }
   }
 
@@ -122,6 +142,19 @@ final class Settlement {
       }
     }
     ids.forEach(id -> leases.release(partition, id));
+  }
+
+  /** A projection's success: its writes applied and acknowledged in one step (project.lua) per message. */
+  private final class Projected implements Successes {
+    @Override
+    public void succeeded(DefaultMessage message) {
+      applyWrites(message);
+    }
+
+    @Override
+    public Future<Void> flush() {
+      return Future.join(acks.flush(), projector.flush()).mapEmpty();
+    }
   }
 
   /**
@@ -167,15 +200,19 @@ final class Settlement {
     if (delay < 0) {
       deadLetter(message, message.deliveryCount(), error.getClass().getName(), String.valueOf(error.getMessage()))
           .onComplete(ar -> turns.done(message));
-    } else if (turns == Turns.NONE) {
-      scheduleRetry(message, delay);
-    } else if (turns.retryInPlace(message.partition())) {
-      scope.meters.retried.increment();
-      scope.vertx.setTimer(Math.max(1, delay), t -> redeliver(message));
     } else {
-      // the partition is being given up: the message stays pending, and the next owner adopts it in id order
-      leases.release(message.partition(), message.id().value());
-      turns.done(message);
+      switch (turns.retry(message.partition())) {
+        case SCHEDULE -> scheduleRetry(message, delay);
+        case IN_PLACE -> {
+          scope.meters.retried.increment();
+          scope.vertx.setTimer(Math.max(1, delay), t -> redeliver(message));
+        }
+        case LEAVE -> {
+          // the partition is being given up: the message stays pending, and the next owner adopts it in id order
+          leases.release(message.partition(), message.id().value());
+          turns.done(message);
+        }
+      }
     }
   }
 
@@ -186,7 +223,7 @@ final class Settlement {
   private void redeliver(DefaultMessage message) {
     int partition = message.partition();
     String id = message.id().value();
-    if (!leases.owns(message) || !turns.retryInPlace(partition)) {
+    if (!leases.owns(message) || turns.retry(partition) != Retry.IN_PLACE) {
       leases.release(partition, id);
       turns.done(message);
       return;
@@ -329,8 +366,7 @@ final class Settlement {
    * Sends the acknowledgements waiting; completes when every one sent so far, and every projection step, is answered.
    */
   Future<Void> flush() {
-    Future<Void> acked = acks.flush();
-    return projector == null ? acked : Future.join(acked, projector.flush()).mapEmpty();
+    return successes.flush();
   }
 
   /** Leaves the group: drops this membership, and the consumer where it holds nothing (leave.lua). */
