@@ -1,10 +1,11 @@
 package io.streambus.impl.consume;
 
+import io.streambus.impl.wire.AdoptScript;
+import io.streambus.impl.wire.ClaimScript;
+import io.streambus.impl.wire.Outcome;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,15 +35,12 @@ final class Claimer {
    */
   Future<Integer> adopt(int partition, int n) {
     String stream = scope.stream(partition);
-    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
-    args.addAll(leases.ids(partition));
     long sentAt = System.nanoTime();
-    return Scripts.ADOPT.run(scope.commands, scope.deadline(),
-        List.of(stream, scope.owner(partition), scope.moved(partition)), args.toArray()).map(reply -> {
-          if (reply.get(0).toInteger() == -2) {
+    return new AdoptScript(stream, scope.owner(partition), scope.moved(partition), scope.group, scope.consumer,
+        scope.token, n, leases.ids(partition)).run(scope.commands, scope.deadline()).map(claimed -> {
+          if (claimed.outcome() == Outcome.NOT_OURS) {
             return -1;
           }
-          Replies.Claimed claimed = Replies.claimed(reply);
           if (claimed.trimmed() > 0) {
             scope.meters.pendingTrimmed.increment(claimed.trimmed());
           }
@@ -64,21 +62,18 @@ final class Claimer {
       return Future.succeededFuture();
     }
     String stream = scope.stream(partition);
-    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, mode, n, System.currentTimeMillis(),
-        minIdleMs));
-    if (!mode.equals("due")) {
-      // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
-      args.addAll(leases.ids(partition));
-    }
+    // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
+    List<String> held = mode.equals("due") ? List.of() : leases.ids(partition);
     long sentAt = System.nanoTime();
-    return Scripts.CLAIM.run(scope.commands, scope.deadline(),
-            List.of(stream, scope.retries(partition), scope.moved(partition)), args.toArray())
+    return new ClaimScript(stream, scope.retries(partition), scope.moved(partition), scope.group, scope.consumer,
+            ClaimScript.Mode.named(mode), n, System.currentTimeMillis(), minIdleMs, held)
+        .run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(stream, "claim " + mode, ar.cause());
             return;
           }
-          Replies.Claimed claimed = Replies.claimed(ar.result());
+          Replies.Claimed claimed = ar.result();
           if (claimed.trimmed() > 0) {
             scope.meters.pendingTrimmed.increment(claimed.trimmed());
           }

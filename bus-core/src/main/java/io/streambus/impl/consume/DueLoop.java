@@ -1,6 +1,6 @@
 package io.streambus.impl.consume;
 
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.MoveDueScript;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -73,8 +73,8 @@ final class DueLoop implements Settlement.RetryDue {
     List<Future<?>> all = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (int p = 0; p < scope.partitions; p++) {
-      all.add(Scripts.MOVE_DUE.run(scope.commands, scope.deadline(), List.of(scope.delayed(p), scope.stream(p)),
-          now, MOVE_BATCH));
+      all.add(new MoveDueScript(scope.delayed(p), scope.stream(p), now, MOVE_BATCH)
+          .run(scope.commands, scope.deadline()));
       all.add(retries.claim(p));
     }
     return Future.join(all);

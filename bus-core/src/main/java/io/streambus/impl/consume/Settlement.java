@@ -1,10 +1,14 @@
 package io.streambus.impl.consume;
 
 import io.streambus.BusException;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.DeadLetterScript;
+import io.streambus.impl.wire.HandbackScript;
+import io.streambus.impl.wire.LeaveScript;
+import io.streambus.impl.wire.Outcome;
+import io.streambus.impl.wire.RedeliverScript;
+import io.streambus.impl.wire.RetryScript;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -228,9 +232,8 @@ final class Settlement implements Dispatcher.Outcomes {
       turns.done(message);
       return;
     }
-    Scripts.REDELIVER.run(scope.commands, scope.deadline(),
-            List.of(scope.stream(partition), scope.members(partition), scope.owner(partition)),
-            scope.group, scope.consumer, scope.token, id)
+    new RedeliverScript(scope.stream(partition), scope.members(partition), scope.owner(partition), scope.group,
+            scope.consumer, scope.token, id).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             // not counted in Redis, so not run: retried after the backoff, as the delivery would have been
@@ -239,17 +242,17 @@ final class Settlement implements Dispatcher.Outcomes {
                 t -> redeliver(message));
             return;
           }
-          Response r = ar.result();
-          int deliveries = r.get(0).toInteger();
-          if (deliveries > 0) {
-            DefaultMessage next = new DefaultMessage(message.id(),
-                io.streambus.impl.wire.EntryCodec.fields(r.get(1)), deliveries);
+          RedeliverScript.Reply r = ar.result();
+          if (r.outcome() == Outcome.DONE) {
+            DefaultMessage next = new DefaultMessage(message.id(), r.fields(), r.deliveries());
             leases.redelivered(next);
             turns.dispatch(next);
             return;
           }
-          if (deliveries == 0) {
+          if (r.outcome() == Outcome.NOT_OURS) {
             leases.lose(partition, id, "retry refused: the message or its partition is a peer's now");
+          } else if (r.outcome() == Outcome.FENCED) {
+            leases.fence();
           } else {
             scope.meters.pendingTrimmed.increment();
           }
@@ -266,16 +269,15 @@ final class Settlement implements Dispatcher.Outcomes {
     int partition = message.partition();
     String id = message.id().value();
     long due = System.currentTimeMillis() + delayMs;
-    Scripts.RETRY.run(scope.commands, scope.deadline(),
-            List.of(scope.stream(partition), scope.retries(partition), scope.members(partition)),
-            scope.group, scope.consumer, scope.token, id, due)
+    new RetryScript(scope.stream(partition), scope.retries(partition), scope.members(partition), scope.group,
+            scope.consumer, scope.token, id, due).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(scope.stream(partition), "schedule retry", ar.cause());
-          } else if (ar.result().toInteger() == 1) {
+          } else if (ar.result() == Outcome.DONE) {
             scope.meters.retried.increment();
             retryDueAt.accept(due);
-          } else if (ar.result().toInteger() == 0) {
+          } else if (ar.result() == Outcome.NOT_OURS) {
             leases.lose(partition, id, "retry refused: the message is a peer's now");
           } else {
             leases.fence();
@@ -293,10 +295,9 @@ final class Settlement implements Dispatcher.Outcomes {
     String id = message.id().value();
     String stream = scope.stream(partition);
     String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
-    return Scripts.DEAD_LETTER.run(scope.commands, scope.deadline(),
-            scope.settleKeys(partition, stream, scope.deadLetters(partition), scope.retries(partition),
-                scope.members(partition)),
-            scope.group, id, scope.consumer, deliveries, errorClass, text, System.currentTimeMillis(), scope.token)
+    return new DeadLetterScript(stream, scope.deadLetters(partition), scope.retries(partition),
+            scope.members(partition), scope.settleOwner(partition), scope.group, id, scope.consumer, scope.token,
+            deliveries, errorClass, text, System.currentTimeMillis()).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(stream, "dead-letter", ar.cause());
@@ -307,19 +308,20 @@ final class Settlement implements Dispatcher.Outcomes {
         }).mapEmpty();
   }
 
-  private void deadLettered(DefaultMessage message, Response reply, String reason) {
+  private void deadLettered(DefaultMessage message, DeadLetterScript.Reply reply, String reason) {
     int partition = message.partition();
     String id = message.id().value();
-    String outcome = reply == null ? null : reply.toString();
-    if (outcome == null) {
-      scope.meters.pendingTrimmed.increment();
-    } else if (outcome.equals("lost")) {
-      leases.lose(partition, id, "dead-lettering refused: the message is a peer's now");
-    } else if (outcome.equals("fenced")) {
-      leases.fence();
-    } else if (!outcome.equals("done")) {
-      scope.meters.deadLettered.increment();
-      scope.listener.onDeadLetter(scope.stream(partition), id, reason);
+    switch (reply.outcome()) {
+      case GONE -> scope.meters.pendingTrimmed.increment();
+      case NOT_OURS -> leases.lose(partition, id, "dead-lettering refused: the message is a peer's now");
+      case FENCED -> leases.fence();
+      case DONE -> {
+        scope.meters.deadLettered.increment();
+        scope.listener.onDeadLetter(scope.stream(partition), id, reason);
+      }
+      default -> {
+        // SETTLED: pending nowhere, settled already by a run whose reply was lost
+      }
     }
   }
 
@@ -344,16 +346,8 @@ final class Settlement implements Dispatcher.Outcomes {
         continue;
       }
       int partition = p;
-      Object[] args = new Object[4 + ids.size()];
-      args[0] = scope.group;
-      args[1] = scope.consumer;
-      args[2] = scope.token;
-      args[3] = HAND_BACK_IDLE_MS;
-      for (int i = 0; i < ids.size(); i++) {
-        args[4 + i] = ids.get(i);
-      }
-      all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
-              scope.settleKeys(p, scope.stream(p), scope.members(p)), args)
+      all.add(new HandbackScript(scope.stream(p), scope.members(p), scope.settleOwner(p), scope.group,
+              scope.consumer, scope.token, HAND_BACK_IDLE_MS, ids).run(scope.commands, scope.deadline())
           .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
     }
     for (DefaultMessage m : messages) {
@@ -373,8 +367,8 @@ final class Settlement implements Dispatcher.Outcomes {
   Future<Void> leave() {
     List<Future<?>> all = new ArrayList<>();
     for (int p = 0; p < scope.partitions; p++) {
-      all.add(Scripts.LEAVE.run(scope.commands, scope.deadline(), List.of(scope.stream(p), scope.members(p)),
-          scope.group, scope.consumer, scope.token));
+      all.add(new LeaveScript(scope.stream(p), scope.members(p), scope.group, scope.consumer, scope.token)
+          .run(scope.commands, scope.deadline()));
     }
     return Future.join(all).mapEmpty();
   }
