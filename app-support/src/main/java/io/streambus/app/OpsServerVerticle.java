@@ -28,7 +28,7 @@ public final class OpsServerVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, registry, readiness);
-    return vertx.createHttpServer(http.serverOptions()).requestHandler(router).listen()
+    return http.createServer(vertx, router).listen()
         .onSuccess(s -> server = s);
   }
 

@@ -1,13 +1,19 @@
 package io.streambus.arch;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.streambus.impl.consume.DefaultSubscription;
+import io.streambus.impl.consume.UnitFixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
@@ -15,6 +21,23 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
  * these rules are what keeps the layers honest.
  */
 class ImplLayersTest {
+  /**
+   * The consumer units are wired by the subscription and never reach back into it: not into the class, and not into
+   * anything nested in it (an interface it declares, a class that implements a unit's interface for it).
+   */
+  private static final ArchRule UNITS_DO_NOT_REACH_BACK = noClasses()
+      .that().resideInAPackage("io.streambus.impl.consume..")
+      .and().doNotBelongToAnyOf(DefaultSubscription.class)
+      .should().dependOnClassesThat(belongToAnyOf(DefaultSubscription.class));
+
+  /**
+   * The consumer units name their collaborators by small interfaces, not by java.util.function types handed around
+   * (a field of such a type hides which unit is behind it: "find usages" cannot follow it).
+   */
+  private static final ArchRule UNITS_HOLD_NO_FUNCTION_FIELDS = noFields()
+      .that().areDeclaredInClassesThat().resideInAPackage("io.streambus.impl.consume..")
+      .should().haveRawType(resideInAPackage("java.util.function.."));
+
   private static JavaClasses classes;
 
   @BeforeAll
@@ -48,13 +71,25 @@ class ImplLayersTest {
         .check(classes);
   }
 
-  /** The consumer units are wired by the subscription and never reach back into it. */
   @Test
   void consumerUnitsDoNotDependOnTheSubscriptionThatWiresThem() {
-    noClasses().that().resideInAPackage("io.streambus.impl.consume..")
-        .and().doNotBelongToAnyOf(DefaultSubscription.class)
-        .should().dependOnClassesThat().haveSimpleName("DefaultSubscription")
-        .check(classes);
+    UNITS_DO_NOT_REACH_BACK.check(classes);
+  }
+
+  @Test
+  void consumerUnitsHoldNoJavaUtilFunctionFields() {
+    UNITS_HOLD_NO_FUNCTION_FIELDS.check(classes);
+  }
+
+  /** The two rules above can fail: each finds the unit of the test fixtures that breaks it. */
+  @Test
+  void theConsumerUnitRulesFindAUnitThatBreaksThem() {
+    JavaClasses fixtures = new ClassFileImporter().importClasses(UnitFixtures.ReachesBack.class,
+        UnitFixtures.HoldsAFunction.class, DefaultSubscription.class);
+    String reachBack = UNITS_DO_NOT_REACH_BACK.evaluate(fixtures).getFailureReport().toString();
+    assertTrue(reachBack.contains(UnitFixtures.ReachesBack.class.getName()), reachBack);
+    String functions = UNITS_HOLD_NO_FUNCTION_FIELDS.evaluate(fixtures).getFailureReport().toString();
+    assertTrue(functions.contains(UnitFixtures.HoldsAFunction.class.getName()), functions);
   }
 
   /** The public API shows no implementation type and no Redis client type, except the factory's one call. */

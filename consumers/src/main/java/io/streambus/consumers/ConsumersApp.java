@@ -74,8 +74,8 @@ public final class ConsumersApp implements AppRunner.Application {
     Set<String> known = new HashSet<>(BusConfig.NAMES);
     known.addAll(ConsumerConfig.NAMES);
     known.addAll(factory.settingNames());
-    known.addAll(Set.of(HttpConfig.HOST, HttpConfig.PORT, AppRunner.SHUTDOWN_TIMEOUT_MS, "BUS_LOG_LEVEL",
-        "BUS_LOG_FORMAT"));
+    known.addAll(HttpConfig.NAMES);
+    known.addAll(Set.of(AppRunner.SHUTDOWN_TIMEOUT_MS, "BUS_LOG_LEVEL", "BUS_LOG_FORMAT"));
     return known;
   }
 

@@ -1,6 +1,7 @@
 package io.streambus.consumers;
 
 import io.streambus.BusException;
+import io.streambus.MessageId;
 import io.streambus.consumers.handlers.HttpForwardHandler;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -104,6 +106,22 @@ class HttpForwardHandlerTest {
         "http://127.0.0.1:" + io.streambus.testsupport.Ports.free() + "/200", 1_000, 4);
     Throwable err = failure(handler.handle(TestMessage.json("orders", new JsonObject().put("n", 1))));
     assertThat(err).isNotNull().isNotInstanceOf(BusException.NonRetryable.class);
+  }
+
+  @Test
+  void aMessageThatCannotBeAnHttpRequestFailsAsFinalNamingWhy() throws Throwable {
+    HttpForwardHandler handler = new HttpForwardHandler(vertx,
+        "http://127.0.0.1:" + server.actualPort() + "/200", 5_000, 4);
+    // entries written by other clients can hold these: no retry could ever send them
+    TestMessage lineBreakKey = new TestMessage(MessageId.of("orders", 0, "1700000000000-1"), "a\r\nb", Map.of(),
+        "application/json", new JsonObject().toBuffer(), 1);
+    Throwable key = failure(handler.handle(lineBreakKey));
+    assertThat(key).isInstanceOf(BusException.NonRetryable.class)
+        .hasMessageContaining("X-Bus-Key holds a carriage return (CR) at index 1");
+    TestMessage badName = new TestMessage(MessageId.of("orders", 0, "1700000000000-2"), null, Map.of("a b", "x"),
+        "application/json", new JsonObject().toBuffer(), 1);
+    assertThat(failure(handler.handle(badName))).isInstanceOf(BusException.NonRetryable.class)
+        .hasMessageContaining("header name 'X-Bus-Header-a b' is not an HTTP token");
   }
 
   private static Throwable outcome(int status) throws Exception {

@@ -77,7 +77,7 @@ public final class HttpIngestVerticle extends VerticleBase {
     router.errorHandler(404, ctx -> respondError(ctx, new ApiError(404, "not_found", "no route " + ctx.request().path())));
     router.errorHandler(405, ctx -> respondError(ctx, new ApiError(405, "method_not_allowed",
         ctx.request().method() + " not allowed on " + ctx.request().path())));
-    return vertx.createHttpServer(http.serverOptions()).requestHandler(router).listen().onSuccess(s -> {
+    return http.createServer(vertx, router).listen().onSuccess(s -> {
       server = s;
       LOG.info("HTTP ingest listening on {}:{}", http.host(), s.actualPort());
     });

@@ -2,6 +2,7 @@ package io.streambus.producers;
 
 import io.streambus.OutgoingMessage;
 import io.streambus.Topics;
+import io.streambus.app.HeaderText;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -9,6 +10,10 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,9 +42,29 @@ final class IngestRequests {
 
   static String topic(String topic) {
     if (!Topics.isValidName(topic)) {
-      throw ApiError.badRequest("invalid_topic", "topic must be 1-200 of [A-Za-z0-9._-], was '" + topic + "'");
+      throw ApiError.badRequest("invalid_topic", "topic must be 1-200 of [A-Za-z0-9._-], was '" + asSent(topic) + "'");
     }
     return topic;
+  }
+
+  /**
+   * The path text as the client wrote it. A request line's bytes reach us one character per byte (ISO-8859-1), so a
+   * client that sent UTF-8 unescaped (curl does) would see its topic echoed as mojibake; percent-escaped UTF-8 is
+   * already decoded right, and is not valid UTF-8 once re-read byte by byte, so it stays as it is.
+   */
+  private static String asSent(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0xff) {
+        return text;
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1))).toString();
+    } catch (CharacterCodingException e) {
+      return text;
+    }
   }
 
   static OutgoingMessage single(String topic, MultiMap httpHeaders, Buffer body) {
@@ -83,21 +108,66 @@ final class IngestRequests {
     OutgoingMessage message = withMetadata(
         OutgoingMessage.withContentType(topic, Json.encodeToBuffer(object.getValue("payload")), OutgoingMessage.JSON),
         httpHeaders);
-    try {
-      if (object.getValue("key") != null) {
-        message.key(String.valueOf(object.getValue("key")));
+    String where = "element " + index + "'s ";
+    Object key = object.getValue("key");
+    if (key != null) {
+      message.key(headerValue(where + "key", scalar(where + "key", key)));
+    }
+    if (object.containsKey("idempotencyKey")) {
+      if (!(object.getValue("idempotencyKey") instanceof String idempotencyKey)) {
+        throw badElement(where + "idempotencyKey must be a string, was " + jsonType(object.getValue("idempotencyKey")));
       }
-      if (object.containsKey("idempotencyKey")) {
-        idempotent(message, object.getString("idempotencyKey"), "element " + index + "'s idempotencyKey");
+      idempotent(message, idempotencyKey, where + "idempotencyKey");
+    }
+    Object headers = object.getValue("headers");
+    if (headers != null) {
+      if (!(headers instanceof JsonObject map)) {
+        throw badElement(where + "headers must be an object of name: value, was " + jsonType(headers));
       }
-      JsonObject headers = object.getJsonObject("headers");
-      if (headers != null) {
-        headers.forEach(h -> message.header(h.getKey(), String.valueOf(h.getValue())));
+      for (Map.Entry<String, Object> h : map) {
+        String what = where + "header '" + h.getKey() + "'";
+        if (!HeaderText.isToken(h.getKey())) {
+          throw badElement(what + ": a header name must be 1 or more of the characters of an HTTP token"
+              + " (letters, digits and !#$%&'*+-.^_`|~)");
+        }
+        message.header(h.getKey(), headerValue(what, scalar(what, h.getValue())));
       }
-    } catch (ClassCastException | IllegalArgumentException e) {
-      throw ApiError.badRequest("bad_batch_element", "element " + index + ": " + e.getMessage());
     }
     return message;
+  }
+
+  /** A string, number or boolean element field as text; anything else is refused, naming the field. */
+  private static String scalar(String what, Object value) {
+    if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return String.valueOf(value);
+    }
+    throw badElement(what + " must be a string, number or boolean, was " + jsonType(value));
+  }
+
+  /** Refuses what no consumer could send on as an HTTP header (the http handler would dead-letter it). */
+  private static String headerValue(String what, String value) {
+    String problem = HeaderText.valueProblem(what, value);
+    if (problem != null) {
+      throw badElement(problem);
+    }
+    return value;
+  }
+
+  private static ApiError badElement(String message) {
+    return ApiError.badRequest("bad_batch_element", message);
+  }
+
+  private static String jsonType(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof JsonObject) {
+      return "an object";
+    }
+    if (value instanceof JsonArray) {
+      return "an array";
+    }
+    return value instanceof String ? "a string" : value instanceof Boolean ? "a boolean" : "a number";
   }
 
   /** @param what where the key came from, for the error */

@@ -52,8 +52,8 @@ public final class ProducersApp implements AppRunner.Application {
     Set<String> names = new HashSet<>(BusConfig.NAMES);
     names.addAll(IngestConfig.NAMES);
     names.addAll(LoadGeneratorConfig.NAMES);
-    names.addAll(Set.of(HttpConfig.HOST, HttpConfig.PORT, AppRunner.SHUTDOWN_TIMEOUT_MS, "BUS_LOG_LEVEL",
-        "BUS_LOG_FORMAT"));
+    names.addAll(HttpConfig.NAMES);
+    names.addAll(Set.of(AppRunner.SHUTDOWN_TIMEOUT_MS, "BUS_LOG_LEVEL", "BUS_LOG_FORMAT"));
     return names;
   }
 

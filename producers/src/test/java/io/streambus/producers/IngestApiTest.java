@@ -172,6 +172,118 @@ class IngestApiTest {
   }
 
   @Test
+  void batchElementsThatNoConsumerCouldForwardAreRefusedNamingTheElementAndField() throws Exception {
+    String ok = "{\"payload\": 1}";
+    HttpResponse<String> key = post("/topics/crlf/messages/batch", "[" + ok + ", {\"payload\": 2, \"key\": \"a\\nb\"}]",
+        "Content-Type", "application/json");
+    assertError(key, 400, "bad_batch_element");
+    assertThat(new JsonObject(key.body()).getString("message"))
+        .isEqualTo("element 1's key holds a line feed (LF) at index 1, which an HTTP header cannot carry");
+    HttpResponse<String> header = post("/topics/crlf/messages/batch",
+        "[{\"payload\": 1, \"headers\": {\"trace\": \"x\\r\\nSet-Cookie: y\"}}]", "Content-Type", "application/json");
+    assertError(header, 400, "bad_batch_element");
+    assertThat(new JsonObject(header.body()).getString("message"))
+        .isEqualTo("element 0's header 'trace' holds a carriage return (CR) at index 1, which an HTTP header cannot carry");
+    HttpResponse<String> name = post("/topics/crlf/messages/batch",
+        "[{\"payload\": 1, \"headers\": {\"a b\": \"x\"}}]", "Content-Type", "application/json");
+    assertError(name, 400, "bad_batch_element");
+    assertThat(new JsonObject(name.body()).getString("message")).startsWith("element 0's header 'a b': a header name");
+    assertThat(redis.command("XLEN", "test:{crlf:0}")).as("nothing of a refused batch is stored").isEqualTo("0");
+  }
+
+  @Test
+  void badlyTypedBatchFieldsAreNamedWithoutJavaText() throws Exception {
+    Map<String, String> cases = Map.of(
+        "[{\"payload\": 1, \"headers\": \"x\"}]", "element 0's headers must be an object of name: value, was a string",
+        "[{\"payload\": 1, \"headers\": {\"h\": {\"deep\": 1}}}]",
+        "element 0's header 'h' must be a string, number or boolean, was an object",
+        "[{\"payload\": 1, \"key\": [1]}]", "element 0's key must be a string, number or boolean, was an array",
+        "[{\"payload\": 1, \"idempotencyKey\": 7}]", "element 0's idempotencyKey must be a string, was a number");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      HttpResponse<String> r = post("/topics/typed/messages/batch", c.getKey(), "Content-Type", "application/json");
+      assertError(r, 400, "bad_batch_element");
+      assertThat(new JsonObject(r.body()).getString("message")).as(c.getKey()).isEqualTo(c.getValue());
+    }
+    HttpResponse<String> numbers = post("/topics/typed/messages/batch",
+        "[{\"payload\": 1, \"key\": 42, \"headers\": {\"n\": 7, \"b\": true}}]", "Content-Type", "application/json");
+    assertThat(numbers.statusCode()).as(numbers.body()).isEqualTo(202);
+    String id = new JsonObject(numbers.body()).getJsonArray("ids").getJsonObject(0).getString("id");
+    assertThat(redis.command("XRANGE", "test:{typed:0}", id, id)).contains("key\n42").contains("h:n\n7")
+        .contains("h:b\ntrue");
+  }
+
+  @Test
+  void aTopicOfRawUtf8BytesIsEchoedAsSent() throws Exception {
+    String reply = rawRequest(app.httpPort(), ("POST /topics/b\u00e4d/messages HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(reply).startsWith("HTTP/1.1 400");
+    assertThat(reply).contains("was 'b\u00e4d'");
+  }
+
+  @Test
+  void aRequestHeadSentSlowlyIsCutOff() throws Exception {
+    ProducersApp strict = new ProducersApp(vertx, Settings.of(Map.of("BUS_REDIS_URL", proxy.uri(),
+        "BUS_KEY_PREFIX", "test", "BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0",
+        "BUS_HTTP_REQUEST_HEAD_TIMEOUT_MS", "1000")));
+    await(strict.start());
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", strict.httpPort())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      long started = System.nanoTime();
+      byte[] head = "POST /topics/slow/messages HTTP/1.1\r\nHost: x\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      long closedAfter = -1;
+      // One byte every 100 ms (the head alone would take 7 s): the server must close within its 1 s limit.
+      for (byte b : head) {
+        try {
+          out.write(b);
+          out.flush();
+        } catch (java.io.IOException e) {
+          closedAfter = (System.nanoTime() - started) / 1_000_000;
+          break;
+        }
+        if (socket.getInputStream().available() > 0 || peerClosed(socket)) {
+          closedAfter = (System.nanoTime() - started) / 1_000_000;
+          break;
+        }
+        Thread.sleep(100); // the client's pace, not a wait for a condition
+      }
+      assertThat(closedAfter).as("the connection was closed while the head was still coming").isPositive();
+      assertThat(closedAfter).isBetween(900L, 3_000L);
+    } finally {
+      await(strict.stop());
+    }
+    // a normal request on a fresh connection is served as before
+    HttpResponse<String> r = post("/topics/slow/messages", "{}", "Content-Type", "application/json");
+    assertThat(r.statusCode()).isEqualTo(202);
+  }
+
+  /** Whether the peer has closed the socket: a read that returns end of stream (with a short timeout). */
+  private static boolean peerClosed(java.net.Socket socket) throws java.io.IOException {
+    int timeout = socket.getSoTimeout();
+    socket.setSoTimeout(1);
+    try {
+      return socket.getInputStream().read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.io.IOException e) {
+      return true;
+    } finally {
+      socket.setSoTimeout(timeout);
+    }
+  }
+
+  private static String rawRequest(int port, byte[] request) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void unreachableRedisGets503WithRetryAfterAndRecovers() throws Exception {
     proxy.refuse(true);
     try {

@@ -3,9 +3,9 @@ package io.streambus.impl.admin;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.topic.LagReader;
 import io.streambus.impl.topic.TopicRegistry;
+import io.streambus.impl.wire.CountersScript;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.streambus.BusAdmin;
 import io.streambus.BusOptions;
 import io.streambus.ConsumerStats;
@@ -19,7 +19,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -114,12 +113,8 @@ public final class DefaultBusAdmin implements BusAdmin {
    * ever removed, read together, and each group's lag counted in the same step.
    */
   private record Counters(long length, long trimmed, Map<String, Long> lags) {
-    static Counters of(Response reply) {
-      Map<String, Long> lags = new HashMap<>();
-      for (int i = 2; i + 1 < reply.size(); i += 2) {
-        lags.put(reply.get(i).toString(), reply.get(i + 1).toLong());
-      }
-      return new Counters(reply.get(0).toLong(), reply.get(1).toLong(), lags);
+    static Counters of(CountersScript.Reply reply) {
+      return new Counters(reply.length(), reply.trimmed(), reply.lags());
     }
 
     long added() {
@@ -147,7 +142,7 @@ public final class DefaultBusAdmin implements BusAdmin {
     // are no rates: every trim shrinks the stream, and the dashboard's rates read 0 across each trim.
     Future<Counters> counters = info.compose(i -> i.isEmpty() || i.containsKey("entries-added")
         ? Future.succeededFuture(null)
-        : Scripts.COUNTERS.run(channel, deadline(), List.of(stream, keys.trimmed(topic, p)), LagReader.COUNT_CAP)
+        : new CountersScript(stream, keys.trimmed(topic, p), LagReader.COUNT_CAP).run(channel, deadline())
             .map(Counters::of));
     Future<List<GroupStats>> groups = counters.compose(c -> info.result().isEmpty()
         ? Future.succeededFuture(List.of()) : groups(topic, p, stream, now, c));
@@ -156,8 +151,7 @@ public final class DefaultBusAdmin implements BusAdmin {
       Counters c = counters.result();
       long length = c != null ? c.length() : Replies.longOf(i, "length", 0);
       long added = c != null ? c.added() : Replies.longOf(i, "entries-added", length);
-      Response first = i.get("first-entry");
-      String firstId = first == null || first.size() == 0 ? null : first.get(0).toString();
+      String firstId = Replies.entryId(i.get("first-entry"));
       long retries = groups.result().stream().mapToLong(GroupStats::scheduledRetries).sum();
       return new PartitionStats(p, stream, length, added, firstId, Replies.stringOf(i, "last-generated-id"),
           dlq.result(), delayed.result() + retries, groups.result(), idempotencyKeys.result());
@@ -194,7 +188,7 @@ public final class DefaultBusAdmin implements BusAdmin {
         .orElse(null), now));
     Future<Long> pendingAge = pending == 0 ? Future.succeededFuture(0L)
         : send(Request.cmd(Command.XPENDING).arg(stream).arg(name))
-            .map(r -> age(r.get(1) == null ? null : r.get(1).toString(), now));
+            .map(r -> age(Replies.smallestPending(r), now));
     Future<Long> retries = send(Request.cmd(Command.ZCARD).arg(keys.retries(topic, p, name))).map(Response::toLong);
     Future<List<ConsumerStats>> consumers = send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(stream).arg(name),
         stream).map(r -> {
@@ -280,13 +274,8 @@ public final class DefaultBusAdmin implements BusAdmin {
       return Future.all(all).map(cf -> {
         List<Map<String, String>> model = new ArrayList<>(partitions);
         for (Future<Response> f : all) {
-          Map<String, String> fields = new java.util.LinkedHashMap<>();
-          Response r = f.result();
           // RESP2 (the bus's protocol): a flat array of names and values
-          for (int i = 0; r != null && i + 1 < r.size(); i += 2) {
-            fields.put(r.get(i).toString(), r.get(i + 1).toString());
-          }
-          model.add(fields);
+          model.add(Replies.strings(f.result()));
         }
         return model;
       });

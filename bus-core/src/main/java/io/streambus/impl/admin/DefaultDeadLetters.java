@@ -5,7 +5,8 @@ import io.streambus.impl.topic.TopicRegistry;
 import io.streambus.impl.wire.EntryCodec;
 import io.streambus.impl.wire.Keys;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.ReplayScript;
+import io.streambus.impl.wire.ScanDeadLettersScript;
 import io.streambus.BusOptions;
 import io.streambus.DeadLetter;
 import io.streambus.DeadLetterFilter;
@@ -18,7 +19,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -200,19 +200,17 @@ public final class DefaultDeadLetters implements DeadLetters {
   private void findStep(Scan sofar, String start, int want, List<Object> criteria, Promise<Scan> done) {
     int p = sofar.partition();
     long budget = Math.min(SCAN_BATCH, SEARCH_SCAN_LIMIT - sofar.examined());
-    List<Object> args = new ArrayList<>(List.of("find", start, "+", budget, want - sofar.found().size()));
-    args.addAll(criteria);
-    Scripts.SCAN_DEAD_LETTERS.run(channel, deadline(), scriptKeys(p), args.toArray()).onComplete(ar -> {
+    scan(p, false, start, "+", budget, want - sofar.found().size(), criteria).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
         return;
       }
-      Response r = ar.result();
-      for (int i = 3; i + 1 < r.size(); i += 2) {
-        sofar.found().add(toDeadLetter(p, r.get(i).toString(), EntryCodec.fields(r.get(i + 1))));
+      ScanDeadLettersScript.Reply r = ar.result();
+      for (Replies.Entry e : r.found()) {
+        sofar.found().add(toDeadLetter(p, e.id(), e.fields()));
       }
-      Scan now = new Scan(p, r.get(0) == null ? sofar.last() : r.get(0).toString(), r.get(1).toInteger() == 1,
-          sofar.found(), sofar.examined() + r.get(2).toLong());
+      Scan now = new Scan(p, r.lastExamined() == null ? sofar.last() : r.lastExamined(), r.exhausted(),
+          sofar.found(), sofar.examined() + r.examined());
       if (now.exhausted() || now.found().size() >= want || now.examined() >= SEARCH_SCAN_LIMIT) {
         done.complete(now);
       } else {
@@ -271,9 +269,9 @@ public final class DefaultDeadLetters implements DeadLetters {
 
   @Override
   public Future<MessageId> replay(String refText) {
-    return ref(refText).compose(ref -> Scripts.REPLAY.run(channel, deadline(),
-            List.of(keys.deadLetters(topic, ref.partition()), keys.stream(topic, ref.partition())), ref.id())
-        .map(r -> r == null ? null : MessageId.of(topic, ref.partition(), r.toString())));
+    return ref(refText).compose(ref -> new ReplayScript(keys.deadLetters(topic, ref.partition()),
+            keys.stream(topic, ref.partition()), ref.id()).run(channel, deadline())
+        .map(id -> id == null ? null : MessageId.of(topic, ref.partition(), id)));
   }
 
   /** Where a replay run stands: the partition, the last id examined there ("-": none yet), its last id ("+": open). */
@@ -305,9 +303,8 @@ public final class DefaultDeadLetters implements DeadLetters {
 
   /** The counts of a replay run so far. */
   private record Tally(long replayed, long skipped, long examined) {
-    Tally plus(Response batch) {
-      return new Tally(replayed + batch.get(2).toLong(), skipped + batch.get(3).toLong(),
-          examined + batch.get(4).toLong());
+    Tally plus(ScanDeadLettersScript.Reply batch) {
+      return new Tally(replayed + batch.replayed(), skipped + batch.skipped(), examined + batch.examined());
     }
   }
 
@@ -356,16 +353,14 @@ public final class DefaultDeadLetters implements DeadLetters {
       return;
     }
     long budget = Math.min(SCAN_BATCH, REPLAY_SCAN_LIMIT - tally.examined());
-    List<Object> args = new ArrayList<>(List.of("replay", at.start(), at.last(), budget, limit - tally.replayed()));
-    args.addAll(criteria);
-    Scripts.SCAN_DEAD_LETTERS.run(channel, deadline(), scriptKeys(at.partition()), args.toArray()).onComplete(ar -> {
+    scan(at.partition(), true, at.start(), at.last(), budget, limit - tally.replayed(), criteria).onComplete(ar -> {
       if (ar.failed()) {
         done.fail(ar.cause());
         return;
       }
-      Response r = ar.result();
-      ReplayCursor next = r.get(1).toInteger() == 1 ? ReplayCursor.first(at.partition() + 1)
-          : new ReplayCursor(at.partition(), r.get(0).toString(), r.get(5).toString());
+      ScanDeadLettersScript.Reply r = ar.result();
+      ReplayCursor next = r.exhausted() ? ReplayCursor.first(at.partition() + 1)
+          : new ReplayCursor(at.partition(), r.lastExamined(), r.runLast());
       replayStep(next, tally.plus(r), end, limit, criteria, done);
     });
   }
@@ -389,8 +384,10 @@ public final class DefaultDeadLetters implements DeadLetters {
     return c;
   }
 
-  private List<String> scriptKeys(int partition) {
-    return List.of(keys.deadLetters(topic, partition), keys.stream(topic, partition));
+  private Future<ScanDeadLettersScript.Reply> scan(int partition, boolean replay, String from, String last,
+                                                   long budget, long want, List<Object> criteria) {
+    return new ScanDeadLettersScript(keys.deadLetters(topic, partition), keys.stream(topic, partition), replay, from,
+        last, budget, want, criteria).run(channel, deadline());
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.streambus.impl.consume;
 
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.AckScript;
+import io.streambus.impl.wire.Outcome;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -100,16 +100,9 @@ final class AckBatcher {
       return;
     }
     long now = System.currentTimeMillis();
-    Object[] args = new Object[4 + ids.size()];
-    args[0] = scope.group;
-    args[1] = scope.consumer;
-    args[2] = scope.token;
-    args[3] = now;
-    for (int i = 0; i < ids.size(); i++) {
-      args[4 + i] = ids.get(i);
-    }
-    Future<Response> f = Scripts.ACK.run(scope.commands, now + ACK_DEADLINE_MS,
-        scope.settleKeys(partition, scope.stream(partition), scope.members(partition), scope.moved(partition)), args);
+    Future<AckScript.Reply> f = new AckScript(scope.stream(partition), scope.members(partition),
+        scope.moved(partition), scope.settleOwner(partition), scope.group, scope.consumer, scope.token, now, ids)
+        .run(scope.commands, now + ACK_DEADLINE_MS);
     inFlight.add(f);
     sending[partition]++;
     f.onComplete(ar -> {
@@ -121,22 +114,17 @@ final class AckBatcher {
         onSettled.settled(partition, ids, 0, List.of(), 0, ar.cause());
         return;
       }
-      Response r = ar.result();
-      int acked = r.get(0).toInteger();
-      if (acked == -1) {
+      AckScript.Reply r = ar.result();
+      if (r.outcome() == Outcome.FENCED) {
         onSettled.settled(partition, ids, -1, ids, 0, null);
         return;
       }
-      if (acked == -2) {
+      if (r.outcome() == Outcome.NOT_OURS) {
         // the partition has another owner now (ordered processing): none of these is ours to settle
         onSettled.settled(partition, ids, 0, ids, 0, null);
         return;
       }
-      List<String> notOurs = new ArrayList<>();
-      for (int i = 2; i < r.size(); i++) {
-        notOurs.add(r.get(i).toString());
-      }
-      onSettled.settled(partition, ids, acked, notOurs, r.get(1).toInteger(), null);
+      onSettled.settled(partition, ids, r.acked(), r.notOurs(), r.trimmed(), null);
     });
   }
 }

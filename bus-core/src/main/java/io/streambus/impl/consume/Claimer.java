@@ -2,14 +2,13 @@ package io.streambus.impl.consume;
 
 import io.streambus.BusException;
 import io.streambus.impl.connection.ServiceLimits;
+import io.streambus.impl.wire.AdoptScript;
+import io.streambus.impl.wire.ClaimScript;
+import io.streambus.impl.wire.Outcome;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
-import java.util.function.IntSupplier;
 
 /**
  * Claims pending entries for free handler slots (claim.lua; its header explains the modes) and hands them to the
@@ -22,17 +21,15 @@ final class Claimer {
 
   private final ConsumerScope scope;
   private final Intake intake;
-  private final IntSupplier freeSlots;
-  private final IntFunction<List<String>> heldIds;
+  private final Budget slots;
+  /** The ids of a partition this subscription holds: never claimed (they are being worked on here). */
+  private final Leases leases;
 
-  /**
-   * @param heldIds the ids of a partition this subscription holds: never claimed (they are being worked on here)
-   */
-  Claimer(ConsumerScope scope, Intake intake, IntSupplier freeSlots, IntFunction<List<String>> heldIds) {
+  Claimer(ConsumerScope scope, Intake intake, Budget slots, Leases leases) {
     this.scope = scope;
     this.intake = intake;
-    this.freeSlots = freeSlots;
-    this.heldIds = heldIds;
+    this.slots = slots;
+    this.leases = leases;
   }
 
   /**
@@ -42,22 +39,19 @@ final class Claimer {
    */
   Future<Integer> adopt(int partition, int n) {
     String stream = scope.stream(partition);
-    List<String> held = heldIds.apply(partition);
+    List<String> held = leases.ids(partition);
     if (held.size() > MAX_HELD_ARGS) {
       // fails, so the reader backs off and adopts again once handlers and acknowledgements have settled some
       return Future.failedFuture(new BusException("partition " + partition + " holds " + held.size()
           + " entries, more than an adoption step can name (" + MAX_HELD_ARGS + "): ElastiCache Serverless refuses"
           + " requests of more than " + ServiceLimits.MAX_ARGUMENTS + " arguments"));
     }
-    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, scope.token, n));
-    args.addAll(held);
     long sentAt = System.nanoTime();
-    return Scripts.ADOPT.run(scope.commands, scope.deadline(),
-        List.of(stream, scope.owner(partition), scope.moved(partition)), args.toArray()).map(reply -> {
-          if (reply.get(0).toInteger() == -2) {
+    return new AdoptScript(stream, scope.owner(partition), scope.moved(partition), scope.group, scope.consumer,
+        scope.token, n, held).run(scope.commands, scope.deadline()).map(claimed -> {
+          if (claimed.outcome() == Outcome.NOT_OURS) {
             return -1;
           }
-          Replies.Claimed claimed = Replies.claimed(reply);
           if (claimed.trimmed() > 0) {
             scope.meters.pendingTrimmed.increment(claimed.trimmed());
           }
@@ -74,32 +68,28 @@ final class Claimer {
 
   /** Claims for as many free slots as there are (at most a batch) in {@code mode}: 'due', 'stale' or 'own'. */
   Future<Void> claim(int partition, String mode, long minIdleMs) {
-    int n = Math.min(CLAIM_BATCH, freeSlots.getAsInt());
+    int n = Math.min(CLAIM_BATCH, slots.freeForClaim());
     if (n == 0) {
       return Future.succeededFuture();
     }
     String stream = scope.stream(partition);
-    List<Object> args = new ArrayList<>(List.of(scope.group, scope.consumer, mode, n, System.currentTimeMillis(),
-        minIdleMs));
-    if (!mode.equals("due")) {
-      // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
-      List<String> held = heldIds.apply(partition);
-      if (held.size() > MAX_HELD_ARGS) {
-        // too many to name in one request (ElastiCache Serverless refuses more than 3,999 arguments): claimed again
-        // at a later round, when fewer are held; a peer holding fewer claims them meanwhile
-        return Future.succeededFuture();
-      }
-      args.addAll(held);
+    // only 'own' and 'stale' look at what this subscription holds; a due retry is never held
+    List<String> held = mode.equals("due") ? List.of() : leases.ids(partition);
+    if (held.size() > MAX_HELD_ARGS) {
+      // too many to name in one request (ElastiCache Serverless refuses more than 3,999 arguments): claimed again at
+      // a later round, when fewer are held; a peer holding fewer claims them meanwhile
+      return Future.succeededFuture();
     }
     long sentAt = System.nanoTime();
-    return Scripts.CLAIM.run(scope.commands, scope.deadline(),
-            List.of(stream, scope.retries(partition), scope.moved(partition)), args.toArray())
+    return new ClaimScript(stream, scope.retries(partition), scope.moved(partition), scope.group, scope.consumer,
+            ClaimScript.Mode.named(mode), n, System.currentTimeMillis(), minIdleMs, held)
+        .run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(stream, "claim " + mode, ar.cause());
             return;
           }
-          Replies.Claimed claimed = Replies.claimed(ar.result());
+          Replies.Claimed claimed = ar.result();
           if (claimed.trimmed() > 0) {
             scope.meters.pendingTrimmed.increment(claimed.trimmed());
           }

@@ -1,7 +1,7 @@
 package io.streambus.impl.consume;
 
+import io.streambus.impl.wire.DeleteConsumerScript;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -60,8 +60,7 @@ final class CleanupLoop {
             String name = Replies.stringOf(c, "name");
             if (!scope.consumer.equals(name) && Replies.longOf(c, "pending", 1) == 0
                 && Replies.longOf(c, "idle", 0) > bound) {
-              all.add(Scripts.DELETE_CONSUMER.run(scope.commands, scope.deadline(), List.of(stream), scope.group,
-                  name));
+              all.add(new DeleteConsumerScript(stream, scope.group, name).run(scope.commands, scope.deadline()));
             }
           }
           return Future.join(all).<Void>mapEmpty();

@@ -7,10 +7,6 @@ import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.wire.Keys;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
 /**
  * What every unit of one subscription shares, as values: who it is in which group, its options, the command channel,
  * the key names of its partitions (built once: they are needed for every settle step), its listener (already made
@@ -100,22 +96,12 @@ final class ConsumerScope {
     return owners[partition];
   }
 
-  /** What the owner key of a partition this subscription owns holds. */
-  String ownerValue() {
-    return consumer + "|" + token;
-  }
-
   /**
-   * The keys of a settle step on {@code partition}: {@code leading} keys, then the owner key when processing is
-   * ordered (the scripts check it when it is there).
+   * The owner key a settle step on {@code partition} checks: the partition's when processing is ordered (the scripts
+   * check it when it is there), else null.
    */
-  List<String> settleKeys(int partition, String... leading) {
-    List<String> keys = new ArrayList<>(leading.length + 1);
-    Collections.addAll(keys, leading);
-    if (ordered) {
-      keys.add(owners[partition]);
-    }
-    return keys;
+  String settleOwner(int partition) {
+    return ordered ? owners[partition] : null;
   }
 
   /** The deadline of a command sent now (epoch ms): the bus's command timeout from now. */

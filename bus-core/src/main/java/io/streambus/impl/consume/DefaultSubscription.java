@@ -8,7 +8,6 @@ import io.streambus.Projection;
 import io.streambus.Subscription;
 import io.streambus.impl.connection.Channels;
 import io.streambus.impl.connection.RedisChannel;
-import io.streambus.impl.connection.RedisErrors;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.topic.LagReader;
 import io.streambus.impl.tracing.Tracing;
@@ -17,8 +16,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +23,9 @@ import java.util.UUID;
 
 /**
  * One group membership: wires the units (a {@link PartitionReader} per partition, the {@link Dispatcher}, the
- * {@link Settlement}, the {@link Leases} and the loops) and runs its lifecycle: start, pause, resume, close. The units
- * know each other only through what they are given here, never this class. All state is confined to the context the
- * subscription was created on.
+ * {@link Settlement}, the {@link Leases}, the loops, and the {@link Sequencing} chosen here once) and runs its
+ * lifecycle: start, pause, resume, close. The units know each other only through what they are given here, never this
+ * class. All state is confined to the context the subscription was created on.
  */
 public final class DefaultSubscription implements Subscription {
   private final Vertx vertx;
@@ -37,20 +34,17 @@ public final class DefaultSubscription implements Subscription {
   private final RedisChannel commands;
   private final List<RedisChannel> readChannels = new ArrayList<>();
   private final List<PartitionReader> readers = new ArrayList<>();
+  private final RunState state = new RunState();
+  private final Groups groups;
   private final Leases leases;
   private final Dispatcher dispatcher;
-  /** Null when tracing is off. */
-  private final TracedDeliveries traced;
   private final Settlement settlement;
+  private final Sequencing sequencing;
   private final DueLoop due;
   private final ReclaimLoop reclaim;
   private final CleanupLoop cleanup;
   private final GaugeLoop gauges;
-  /** Ordered processing only, else null. */
-  private final OrderGate gate;
-  private final Ownership ownership;
   private final Runnable onClosed;
-  private boolean paused;
   private Future<Void> closing;
 
   public DefaultSubscription(Vertx vertx, Context context, Channels channels, Keys keys, String topic, String group,
@@ -80,163 +74,82 @@ public final class DefaultSubscription implements Subscription {
         partitions, options, busOptions.getPublishTimeoutMs(), SafeListener.of(options.getListener()),
         new ConsumerMeters(meters, topic, group));
     DeliveryPolicy policy = new DeliveryPolicy(options.getMaxDeliveries(), options.getRetry());
-    this.leases = new Leases(scope, this::fenced, this::renewed);
-    // the due loop needs the claimer, which needs the settlement: the settlement reaches the loop through its field
-    this.settlement = new Settlement(context, scope, leases, policy, this::retryDueAt);
-    if (projects) {
-      settlement.project(new Projector(scope));
-    }
-    this.traced = tracing.enabled()
-        ? new TracedDeliveries(vertx, context, tracing, group, consumerName, options.getMaxInFlight()) : null;
+    this.groups = new Groups(scope);
+    this.leases = new Leases(scope, new LeaseEvents());
+    this.settlement = new Settlement(context, scope, leases, policy, projects);
     this.dispatcher = new Dispatcher(vertx, context, handler, options.getMaxInFlight(), options.getMaxRatePerSecond(),
-        options.getHandlerTimeoutMs(), scope.meters, leases::owns, leases::fresh, settlement::outcome, traced);
-    this.gate = scope.ordered ? new OrderGate(options.getOrdering(), dispatcher::submit) : null;
-    Intake intake = new Intake(scope, leases, policy, settlement, gate != null ? gate::submit : dispatcher::submit);
-    Claimer claimer = new Claimer(scope, intake, dispatcher::freeForClaim, leases::ids);
-    this.due = new DueLoop(scope, claimer, this::isPaused);
-    this.reclaim = new ReclaimLoop(scope, claimer, this::isPaused);
+        options.getHandlerTimeoutMs(), scope.meters, leases, settlement, tracing, group, consumerName);
+    Slots slots = dispatcher.slots();
+    // the one place the ordering is looked at; the readers are added below, before anything starts
+    this.sequencing = scope.ordered ? new OrderedSequencing(scope, leases, settlement, slots, readers)
+        : new UnorderedSequencing(scope, slots, readers);
+    Intake intake = new Intake(scope, leases, policy, settlement, sequencing.handlers());
+    Claimer claimer = new Claimer(scope, intake, slots, leases);
+    this.due = new DueLoop(scope, sequencing.dueRetries(claimer), state);
+    this.reclaim = new ReclaimLoop(scope, claimer, state);
     this.cleanup = new CleanupLoop(scope);
     this.gauges = new GaugeLoop(scope, new LagReader(commands, busOptions.getPublishTimeoutMs()));
+    // the settlement's turns and retry timing are built from units that need the settlement
+    settlement.use(sequencing, due);
     // the free slots split fairly between partitions
     int readCount = Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
     boolean canUnblock = busOptions.getTopology() != BusOptions.Topology.SENTINEL;
-    PartitionReader.Wiring wiring = new PartitionReader.Wiring(dispatcher, intake, this::isPaused,
-        this::recreateGroup, reclaim::recoverOwn, scope.ordered ? claimer::adopt : null);
+    PartitionReader.Wiring wiring = new PartitionReader.Wiring(slots, intake, state, groups,
+        sequencing.pending(claimer, reclaim));
     for (int p = 0; p < partitions; p++) {
       RedisChannel channel = channels.create("reader of " + scope.stream(p));
       readChannels.add(channel);
       readers.add(new PartitionReader(scope, p, channel, wiring, readCount, canUnblock,
           busOptions.getReconnectInitialMs(), busOptions.getReconnectMaxMs()));
     }
-    if (gate != null) {
-      dispatcher.countAlso(gate::waiting);
-      this.ownership = new Ownership(scope, leases, new OwnedPartitions());
-      settlement.use(new OrderedTurns());
-    } else {
-      this.ownership = null;
-    }
   }
 
-  /** Ordered processing: the turns of the order gate, and in-place retries while the partition is owned. */
-  private final class OrderedTurns implements Settlement.Turns {
+  /** What the lease renewals find: parked messages and ownership follow each renewal; fencing stops the subscription. */
+  private final class LeaseEvents implements Leases.Events {
     @Override
-    public void done(DefaultMessage message) {
-      gate.done(message);
-    }
-
-    @Override
-    public boolean retryInPlace(int partition) {
-      return ownership.active(partition);
+    public void renewed() {
+      dispatcher.renewed();
+      sequencing.renewed();
     }
 
     @Override
-    public void dispatch(DefaultMessage message) {
-      dispatcher.submit(message);
+    public void fenced() {
+      scope.listener.onRedisError(scope.stream(0), "membership", new BusException("consumer name '"
+          + scope.consumer + "' of group '" + scope.group + "' was taken over by another process; this subscription "
+          + "stops"));
+      close();
     }
-  }
-
-  /** Ordered processing: what ownership starts, stops and waits for, per partition. */
-  private final class OwnedPartitions implements Ownership.Partitions {
-    @Override
-    public void start(int partition) {
-      readers.get(partition).start();
-    }
-
-    @Override
-    public Future<Void> stop(int partition) {
-      return readers.get(partition).stop();
-    }
-
-    @Override
-    public Future<Void> handBackWaiting(int partition) {
-      return settlement.handBack(gate.takeWaiting(partition));
-    }
-
-    @Override
-    public boolean idle(int partition) {
-      return gate.idle(partition) && leases.messages(partition).isEmpty();
-    }
-  }
-
-  private void renewed() {
-    dispatcher.renewed();
-    if (ownership != null) {
-      ownership.renewed();
-    }
-  }
-
-  private void retryDueAt(long at) {
-    due.dueAt(at);
   }
 
   /** Creates the group on every partition, joins it, then starts reading and the loops. Runs on the context. */
   public Future<Subscription> start() {
-    List<Future<Void>> groups = new ArrayList<>();
+    List<Future<Void>> created = new ArrayList<>();
     for (int p = 0; p < scope.partitions; p++) {
-      groups.add(ensureGroup(p, scope.options.getStartPosition().groupCreateId()));
+      created.add(groups.ensure(p, scope.options.getStartPosition().groupCreateId()));
     }
-    return Future.all(groups).compose(v -> openTraced()).compose(v -> leases.join()).map(othersMinIdle -> {
+    return Future.all(created).compose(v -> dispatcher.open()).compose(v -> leases.join()).map(othersMinIdle -> {
       leases.start();
       due.start();
-      if (ownership != null) {
-        // ordered: partitions are read by their owners only, and a new owner adopts what is pending first
-        ownership.renewed();
-      } else {
-        readers.forEach(PartitionReader::start);
-        // joining with a smaller claim min idle than the others: they renew at the new pace from their next renewal
-        long own = scope.options.getClaimMinIdleMs();
-        reclaim.start(othersMinIdle > own ? othersMinIdle / Leases.RENEWALS_PER_IDLE + DueLoop.PERIOD_MS : 0);
-      }
+      sequencing.start(reclaim, othersMinIdle);
       cleanup.start();
       gauges.start();
       return (Subscription) this;
-    }).recover(e -> stopLoops().transform(x -> closeTraced()).transform(x -> closeChannels())
+    }).recover(e -> stopLoops().transform(x -> dispatcher.close()).transform(x -> closeChannels())
         .transform(x -> Future.failedFuture(e)));
-  }
-
-  /**
-   * Recreates a group that vanished under a running subscription (deleted by hand, or lost with a failover to a
-   * replica that had not received it): from the beginning of the stream, not from the configured start position.
-   * Whatever the stream holds was either never delivered to the group or not acknowledged by it as far as Redis can
-   * tell now; starting at "$" would silently skip what was published since the loss. Duplicates, not losses.
-   */
-  private Future<Void> recreateGroup(int partition) {
-    return ensureGroup(partition, "0");
-  }
-
-  /** XGROUP CREATE ... MKSTREAM at {@code startId}; an existing group is fine (BUSYGROUP). */
-  private Future<Void> ensureGroup(int partition, String startId) {
-    String stream = scope.stream(partition);
-    Request create = Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(scope.group).arg(startId)
-        .arg("MKSTREAM");
-    return commands.send(create, stream, scope.deadline()).<Void>mapEmpty().recover(e ->
-        RedisErrors.is(e, "BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e));
-  }
-
-  /** Another process took over this consumer name: nothing held here is ours any more; stop. */
-  private void fenced() {
-    scope.listener.onRedisError(scope.stream(0), "membership", new BusException("consumer name '" + scope.consumer
-        + "' of group '" + scope.group + "' was taken over by another process; this subscription stops"));
-    close();
   }
 
   @Override
   public void pause() {
-    context.runOnContext(v -> paused = true);
+    context.runOnContext(v -> state.pause());
   }
 
   @Override
   public void resume() {
     context.runOnContext(v -> {
-      if (paused && closing == null) {
-        paused = false;
+      if (state.resume()) {
         readers.forEach(PartitionReader::kick);
       }
     });
-  }
-
-  private boolean isPaused() {
-    return paused || closing != null;
   }
 
   @Override
@@ -255,9 +168,8 @@ public final class DefaultSubscription implements Subscription {
     if (closing != null) {
       return closing;
     }
-    if (ownership != null) {
-      ownership.stop();
-    }
+    state.closing();
+    sequencing.stop();
     List<Future<Void>> stopped = new ArrayList<>();
     readers.forEach(r -> stopped.add(r.stop()));
     Promise<Void> deadline = Promise.promise();
@@ -266,9 +178,7 @@ public final class DefaultSubscription implements Subscription {
         .transform(x -> Future.join(stopped))
         .transform(x -> {
           List<DefaultMessage> notStarted = dispatcher.takeQueued();
-          if (gate != null) {
-            notStarted.addAll(gate.takeWaiting(-1));
-          }
+          notStarted.addAll(sequencing.takeWaiting());
           return settlement.handBack(notStarted);
         })
         .transform(x -> {
@@ -281,9 +191,9 @@ public final class DefaultSubscription implements Subscription {
           dispatcher.stop();
           return settlement.flush();
         })
-        .transform(x -> ownership == null ? Future.succeededFuture() : ownership.releaseAll())
+        .transform(x -> sequencing.releaseAll())
         .transform(x -> leases.isFenced() ? Future.succeededFuture() : settlement.leave())
-        .transform(x -> closeTraced())
+        .transform(x -> dispatcher.close())
         .transform(x -> closeChannels())
         .andThen(x -> onClosed.run())
         .transform(x -> Future.succeededFuture());
@@ -296,14 +206,6 @@ public final class DefaultSubscription implements Subscription {
     cleanup.stop();
     gauges.stop();
     return Future.succeededFuture();
-  }
-
-  private Future<Void> openTraced() {
-    return traced == null ? Future.succeededFuture() : traced.open();
-  }
-
-  private Future<Void> closeTraced() {
-    return traced == null ? Future.succeededFuture() : traced.close();
   }
 
   private Future<Void> closeChannels() {

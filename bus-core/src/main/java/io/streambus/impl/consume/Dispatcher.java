@@ -2,6 +2,7 @@ package io.streambus.impl.consume;
 
 import io.streambus.MessageHandler;
 import io.streambus.impl.tracing.DeliveryTrace;
+import io.streambus.impl.tracing.Tracing;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,34 +15,63 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
-import java.util.function.IntSupplier;
-import java.util.function.Predicate;
 
 /**
- * Runs handlers: at most {@code maxInFlight} at once ({@link Slots}), at most {@code maxRatePerSecond} started per
- * second, each within {@code handlerTimeoutMs}. The timeouts are kept by one sweep, not a timer per message: handler
- * calls start in order and share one timeout, so their deadlines are in order too, and one timer armed for the
- * oldest running call is enough. Each outcome (null for success, else the error) goes to {@code outcome} once. Used
- * from the subscription's context only.
+ * Runs handlers: at most {@code maxInFlight} at once ({@link Slots}, with the rate limit), each within
+ * {@code handlerTimeoutMs}. The timeouts are kept by one sweep, not a timer per message: handler calls start in order
+ * and share one timeout, so their deadlines are in order too, and one timer armed for the oldest running call is
+ * enough. Each outcome (null for success, else the error) goes to the {@link Outcomes} once. Used from the
+ * subscription's context only.
  *
- * <p>With tracing ({@link TracedDeliveries}), each call runs in its consumer span on a context of its own (a fresh
- * duplicate of the subscription's); the span ends with the outcome, a timeout included.
+ * <p>How a call runs is chosen once, from {@link Tracing#enabled()}: on the subscription's context, or with tracing
+ * ({@link TracedDeliveries}) in its consumer span on a context of its own (a fresh duplicate of the subscription's);
+ * the span ends with the outcome, a timeout included.
  */
-final class Dispatcher implements PartitionReader.Budget {
+final class Dispatcher {
+  /** What the dispatcher asks of the leases when a queued message's turn comes. */
+  interface Leased {
+    /** False when the message's lease was lost while it waited: it is dropped. */
+    boolean owns(DefaultMessage message);
+
+    /** False when its lease is not certain any more (after a pause): it waits for the next renewal. */
+    boolean fresh(DefaultMessage message);
+  }
+
+  /** Where the outcome of every handler call goes, once. */
+  interface Outcomes {
+    /** @param error null for success, else why the call failed (its lease lost before it started included) */
+    void outcome(DefaultMessage message, Throwable error);
+  }
+
   /** A handler call in flight. */
-  private static final class Running {
+  private static class Running {
     final DefaultMessage message;
     final long startedNanos;
     final long deadlineNanos;
     boolean done;
-    /** Null unless traced. */
-    DeliveryTrace trace;
 
     Running(DefaultMessage message, long startedNanos, long deadlineNanos) {
       this.message = message;
       this.startedNanos = startedNanos;
       this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The call's outcome is known (null for success). */
+    void ended(Throwable error) {
+    }
+  }
+
+  /** A traced handler call: its consumer span ends with the outcome. */
+  private static final class TracedRunning extends Running {
+    DeliveryTrace trace;
+
+    TracedRunning(DefaultMessage message, long startedNanos, long deadlineNanos) {
+      super(message, startedNanos, deadlineNanos);
+    }
+
+    @Override
+    void ended(Throwable error) {
+      trace.end(error);
     }
   }
 
@@ -53,14 +83,12 @@ final class Dispatcher implements PartitionReader.Budget {
   private final MessageHandler handler;
   private final ConsumerMeters meters;
   private final long timeoutNanos;
-  private final Predicate<DefaultMessage> stillOurs;
-  private final Predicate<DefaultMessage> fresh;
+  private final Leased leases;
   /** Messages whose lease was not certain when their turn came: they wait for the next renewal. */
   private final List<DefaultMessage> parked = new ArrayList<>();
-  private final BiConsumer<DefaultMessage, Throwable> outcome;
-  private final Slots<DefaultMessage> slots;
-  /** Null when tracing is off. */
-  private final TracedDeliveries traced;
+  private final Outcomes outcomes;
+  private final Calls calls;
+  private final Slots slots;
   /**
    * The calls under watch, oldest first: a finished call leaves at once (kept until the sweep, at 100,000 msg/s and a
    * 30 s timeout they piled up by the million), and insertion order is deadline order, so the sweep stops at the
@@ -68,59 +96,43 @@ final class Dispatcher implements PartitionReader.Budget {
    */
   private final LinkedHashSet<Running> running = new LinkedHashSet<>();
   private long sweepTimer = -1;
-  private boolean rateTimerSet;
   private Promise<Void> drained;
 
   /**
-   * @param stillOurs checked when a queued message's turn comes: one whose lease was lost meanwhile is dropped
-   * @param fresh checked then too: one whose lease is not certain (after a pause) waits for {@link #renewed()}
-   * @param outcome told the outcome of every handler call: null for success, else why it failed
-   * @param traced null when tracing is off
+   * @param leases asked when a queued message's turn comes: one whose lease was lost meanwhile is dropped, one whose
+   *     lease is not certain (after a pause) waits for {@link #renewed()}
+   * @param outcomes told the outcome of every handler call
+   * @param tracing {@link Tracing#OFF}, or the tracing each call runs in
    */
   Dispatcher(Vertx vertx, Context context, MessageHandler handler, int maxInFlight, double maxRatePerSecond,
-             long handlerTimeoutMs, ConsumerMeters meters, Predicate<DefaultMessage> stillOurs,
-             Predicate<DefaultMessage> fresh, BiConsumer<DefaultMessage, Throwable> outcome,
-             TracedDeliveries traced) {
+             long handlerTimeoutMs, ConsumerMeters meters, Leased leases, Outcomes outcomes, Tracing tracing,
+             String group, String consumer) {
     this.vertx = vertx;
     this.context = context;
     this.handler = handler;
     this.meters = meters;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(handlerTimeoutMs);
-    this.stillOurs = stillOurs;
-    this.fresh = fresh;
-    this.outcome = outcome;
-    this.traced = traced;
-    this.slots = new Slots<>(maxInFlight, maxRatePerSecond, this::start, this::waitForRateToken);
+    this.leases = leases;
+    this.outcomes = outcomes;
+    this.calls = tracing.enabled()
+        ? new TracedCalls(new TracedDeliveries(vertx, context, tracing, group, consumer, maxInFlight))
+        : new DirectCalls();
+    this.slots = new Slots(vertx, maxInFlight, maxRatePerSecond, calls);
   }
 
-  /** Queues a message; it starts when a slot (and a rate token) is free. */
-  void submit(DefaultMessage message) {
-    slots.submit(message);
+  /** The slots handler calls start from: where messages for the handler are queued, and what reads may ask for. */
+  Slots slots() {
+    return slots;
   }
 
-  @Override
-  public int reserve(int max) {
-    return slots.reserveForRead(max);
+  /** Makes ready to run calls (with tracing: registers the consumer that gives each call a context of its own). */
+  Future<Void> open() {
+    return calls.open();
   }
 
-  @Override
-  public void readDone(int reserved) {
-    slots.readDone(reserved);
-  }
-
-  @Override
-  public void onRelease(Runnable r) {
-    slots.onRelease(r);
-  }
-
-  /** Counts messages held back for their turn (ordered processing) against the slots. */
-  void countAlso(IntSupplier heldBack) {
-    slots.countAlso(heldBack);
-  }
-
-  /** Free handler slots, ignoring read reservations: what a claim may ask for. */
-  int freeForClaim() {
-    return slots.freeForClaim();
+  /** Undoes {@link #open()}: calls not yet run are dropped (close has given up on them by then). */
+  Future<Void> close() {
+    return calls.close();
   }
 
   int active() {
@@ -154,55 +166,102 @@ final class Dispatcher implements PartitionReader.Budget {
     return drained.future();
   }
 
-  private void start(DefaultMessage message) {
-    if (!stillOurs.test(message)) {
-      // lost while it waited: a peer has it now. Its outcome lets go of it (nothing is recorded for a lost one), and
-      // the slot frees up for the next one.
-      outcome.accept(message, LOST);
-      vertx.runOnContext(v -> slots.finished());
-      return;
-    }
-    if (!fresh.test(message)) {
-      parked.add(message);
-      vertx.runOnContext(v -> slots.finished());
-      return;
-    }
-    meters.delivered.increment();
-    if (message.deliveryCount() > 1) {
-      meters.redelivered.increment();
-    }
-    meters.inFlight.incrementAndGet();
-    long started = System.nanoTime();
-    if (traced != null) {
-      startTraced(new Running(message, started, started + timeoutNanos));
-      return;
-    }
-    Future<Void> f = invoke(message);
-    Running r = new Running(message, started, started + timeoutNanos);
-    if (f.isComplete()) {
-      // a synchronous handler: nothing to watch
-      finish(r, f);
-      return;
-    }
-    watch(r);
-    f.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        finish(r, ar);
-      } else {
-        context.runOnContext(v -> finish(r, ar));
+  /**
+   * How a call runs, chosen once: directly on the subscription's context, or traced. Either way its outcome comes back
+   * to the subscription's context and goes to {@link #finish}.
+   */
+  private abstract class Calls implements Slots.Starter {
+    @Override
+    public final void start(DefaultMessage message) {
+      if (!leases.owns(message)) {
+        // lost while it waited: a peer has it now. Its outcome lets go of it (nothing is recorded for a lost one), and
+        // the slot frees up for the next one.
+        outcomes.outcome(message, LOST);
+        vertx.runOnContext(v -> slots.finished());
+        return;
       }
-    });
+      if (!leases.fresh(message)) {
+        parked.add(message);
+        vertx.runOnContext(v -> slots.finished());
+        return;
+      }
+      meters.delivered.increment();
+      if (message.deliveryCount() > 1) {
+        meters.redelivered.increment();
+      }
+      meters.inFlight.incrementAndGet();
+      call(message, System.nanoTime());
+    }
+
+    abstract void call(DefaultMessage message, long started);
+
+    abstract Future<Void> open();
+
+    abstract Future<Void> close();
   }
 
-  /**
-   * The span starts here, so that it covers the hop to the delivery's own context; the outcome comes back to the
-   * subscription's context (a duplicate is not it, and on a worker context it may run on another thread).
-   */
-  private void startTraced(Running r) {
-    r.trace = traced.start(r.message);
-    watch(r);
-    traced.run(() -> r.trace.call(() -> invoke(r.message))
-        .onComplete(ar -> context.runOnContext(v -> finish(r, ar))));
+  /** Tracing off: the handler runs on the subscription's context. */
+  private final class DirectCalls extends Calls {
+    @Override
+    void call(DefaultMessage message, long started) {
+      Future<Void> f = invoke(message);
+      Running r = new Running(message, started, started + timeoutNanos);
+      if (f.isComplete()) {
+        // a synchronous handler: nothing to watch
+        finish(r, f);
+        return;
+      }
+      watch(r);
+      f.onComplete(ar -> {
+        if (Vertx.currentContext() == context) {
+          finish(r, ar);
+        } else {
+          context.runOnContext(v -> finish(r, ar));
+        }
+      });
+    }
+
+    @Override
+    Future<Void> open() {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+
+  /** Tracing on: each call in its consumer span, on a fresh duplicate of the subscription's context. */
+  private final class TracedCalls extends Calls {
+    private final TracedDeliveries traced;
+
+    TracedCalls(TracedDeliveries traced) {
+      this.traced = traced;
+    }
+
+    /**
+     * The span starts here, so that it covers the hop to the delivery's own context; the outcome comes back to the
+     * subscription's context (a duplicate is not it, and on a worker context it may run on another thread).
+     */
+    @Override
+    void call(DefaultMessage message, long started) {
+      TracedRunning r = new TracedRunning(message, started, started + timeoutNanos);
+      r.trace = traced.start(r.message);
+      watch(r);
+      traced.run(() -> r.trace.call(() -> invoke(r.message))
+          .onComplete(ar -> context.runOnContext(v -> finish(r, ar))));
+    }
+
+    @Override
+    Future<Void> open() {
+      return traced.open();
+    }
+
+    @Override
+    Future<Void> close() {
+      return traced.close();
+    }
   }
 
   /** Calls the handler; a throw or a null result becomes a failed future. */
@@ -230,12 +289,10 @@ final class Dispatcher implements PartitionReader.Budget {
     }
     r.done = true;
     running.remove(r);
-    if (r.trace != null) {
-      r.trace.end(ar.succeeded() ? null : ar.cause());
-    }
+    r.ended(ar.succeeded() ? null : ar.cause());
     meters.inFlight.decrementAndGet();
     meters.handlerTime(ar.succeeded(), r.startedNanos);
-    outcome.accept(r.message, ar.succeeded() ? null : ar.cause());
+    outcomes.outcome(r.message, ar.succeeded() ? null : ar.cause());
     slots.finished();
     checkDrained();
   }
@@ -264,16 +321,6 @@ final class Dispatcher implements PartitionReader.Budget {
     }
     if (!running.isEmpty() && sweepTimer < 0) {
       arm(running.iterator().next().deadlineNanos);
-    }
-  }
-
-  private void waitForRateToken() {
-    if (!rateTimerSet) {
-      rateTimerSet = true;
-      vertx.setTimer(slots.msUntilToken(), t -> {
-        rateTimerSet = false;
-        slots.pump();
-      });
     }
   }
 

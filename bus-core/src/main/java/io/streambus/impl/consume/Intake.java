@@ -5,7 +5,6 @@ import io.streambus.impl.wire.EntryCodec;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Where read and claimed entries come in: each is held (leased) from here on, then either settled at once without the
@@ -13,17 +12,21 @@ import java.util.function.Consumer;
  * dead-lettered) or queued for a handler. Used from the subscription's context only.
  */
 final class Intake {
+  /** Where a message for the handler goes: the slots' queue, or with ordered processing the order gate first. */
+  interface Handlers {
+    void submit(DefaultMessage message);
+  }
+
   private final ConsumerScope scope;
   private final Leases leases;
   private final DeliveryPolicy policy;
   private final Settlement settlement;
-  private final Consumer<DefaultMessage> handlers;
+  private final Handlers handlers;
 
   /**
-   * @param handlers where messages for the handler go: the dispatcher, or with ordered processing the order gate
+   * @param handlers where messages for the handler go: the slots, or with ordered processing the order gate
    */
-  Intake(ConsumerScope scope, Leases leases, DeliveryPolicy policy, Settlement settlement,
-         Consumer<DefaultMessage> handlers) {
+  Intake(ConsumerScope scope, Leases leases, DeliveryPolicy policy, Settlement settlement, Handlers handlers) {
     this.scope = scope;
     this.leases = leases;
     this.policy = policy;
@@ -54,7 +57,7 @@ final class Intake {
       settlement.deadLetter(message, deliveries, "foreign-entry",
           "the entry has no payload field; fields: " + fields.keySet());
     } else {
-      handlers.accept(message);
+      handlers.submit(message);
     }
   }
 }

@@ -2,10 +2,10 @@ package io.streambus.impl.consume;
 
 import io.streambus.BusException;
 import io.streambus.impl.connection.ServiceLimits;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.Outcome;
+import io.streambus.impl.wire.RenewScript;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,10 +22,19 @@ import java.util.concurrent.TimeUnit;
  * entry is no longer ours, the entry is marked lost and reported once; the other units then leave it alone. Used from
  * the subscription's context only.
  */
-final class Leases {
+final class Leases implements Dispatcher.Leased {
   /** Renew this many times per claim min idle (the smallest of the group's live members). */
   static final int RENEWALS_PER_IDLE = 4;
   private static final long MIN_PERIOD_MS = 25;
+
+  /** Who hears what the renewals find: the subscription's other units, through its wiring. */
+  interface Events {
+    /** After each renewal that reached every partition. */
+    void renewed();
+
+    /** Once, when another process took over this consumer name: every held entry is lost. */
+    void fenced();
+  }
 
   /** An entry held by this subscription. */
   static final class Held {
@@ -42,8 +51,7 @@ final class Leases {
 
   private final ConsumerScope scope;
   private final List<Map<String, Held>> held = new ArrayList<>();
-  private final Runnable onFenced;
-  private final Runnable onRenewed;
+  private final Events events;
   private long groupMinIdleMs;
   /** Per partition, the owner's consumer name as the last renewal saw it ("" for none); ordered processing only. */
   private final String[] owners;
@@ -56,14 +64,9 @@ final class Leases {
   private boolean renewing;
   private boolean fenced;
 
-  /**
-   * @param onFenced told once when another process took over this consumer name
-   * @param onRenewed told after each renewal that reached every partition
-   */
-  Leases(ConsumerScope scope, Runnable onFenced, Runnable onRenewed) {
+  Leases(ConsumerScope scope, Events events) {
     this.scope = scope;
-    this.onFenced = onFenced;
-    this.onRenewed = onRenewed;
+    this.events = events;
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
     this.owners = new String[scope.partitions];
     Arrays.fill(owners, "");
@@ -81,7 +84,8 @@ final class Leases {
   }
 
   /** True while {@code message} is held and its lease was not lost. */
-  boolean owns(DefaultMessage message) {
+  @Override
+  public boolean owns(DefaultMessage message) {
     Held h = held.get(message.partition()).get(message.id().value());
     return h != null && !h.lost;
   }
@@ -92,7 +96,8 @@ final class Leases {
    * certain: a peer may have claimed it meanwhile, and starting its handler could run it twice at once. Such a
    * message waits for the next renewal, which either confirms or loses it.
    */
-  boolean fresh(DefaultMessage message) {
+  @Override
+  public boolean fresh(DefaultMessage message) {
     Held h = held.get(message.partition()).get(message.id().value());
     if (h == null) {
       return false;
@@ -142,30 +147,31 @@ final class Leases {
    * fenced at its next step). The future gives the smallest claim min idle among the other live members, or -1.
    */
   Future<Long> join() {
-    List<Future<Response>> all = new ArrayList<>();
+    List<Future<RenewScript.Reply>> all = new ArrayList<>();
     for (int p = 0; p < scope.partitions; p++) {
-      all.add(renewStep(p, "join", List.of()));
+      all.add(renewStep(p, true, List.of()));
     }
     return Future.all(all).compose(cf -> {
       for (int p = 0; p < scope.partitions; p++) {
-        Response r = all.get(p).result();
-        if (r.get(0).toLong() == -3) {
+        RenewScript.Reply r = all.get(p).result();
+        if (r.outcome() == Outcome.CONFLICT) {
           return Future.failedFuture(new BusException("group '" + scope.group + "' of topic '" + scope.topic
-              + "' is consumed with ordering " + r.get(2) + " by its member '" + r.get(1) + "'; this subscription "
-              + "asks for " + scope.options.getOrdering() + ": every member of a group must use the same ordering"));
+              + "' is consumed with ordering " + r.conflictOrdering() + " by its member '" + r.conflictMember()
+              + "'; this subscription asks for " + scope.options.getOrdering() + ": every member of a group must "
+              + "use the same ordering"));
         }
       }
       return Future.succeededFuture(cf);
     }).map(cf -> {
       long others = -1;
       for (int p = 0; p < scope.partitions; p++) {
-        Response r = all.get(p).result();
-        long o = r.get(0).toLong();
+        RenewScript.Reply r = all.get(p).result();
+        long o = r.othersMinIdle();
         if (o >= 0 && (others < 0 || o < others)) {
           others = o;
         }
         view(p, r);
-        if (r.get(1).toInteger() == 1 && p == 0) {
+        if (r.tookOver() && p == 0) {
           scope.listener.onRedisError(scope.stream(p), "join", new IllegalStateException("consumer name '"
               + scope.consumer + "' was held by another live process; it is taken over here, and that process "
               + "stops at its next step (give each process its own name unless this is a restart)"));
@@ -224,7 +230,7 @@ final class Leases {
       for (int from = 0; from == 0 || from < ids.size(); from += ServiceLimits.MAX_IDS_PER_STEP) {
         List<String> step = ids.size() <= ServiceLimits.MAX_IDS_PER_STEP ? ids
             : ids.subList(from, Math.min(ids.size(), from + ServiceLimits.MAX_IDS_PER_STEP));
-        all.add(renewStep(p, "renew", step).onComplete(ar -> renewed(partition, ar, others)));
+        all.add(renewStep(p, false, step).onComplete(ar -> renewed(partition, ar, others)));
       }
     }
     Future.all(all).onComplete(ar -> {
@@ -232,47 +238,41 @@ final class Leases {
       adoptIdle(others[0]);
       if (ar.succeeded() && !fenced) {
         renewedAtNanos = sentAt;
-        onRenewed.run();
+        events.renewed();
       }
       schedule();
     });
   }
 
   /** Takes in a renewal step's reply: fenced, the others' smallest claim min idle, the leases a peer took. */
-  private void renewed(int partition, AsyncResult<Response> ar, long[] others) {
+  private void renewed(int partition, AsyncResult<RenewScript.Reply> ar, long[] others) {
     if (ar.failed()) {
       scope.listener.onRedisError(scope.stream(partition), "lease renewal", ar.cause());
       return;
     }
-    Response r = ar.result();
-    long o = r.get(0).toLong();
-    if (r.size() == 1 && o == -1) {
+    RenewScript.Reply r = ar.result();
+    if (r.outcome() == Outcome.FENCED) {
       fence();
       return;
     }
+    long o = r.othersMinIdle();
     if (o >= 0 && (others[0] < 0 || o < others[0])) {
       others[0] = o;
     }
-    int at = view(partition, r);
-    int lost = r.get(at).toInteger();
-    for (int i = at + 1; i <= at + lost; i++) {
-      lose(partition, r.get(i).toString(), "a peer claimed it after this consumer's lease ran out");
+    view(partition, r);
+    for (String id : r.lost()) {
+      lose(partition, id, "a peer claimed it after this consumer's lease ran out");
     }
   }
 
-  /** Records the owner and members a renewal reply reports; returns where its lost-id count is. */
-  private int view(int partition, Response r) {
-    owners[partition] = r.get(2).toString();
-    int count = r.get(3).toInteger();
+  /** Records the owner and members a renewal reply reports. */
+  private void view(int partition, RenewScript.Reply r) {
+    owners[partition] = r.owner();
     if (partition == 0) {
-      List<String> names = new ArrayList<>(count);
-      for (int i = 4; i < 4 + count; i++) {
-        names.add(r.get(i).toString());
-      }
+      List<String> names = new ArrayList<>(r.members());
       names.sort(null);
       members = names;
     }
-    return 4 + count;
   }
 
   /** When the last renewal that reached every partition was sent (System.nanoTime). */
@@ -310,25 +310,14 @@ final class Leases {
     groupMinIdleMs = othersMinIdle < 0 ? own : Math.min(own, othersMinIdle);
   }
 
-  private Future<Response> renewStep(int partition, String mode, List<String> ids) {
-    Object[] args = new Object[9 + ids.size()];
-    args[0] = scope.group;
-    args[1] = scope.consumer;
-    args[2] = scope.token;
-    args[3] = scope.options.getClaimMinIdleMs();
-    args[4] = System.currentTimeMillis();
+  private Future<RenewScript.Reply> renewStep(int partition, boolean join, List<String> ids) {
+    long claimMinIdle = scope.options.getClaimMinIdleMs();
     // a member is live while it renews: it counts for the group's smallest claim min idle until it has missed a
-    // whole claim min idle of renewals
-    args[5] = scope.options.getClaimMinIdleMs();
-    args[6] = mode;
-    // a partition's owner keeps it while it renews; a dead owner's partitions move after a claim min idle
-    args[7] = scope.options.getClaimMinIdleMs();
-    args[8] = scope.options.getOrdering().name();
-    for (int i = 0; i < ids.size(); i++) {
-      args[9 + i] = ids.get(i);
-    }
-    return Scripts.RENEW.run(scope.commands, scope.deadline(),
-        scope.settleKeys(partition, scope.stream(partition), scope.members(partition)), args);
+    // whole claim min idle of renewals (its time to live); a partition's owner keeps it while it renews, and a dead
+    // owner's partitions move after a claim min idle (the ownership's)
+    return new RenewScript(scope.stream(partition), scope.members(partition), scope.settleOwner(partition),
+        scope.group, scope.consumer, scope.token, claimMinIdle, System.currentTimeMillis(), claimMinIdle, join,
+        claimMinIdle, scope.options.getOrdering().name(), ids).run(scope.commands, scope.deadline());
   }
 
   /** Another process took this consumer name: every held entry is lost, and the owner is told once. */
@@ -343,6 +332,6 @@ final class Leases {
         lose(p, id, "another process took over consumer name '" + scope.consumer + "'");
       }
     }
-    onFenced.run();
+    events.fenced();
   }
 }

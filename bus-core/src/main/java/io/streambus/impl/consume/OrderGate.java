@@ -8,26 +8,25 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Ordered processing: lets one message per turn (a key's, or a partition's) through to the dispatcher, and holds the
  * rest of that turn's messages back, in the order they came in (stream order: reads and adoption hand them over in id
  * order), until the message before them has had its turn: its handler succeeded, it was dead-lettered, or its lease
  * was lost. A failed message keeps its turn while it is retried in place. The held-back messages count against the
- * subscription's slots ({@link #waiting()}), so a key that is held back long fills them and reading pauses. Used from
+ * subscription's slots ({@link Slots#holdBack}), so a key that is held back long fills them and reading pauses. Used from
  * the subscription's context only.
  */
-final class OrderGate {
+final class OrderGate implements Intake.Handlers {
   private final Ordering ordering;
-  private final Consumer<DefaultMessage> dispatch;
+  /** Where a message goes when its turn comes; it also counts the messages held back here. */
+  private final Slots slots;
   /** Turn to the messages waiting for it; a turn present here is taken (its first message is in the dispatcher). */
   private final Map<String, ArrayDeque<DefaultMessage>> turns = new HashMap<>();
-  private int waiting;
 
-  OrderGate(Ordering ordering, Consumer<DefaultMessage> dispatch) {
+  OrderGate(Ordering ordering, Slots slots) {
     this.ordering = ordering;
-    this.dispatch = dispatch;
+    this.slots = slots;
   }
 
   /** The turn a message waits for, or null when it waits for none (no key, in key ordering). */
@@ -39,19 +38,20 @@ final class OrderGate {
     return key == null ? null : m.partition() + "/" + key;
   }
 
-  void submit(DefaultMessage message) {
+  @Override
+  public void submit(DefaultMessage message) {
     String turn = turnOf(message);
     if (turn == null) {
-      dispatch.accept(message);
+      slots.submit(message);
       return;
     }
     ArrayDeque<DefaultMessage> queue = turns.get(turn);
     if (queue == null) {
       turns.put(turn, new ArrayDeque<>());
-      dispatch.accept(message);
+      slots.submit(message);
     } else {
       queue.add(message);
-      waiting++;
+      slots.holdBack(1);
     }
   }
 
@@ -69,14 +69,9 @@ final class OrderGate {
     if (next == null) {
       turns.remove(turn);
     } else {
-      waiting--;
-      dispatch.accept(next);
+      slots.holdBack(-1);
+      slots.submit(next);
     }
-  }
-
-  /** Messages held back, waiting for their turn. */
-  int waiting() {
-    return waiting;
   }
 
   /** True when no message of {@code partition} is taking its turn or waiting for one. */
@@ -102,7 +97,7 @@ final class OrderGate {
       ArrayDeque<DefaultMessage> queue = e.getValue();
       if (!queue.isEmpty() && (partition < 0 || queue.peek().partition() == partition)) {
         out.addAll(queue);
-        waiting -= queue.size();
+        slots.holdBack(-queue.size());
         queue.clear();
       }
     }

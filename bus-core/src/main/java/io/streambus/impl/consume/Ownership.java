@@ -1,6 +1,8 @@
 package io.streambus.impl.consume;
 
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.AcquireScript;
+import io.streambus.impl.wire.Outcome;
+import io.streambus.impl.wire.ReleaseScript;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -114,12 +116,12 @@ final class Ownership {
   private void acquire(int partition) {
     busy = true;
     acquiredAt[partition] = System.nanoTime();
-    Scripts.ACQUIRE.run(scope.commands, scope.deadline(), List.of(scope.owner(partition)), scope.ownerValue(),
-        scope.options.getClaimMinIdleMs()).onComplete(ar -> {
+    new AcquireScript(scope.owner(partition), scope.consumer, scope.token, scope.options.getClaimMinIdleMs())
+        .run(scope.commands, scope.deadline()).onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
             scope.listener.onRedisError(scope.stream(partition), "acquire partition", ar.cause());
-          } else if (ar.result().toInteger() == 1 && !stopped) {
+          } else if (ar.result() == Outcome.DONE && !stopped) {
             states[partition] = State.OWNED;
             partitions.start(partition);
           }
@@ -140,7 +142,7 @@ final class Ownership {
       scope.vertx.setTimer(Math.max(10, leases.periodMs() / 4), t -> awaitIdle(partition));
       return;
     }
-    Scripts.RELEASE.run(scope.commands, scope.deadline(), List.of(scope.owner(partition)), scope.ownerValue())
+    new ReleaseScript(scope.owner(partition), scope.consumer, scope.token).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
@@ -171,7 +173,7 @@ final class Ownership {
     for (int p = 0; p < states.length; p++) {
       if (states[p] != State.NONE) {
         states[p] = State.NONE;
-        all.add(Scripts.RELEASE.run(scope.commands, scope.deadline(), List.of(scope.owner(p)), scope.ownerValue()));
+        all.add(new ReleaseScript(scope.owner(p), scope.consumer, scope.token).run(scope.commands, scope.deadline()));
       }
     }
     return Future.join(all).mapEmpty();

@@ -13,9 +13,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntConsumer;
-import java.util.function.IntFunction;
 
 /**
  * The read loop of one partition: reserve free handler slots, {@code XREADGROUP ... COUNT <free> BLOCK <ms> ... >} on
@@ -25,30 +22,26 @@ import java.util.function.IntFunction;
 final class PartitionReader {
   private static final long READ_MARGIN_MS = 5_000;
 
-  /** The free handler slots a read may ask for. */
-  interface Budget {
-    /** How many entries a read may ask for now (at most {@code max}); reserved until {@link #readDone}. */
-    int reserve(int max);
-
-    /** Ends a read's reservation (before its entries are handed over). */
-    void readDone(int reserved);
-
-    /** Runs {@code r} once, the next time a slot frees up. */
-    void onRelease(Runnable r);
-  }
-
-  /** Ordered processing: takes over up to n entries pending on a partition; -1 when the partition is not ours. */
-  interface Adopter {
-    Future<Integer> adopt(int partition, int n);
-  }
-
   /**
-   * What the reader is connected to: where slots come from, where entries go, and what to do on trouble. With
-   * ordered processing {@code adopter} is set: the reader adopts a partition's pending entries before it reads new
-   * ones, and again after a lost read reply.
+   * What becomes of entries pending on this consumer that no read brought: with ordered processing the reader adopts
+   * them (adopt.lua, in id order) before it reads new ones; else a claim recovers them.
    */
-  record Wiring(Budget budget, Intake intake, BooleanSupplier paused, IntFunction<Future<Void>> recreateGroup,
-                IntConsumer recoverOwn, Adopter adopter) {
+  interface Pending {
+    /** True when a starting reader first adopts what is pending on its partition. */
+    boolean adoptFirst();
+
+    /** Takes over up to n entries pending on the partition (only when adopting); -1 when the partition is not ours. */
+    Future<Integer> adopt(int partition, int n);
+
+    /**
+     * A read failed with its connection: entries Redis handed over in the lost reply sit pending on this consumer,
+     * unknown to it. True when the reader is to adopt them before its next read; else they are recovered here.
+     */
+    boolean lostReply(int partition);
+  }
+
+  /** What the reader is connected to: where slots come from, where entries go, and what to do on trouble. */
+  record Wiring(Budget budget, Intake intake, RunState state, Groups groups, Pending pending) {
   }
 
   private final ConsumerScope scope;
@@ -92,7 +85,7 @@ final class PartitionReader {
     running = true;
     idle = null;
     // ordered processing: what is pending on the partition goes first, in id order
-    adopting = wiring.adopter() != null;
+    adopting = wiring.pending().adoptFirst();
     if (!reading && !waiting) {
       // else the outstanding read (or wait) goes on into the loop when it ends
       loop();
@@ -107,7 +100,7 @@ final class PartitionReader {
   }
 
   private void loop() {
-    if (!running || wiring.paused().getAsBoolean()) {
+    if (!running || wiring.state().paused()) {
       signalIdle();
       return;
     }
@@ -151,7 +144,7 @@ final class PartitionReader {
   }
 
   private void adopt(int n) {
-    wiring.adopter().adopt(partition, n).onComplete(ar -> {
+    wiring.pending().adopt(partition, n).onComplete(ar -> {
       reading = false;
       wiring.budget().readDone(n);
       if (ar.failed()) {
@@ -182,7 +175,7 @@ final class PartitionReader {
       return;
     }
     if (RedisErrors.is(e, "NOGROUP")) {
-      wiring.recreateGroup().apply(partition).onComplete(ar -> {
+      wiring.groups().recreate(partition).onComplete(ar -> {
         if (ar.failed()) {
           scope.listener.onRedisError(stream, "XGROUP CREATE", ar.cause());
           retryLater();
@@ -195,10 +188,8 @@ final class PartitionReader {
     scope.listener.onRedisError(stream, "XREADGROUP", e);
     if (RedisErrors.code(e) == null) {
       // entries Redis handed over in a lost reply sit pending on this consumer, unknown to it
-      if (wiring.adopter() != null) {
+      if (wiring.pending().lostReply(partition)) {
         adopting = true;
-      } else {
-        wiring.recoverOwn().accept(partition);
       }
     }
     retryLater();

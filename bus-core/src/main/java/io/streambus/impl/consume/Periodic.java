@@ -3,18 +3,21 @@ package io.streambus.impl.consume;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import java.util.function.Supplier;
-
 /** One periodic job of a subscription: a tick every period, skipped while the previous one still runs. */
 final class Periodic {
+  /** The job: one tick, whose future says when it is done. */
+  interface Job {
+    Future<?> tick();
+  }
+
   private final Vertx vertx;
   private final long periodMs;
-  private final Supplier<Future<?>> job;
+  private final Job job;
   private long timer = -1;
   private boolean running;
   private boolean stopped;
 
-  Periodic(Vertx vertx, long periodMs, Supplier<Future<?>> job) {
+  Periodic(Vertx vertx, long periodMs, Job job) {
     this.vertx = vertx;
     this.periodMs = periodMs;
     this.job = job;
@@ -32,7 +35,7 @@ final class Periodic {
     running = true;
     Future<?> f;
     try {
-      f = job.get();
+      f = job.tick();
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }

@@ -1,12 +1,10 @@
 package io.streambus.impl.consume;
 
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.ProjectScript;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -44,25 +42,25 @@ final class Projector {
 
   Future<Result> apply(DefaultMessage message, ProjectionWrites writes) {
     int partition = message.partition();
-    List<String> keys = scope.settleKeys(partition, scope.stream(partition), scope.members(partition));
-    int busKeys = keys.size();
-    keys.addAll(writes.keys());
-    List<Object> args = new ArrayList<>(5 + writes.encoded().size());
-    args.add(scope.group);
-    args.add(scope.consumer);
-    args.add(scope.token);
-    args.add(message.id().value());
-    args.add(busKeys);
-    args.addAll(writes.encoded());
-    Future<Result> f = Scripts.PROJECT.run(scope.commands, scope.deadline(), keys, args.toArray()).map(this::result);
+    Future<Result> f = new ProjectScript(scope.stream(partition), scope.members(partition),
+        scope.settleOwner(partition), writes.keys(), scope.group, scope.consumer, scope.token, message.id().value(),
+        writes.encoded()).run(scope.commands, scope.deadline()).map(this::result);
     inFlight.add(f);
     f.onComplete(ar -> inFlight.remove(f));
     return f;
   }
 
-  private Result result(Response r) {
-    Outcome o = Outcome.valueOf(r.get(0).toString().toUpperCase(java.util.Locale.ROOT));
-    return new Result(o, o == Outcome.INVALID ? r.get(1).toString() : null);
+  private Result result(ProjectScript.Reply r) {
+    Outcome o = switch (r.outcome()) {
+      case DONE -> Outcome.APPLIED;
+      case NOT_OURS -> Outcome.LOST;
+      case FENCED -> Outcome.FENCED;
+      case INVALID -> Outcome.INVALID;
+      case SETTLED -> Outcome.DONE;
+      case GONE -> Outcome.GONE;
+      default -> throw new IllegalStateException("project.lua does not reply " + r.outcome());
+    };
+    return new Result(o, r.reason());
   }
 
   /** Completes when every step sent so far has been answered. */

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Takes over messages that sat pending on another consumer (or, after a lost read reply, on this one) for longer than
@@ -15,15 +14,15 @@ import java.util.function.BooleanSupplier;
 final class ReclaimLoop {
   private final ConsumerScope scope;
   private final Claimer claimer;
-  private final BooleanSupplier paused;
+  private final RunState state;
   private final Periodic periodic;
   private long staleNotBefore;
   private boolean stopped;
 
-  ReclaimLoop(ConsumerScope scope, Claimer claimer, BooleanSupplier paused) {
+  ReclaimLoop(ConsumerScope scope, Claimer claimer, RunState state) {
     this.scope = scope;
     this.claimer = claimer;
-    this.paused = paused;
+    this.state = state;
     this.periodic = new Periodic(scope.vertx, scope.options.getReclaimIntervalMs(), this::tick);
   }
 
@@ -56,7 +55,7 @@ final class ReclaimLoop {
   }
 
   private Future<?> tick() {
-    if (paused.getAsBoolean() || System.currentTimeMillis() < staleNotBefore) {
+    if (state.paused() || System.currentTimeMillis() < staleNotBefore) {
       return Future.succeededFuture();
     }
     List<Future<?>> all = new ArrayList<>();

@@ -2,22 +2,27 @@ package io.streambus.impl.consume;
 
 import io.streambus.BusException;
 import io.streambus.impl.connection.ServiceLimits;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.DeadLetterScript;
+import io.streambus.impl.wire.HandbackScript;
+import io.streambus.impl.wire.LeaveScript;
+import io.streambus.impl.wire.Outcome;
+import io.streambus.impl.wire.RedeliverScript;
+import io.streambus.impl.wire.RetryScript;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * Records each held message's fate in Redis: acknowledged, scheduled for another delivery, dead-lettered, or handed
  * back. Every step checks, in the same Lua step, that the entry is still pending on this consumer and that this
  * process still holds the consumer name: after a lost lease the peer that took the message over settles it, and
- * nothing here may acknowledge over it. Used from the subscription's context only.
+ * nothing here may acknowledge over it. What a success does (a batched acknowledgement, or a projection's writes with
+ * its acknowledgement) is chosen once, at construction; how a failure is retried, by the {@link Turns} it is given.
+ * Used from the subscription's context only.
  */
-final class Settlement {
+final class Settlement implements Dispatcher.Outcomes {
   private static final int MAX_ERROR_TEXT = 1000;
   /** Idle time given to handed-back entries: a day, beyond any claim min idle, so any peer takes them at once. */
   static final long HAND_BACK_IDLE_MS = 86_400_000;
@@ -25,79 +30,98 @@ final class Settlement {
   private final ConsumerScope scope;
   private final Leases leases;
   private final DeliveryPolicy policy;
-  private final LongConsumer retryDueAt;
   private final AckBatcher acks;
-  /** A projection's subscription: successes apply their writes with their acknowledgement. Else null. */
-  private Projector projector;
-  private Turns turns = Turns.NONE;
+  /** A projection's subscription only, else null: its successes go through {@link #applyWrites}. */
+  private final Projector projector;
+  private final Successes successes;
+  private Turns turns;
+  private RetryDue retryDueAt;
 
-  /** Ordered processing: whose turn it is, and how a failed message is retried in place. */
+  /** How a failed message is retried. */
+  enum Retry {
+    /** In the group's retry set: any member claims it once due. */
+    SCHEDULE,
+    /** Ordered processing: where it is, keeping its turn (the partition is owned, not being given up). */
+    IN_PLACE,
+    /** Ordered processing, the partition being given up: it stays pending, and the next owner adopts it in id order. */
+    LEAVE
+  }
+
+  /** Whose turn it is (ordered processing), and how a failed message is retried. */
   interface Turns {
-    /** No ordering: no turns, retries are scheduled in the group's retry set. */
-    Turns NONE = new Turns() {
-      @Override
-      public void done(DefaultMessage message) {
-      }
-
-      @Override
-      public boolean retryInPlace(int partition) {
-        return false;
-      }
-
-      @Override
-      public void dispatch(DefaultMessage message) {
-      }
-    };
-
     /** The message has had its turn (it succeeded, was dead-lettered, lost, or left for the next owner). */
     void done(DefaultMessage message);
 
-    /** True when a failed message of the partition is retried where it is (the partition is owned, not released). */
-    boolean retryInPlace(int partition);
+    /** How a failed message of the partition is retried now. */
+    Retry retry(int partition);
 
     /** Runs the next delivery of a message retried in place (its turn is still taken). */
     void dispatch(DefaultMessage message);
   }
 
+  /** Told when a retry scheduled in the group's retry set becomes due, so that it is claimed then. */
+  interface RetryDue {
+    /** @param dueAt epoch ms */
+    void accept(long dueAt);
+  }
+
+  /** What a handler's success does, chosen once: a batched acknowledgement, or a projection's step. */
+  private interface Successes {
+    void succeeded(DefaultMessage message);
+
+    /** Completes when every step sent so far for a success is answered. */
+    Future<Void> flush();
+  }
+
   /**
-   * @param retryDueAt told when a scheduled retry becomes due (epoch ms), so that it is claimed then
+   * @param projects a projection's subscription: each success applies its writes and is acknowledged in one step
+   *     instead of a batched acknowledgement
    */
-  Settlement(Context context, ConsumerScope scope, Leases leases, DeliveryPolicy policy, LongConsumer retryDueAt) {
+  Settlement(Context context, ConsumerScope scope, Leases leases, DeliveryPolicy policy, boolean projects) {
     this.scope = scope;
     this.leases = leases;
     this.policy = policy;
-    this.retryDueAt = retryDueAt;
     this.acks = new AckBatcher(context, scope, scope.options.getAckBatchSize(), this::acked);
-  }
-
-  /** Ordered processing: turns and in-place retries (set once, before anything is delivered). */
-  void use(Turns turns) {
-    this.turns = turns;
+    this.projector = projects ? new Projector(scope) : null;
+    this.successes = projects ? new Projected() : new Acknowledged();
   }
 
   /**
-   * A projection's subscription: each success applies its writes and is acknowledged in one step (set once, before
-   * anything is delivered) instead of a batched acknowledgement.
+   * Sets the turns and where due retries are told (once, by the wiring, before anything is delivered: they are built
+   * from units that need this one).
    */
-  void project(Projector projector) {
-    this.projector = projector;
+  void use(Turns turns, RetryDue retryDueAt) {
+    this.turns = turns;
+    this.retryDueAt = retryDueAt;
   }
 
   /** A handler's outcome: null for success, else its error. A message whose lease was lost is left alone. */
-  void outcome(DefaultMessage message, Throwable error) {
+  @Override
+  public void outcome(DefaultMessage message, Throwable error) {
     if (!leases.owns(message)) {
       leases.release(message.partition(), message.id().value());
       turns.done(message);
       return;
     }
-    if (error == null && projector != null) {
-      applyWrites(message);
-    } else if (error == null) {
+    if (error == null) {
+      successes.succeeded(message);
+    } else {
+      failed(message, error);
+    }
+  }
+
+  /** A success is acknowledged in the partition's next ack step. */
+  private final class Acknowledged implements Successes {
+    @Override
+    public void succeeded(DefaultMessage message) {
       scope.meters.endToEnd(message.id().timestamp());
       acks.ack(message.partition(), message.id().value());
       turns.done(message);
-    } else {
-      failed(message, error);
+    }
+
+    @Override
+    public Future<Void> flush() {
+      return acks.flush();
     }
   }
 
@@ -123,6 +147,19 @@ final class Settlement {
       }
     }
     ids.forEach(id -> leases.release(partition, id));
+  }
+
+  /** A projection's success: its writes applied and acknowledged in one step (project.lua) per message. */
+  private final class Projected implements Successes {
+    @Override
+    public void succeeded(DefaultMessage message) {
+      applyWrites(message);
+    }
+
+    @Override
+    public Future<Void> flush() {
+      return Future.join(acks.flush(), projector.flush()).mapEmpty();
+    }
   }
 
   /**
@@ -168,15 +205,19 @@ final class Settlement {
     if (delay < 0) {
       deadLetter(message, message.deliveryCount(), error.getClass().getName(), String.valueOf(error.getMessage()))
           .onComplete(ar -> turns.done(message));
-    } else if (turns == Turns.NONE) {
-      scheduleRetry(message, delay);
-    } else if (turns.retryInPlace(message.partition())) {
-      scope.meters.retried.increment();
-      scope.vertx.setTimer(Math.max(1, delay), t -> redeliver(message));
     } else {
-      // the partition is being given up: the message stays pending, and the next owner adopts it in id order
-      leases.release(message.partition(), message.id().value());
-      turns.done(message);
+      switch (turns.retry(message.partition())) {
+        case SCHEDULE -> scheduleRetry(message, delay);
+        case IN_PLACE -> {
+          scope.meters.retried.increment();
+          scope.vertx.setTimer(Math.max(1, delay), t -> redeliver(message));
+        }
+        case LEAVE -> {
+          // the partition is being given up: the message stays pending, and the next owner adopts it in id order
+          leases.release(message.partition(), message.id().value());
+          turns.done(message);
+        }
+      }
     }
   }
 
@@ -187,14 +228,13 @@ final class Settlement {
   private void redeliver(DefaultMessage message) {
     int partition = message.partition();
     String id = message.id().value();
-    if (!leases.owns(message) || !turns.retryInPlace(partition)) {
+    if (!leases.owns(message) || turns.retry(partition) != Retry.IN_PLACE) {
       leases.release(partition, id);
       turns.done(message);
       return;
     }
-    Scripts.REDELIVER.run(scope.commands, scope.deadline(),
-            List.of(scope.stream(partition), scope.members(partition), scope.owner(partition)),
-            scope.group, scope.consumer, scope.token, id)
+    new RedeliverScript(scope.stream(partition), scope.members(partition), scope.owner(partition), scope.group,
+            scope.consumer, scope.token, id).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             // not counted in Redis, so not run: retried after the backoff, as the delivery would have been
@@ -203,17 +243,17 @@ final class Settlement {
                 t -> redeliver(message));
             return;
           }
-          Response r = ar.result();
-          int deliveries = r.get(0).toInteger();
-          if (deliveries > 0) {
-            DefaultMessage next = new DefaultMessage(message.id(),
-                io.streambus.impl.wire.EntryCodec.fields(r.get(1)), deliveries);
+          RedeliverScript.Reply r = ar.result();
+          if (r.outcome() == Outcome.DONE) {
+            DefaultMessage next = new DefaultMessage(message.id(), r.fields(), r.deliveries());
             leases.redelivered(next);
             turns.dispatch(next);
             return;
           }
-          if (deliveries == 0) {
+          if (r.outcome() == Outcome.NOT_OURS) {
             leases.lose(partition, id, "retry refused: the message or its partition is a peer's now");
+          } else if (r.outcome() == Outcome.FENCED) {
+            leases.fence();
           } else {
             scope.meters.pendingTrimmed.increment();
           }
@@ -230,16 +270,15 @@ final class Settlement {
     int partition = message.partition();
     String id = message.id().value();
     long due = System.currentTimeMillis() + delayMs;
-    Scripts.RETRY.run(scope.commands, scope.deadline(),
-            List.of(scope.stream(partition), scope.retries(partition), scope.members(partition)),
-            scope.group, scope.consumer, scope.token, id, due)
+    new RetryScript(scope.stream(partition), scope.retries(partition), scope.members(partition), scope.group,
+            scope.consumer, scope.token, id, due).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(scope.stream(partition), "schedule retry", ar.cause());
-          } else if (ar.result().toInteger() == 1) {
+          } else if (ar.result() == Outcome.DONE) {
             scope.meters.retried.increment();
             retryDueAt.accept(due);
-          } else if (ar.result().toInteger() == 0) {
+          } else if (ar.result() == Outcome.NOT_OURS) {
             leases.lose(partition, id, "retry refused: the message is a peer's now");
           } else {
             leases.fence();
@@ -257,10 +296,9 @@ final class Settlement {
     String id = message.id().value();
     String stream = scope.stream(partition);
     String text = error.length() > MAX_ERROR_TEXT ? error.substring(0, MAX_ERROR_TEXT) + "..." : error;
-    return Scripts.DEAD_LETTER.run(scope.commands, scope.deadline(),
-            scope.settleKeys(partition, stream, scope.deadLetters(partition), scope.retries(partition),
-                scope.members(partition)),
-            scope.group, id, scope.consumer, deliveries, errorClass, text, System.currentTimeMillis(), scope.token)
+    return new DeadLetterScript(stream, scope.deadLetters(partition), scope.retries(partition),
+            scope.members(partition), scope.settleOwner(partition), scope.group, id, scope.consumer, scope.token,
+            deliveries, errorClass, text, System.currentTimeMillis()).run(scope.commands, scope.deadline())
         .onComplete(ar -> {
           if (ar.failed()) {
             scope.listener.onRedisError(stream, "dead-letter", ar.cause());
@@ -271,19 +309,20 @@ final class Settlement {
         }).mapEmpty();
   }
 
-  private void deadLettered(DefaultMessage message, Response reply, String reason) {
+  private void deadLettered(DefaultMessage message, DeadLetterScript.Reply reply, String reason) {
     int partition = message.partition();
     String id = message.id().value();
-    String outcome = reply == null ? null : reply.toString();
-    if (outcome == null) {
-      scope.meters.pendingTrimmed.increment();
-    } else if (outcome.equals("lost")) {
-      leases.lose(partition, id, "dead-lettering refused: the message is a peer's now");
-    } else if (outcome.equals("fenced")) {
-      leases.fence();
-    } else if (!outcome.equals("done")) {
-      scope.meters.deadLettered.increment();
-      scope.listener.onDeadLetter(scope.stream(partition), id, reason);
+    switch (reply.outcome()) {
+      case GONE -> scope.meters.pendingTrimmed.increment();
+      case NOT_OURS -> leases.lose(partition, id, "dead-lettering refused: the message is a peer's now");
+      case FENCED -> leases.fence();
+      case DONE -> {
+        scope.meters.deadLettered.increment();
+        scope.listener.onDeadLetter(scope.stream(partition), id, reason);
+      }
+      default -> {
+        // SETTLED: pending nowhere, settled already by a run whose reply was lost
+      }
     }
   }
 
@@ -311,16 +350,8 @@ final class Settlement {
       // a step per MAX_IDS_PER_STEP ids: a request of more than 3,999 arguments is refused by ElastiCache Serverless
       for (int from = 0; from < ids.size(); from += ServiceLimits.MAX_IDS_PER_STEP) {
         List<String> step = ids.subList(from, Math.min(ids.size(), from + ServiceLimits.MAX_IDS_PER_STEP));
-        Object[] args = new Object[4 + step.size()];
-        args[0] = scope.group;
-        args[1] = scope.consumer;
-        args[2] = scope.token;
-        args[3] = HAND_BACK_IDLE_MS;
-        for (int i = 0; i < step.size(); i++) {
-          args[4 + i] = step.get(i);
-        }
-        all.add(Scripts.HANDBACK.run(scope.commands, scope.deadline(),
-                scope.settleKeys(p, scope.stream(p), scope.members(p)), args)
+        all.add(new HandbackScript(scope.stream(p), scope.members(p), scope.settleOwner(p), scope.group,
+                scope.consumer, scope.token, HAND_BACK_IDLE_MS, step).run(scope.commands, scope.deadline())
             .onFailure(e -> scope.listener.onRedisError(scope.stream(partition), "hand back", e)));
       }
     }
@@ -334,16 +365,15 @@ final class Settlement {
    * Sends the acknowledgements waiting; completes when every one sent so far, and every projection step, is answered.
    */
   Future<Void> flush() {
-    Future<Void> acked = acks.flush();
-    return projector == null ? acked : Future.join(acked, projector.flush()).mapEmpty();
+    return successes.flush();
   }
 
   /** Leaves the group: drops this membership, and the consumer where it holds nothing (leave.lua). */
   Future<Void> leave() {
     List<Future<?>> all = new ArrayList<>();
     for (int p = 0; p < scope.partitions; p++) {
-      all.add(Scripts.LEAVE.run(scope.commands, scope.deadline(), List.of(scope.stream(p), scope.members(p)),
-          scope.group, scope.consumer, scope.token));
+      all.add(new LeaveScript(scope.stream(p), scope.members(p), scope.group, scope.consumer, scope.token)
+          .run(scope.commands, scope.deadline()));
     }
     return Future.join(all).mapEmpty();
   }

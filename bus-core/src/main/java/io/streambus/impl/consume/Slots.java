@@ -1,58 +1,60 @@
 package io.streambus.impl.consume;
 
+import io.vertx.core.Vertx;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 
 /**
  * Backpressure for one subscription. At most {@code capacity} handler calls run at once; messages beyond that (a
  * claim or a read that returned more than was free when it was sent) wait in a local queue, in order, and an optional
- * token bucket caps how fast handler calls start. Reads reserve what they ask for, so a read never asks for more
- * than is free: the queue stays bounded by what reclaim adds. Used from the subscription's context only.
- *
- * @param <T> what a handler call is started with
+ * token bucket caps how fast handler calls start (its timer is kept here). Reads reserve what they ask for, so a read
+ * never asks for more than is free: the queue stays bounded by what reclaim adds. Used from the subscription's context
+ * only.
  */
-public final class Slots<T> {
+final class Slots implements Budget, Intake.Handlers {
+  /** What a slot is given to: starts a handler call, and calls {@link #finished()} when it completes. */
+  interface Starter {
+    void start(DefaultMessage message);
+  }
+
+  private final Vertx vertx;
   private final int capacity;
   private final double ratePerSecond;
-  private final Consumer<T> starter;
-  private final Runnable onRateWait;
-  private final ArrayDeque<T> queue = new ArrayDeque<>();
+  private final Starter starter;
+  private final ArrayDeque<DefaultMessage> queue = new ArrayDeque<>();
   private final List<Runnable> waiters = new ArrayList<>();
-  private IntSupplier heldBack = () -> 0;
+  /** Messages waiting outside for their turn (ordered processing): they count against the capacity too. */
+  private int heldBack;
   private int active;
   private int reserved;
   private double tokens;
   private long refilledAt;
+  private boolean rateTimerSet;
 
-  /**
-   * @param starter starts a handler call; {@link #finished()} must be called when it completes
-   * @param onRateWait called when queued work waits for a rate token; it must call {@link #pump()} later
-   */
-  public Slots(int capacity, double ratePerSecond, Consumer<T> starter, Runnable onRateWait) {
+  Slots(Vertx vertx, int capacity, double ratePerSecond, Starter starter) {
+    this.vertx = vertx;
     this.capacity = capacity;
     this.ratePerSecond = ratePerSecond;
     this.starter = starter;
-    this.onRateWait = onRateWait;
     this.tokens = Math.max(1, ratePerSecond);
     this.refilledAt = System.nanoTime();
   }
 
-  /** Counts {@code heldBack} (work waiting outside, for its turn) against the capacity too. */
-  public void countAlso(IntSupplier heldBack) {
-    this.heldBack = heldBack;
+  /** {@code delta} more (or, negative, fewer) messages wait outside for their turn. */
+  void holdBack(int delta) {
+    heldBack += delta;
   }
 
-  /** How many entries a read may ask for now (at most {@code max}); reserves them until {@link #readDone}. */
-  public int reserveForRead(int max) {
-    int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved - heldBack.getAsInt()));
+  @Override
+  public int reserve(int max) {
+    int n = Math.max(0, Math.min(max, capacity - active - queue.size() - reserved - heldBack));
     reserved += n;
     return n;
   }
 
-  /** Ends a read's reservation (call before handing its entries to {@link #submit}). */
+  @Override
   public void readDone(int reservedCount) {
     reserved -= reservedCount;
     if (reservedCount > 0) {
@@ -60,37 +62,38 @@ public final class Slots<T> {
     }
   }
 
-  /** Free handler slots, ignoring read reservations: what a claim may ask for. */
+  @Override
   public int freeForClaim() {
-    return Math.max(0, capacity - active - queue.size() - heldBack.getAsInt());
+    return Math.max(0, capacity - active - queue.size() - heldBack);
   }
 
   /** Queues work and starts what capacity and rate allow. */
-  public void submit(T item) {
+  @Override
+  public void submit(DefaultMessage item) {
     queue.add(item);
     pump();
   }
 
   /** Starts queued work while capacity and rate allow. */
-  public void pump() {
+  private void pump() {
     while (!queue.isEmpty() && active < capacity) {
       if (ratePerSecond > 0 && !takeToken()) {
-        onRateWait.run();
+        waitForToken();
         return;
       }
       active++;
-      starter.accept(queue.poll());
+      starter.start(queue.poll());
     }
   }
 
   /** A handler call completed. */
-  public void finished() {
+  void finished() {
     active--;
     pump();
     wake();
   }
 
-  /** Runs {@code r} once, the next time a slot frees up. */
+  @Override
   public void onRelease(Runnable r) {
     waiters.add(r);
   }
@@ -105,18 +108,30 @@ public final class Slots<T> {
   }
 
   /** Removes and returns the queued work that has not started. */
-  public List<T> drainQueue() {
-    List<T> out = new ArrayList<>(queue);
+  List<DefaultMessage> drainQueue() {
+    List<DefaultMessage> out = new ArrayList<>(queue);
     queue.clear();
     return out;
   }
 
-  public int active() {
+  int active() {
     return active;
   }
 
+  /** Queued work waits for a rate token: pump again when the next one is there (one timer at a time). */
+  private void waitForToken() {
+    if (!rateTimerSet) {
+      rateTimerSet = true;
+      // at least 1 ms: a token may have come in since the failed take, and a timer cannot be set for 0 ms
+      vertx.setTimer(Math.max(1, msUntilToken()), t -> {
+        rateTimerSet = false;
+        pump();
+      });
+    }
+  }
+
   /** Ms until the next rate token (0 when not rate limited or a token is there). */
-  public long msUntilToken() {
+  private long msUntilToken() {
     if (ratePerSecond <= 0) {
       return 0;
     }

@@ -7,7 +7,8 @@ import io.streambus.impl.tracing.PublishTrace;
 import io.streambus.impl.tracing.Tracing;
 import io.streambus.impl.wire.EntryCodec;
 import io.streambus.impl.wire.Keys;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.PublishDelayedScript;
+import io.streambus.impl.wire.PublishIdempotentScript;
 import io.micrometer.core.instrument.Counter;
 import io.streambus.BusException;
 import io.streambus.BusMeters;
@@ -173,7 +174,7 @@ public final class Publisher {
       return publishOnce(topic, partition, idempotency, fields, deadline);
     }
     Request xadd = Request.cmd(Command.XADD).arg(keys.stream(topic, partition)).arg("*");
-    fields.forEach(f -> Scripts.arg(xadd, f));
+    EntryCodec.addEncoded(xadd, fields);
     if (options.getPublishWaitReplicas() > 0) {
       return addAndWait(xadd, topic, partition, deadline, reply -> MessageId.of(topic, partition, reply.toString()));
     }
@@ -183,28 +184,20 @@ public final class Publisher {
   /** publish_idempotent.lua: adds the entry unless the partition remembers the key, in one step. */
   private Future<MessageId> publishOnce(String topic, int partition, Idempotency idempotency, List<Object> fields,
                                         long deadline) {
-    List<String> scriptKeys = List.of(keys.stream(topic, partition), keys.idempotency(topic, partition),
-        keys.idempotencyExpiry(topic, partition));
-    Object[] args = new Object[4 + fields.size()];
-    args[0] = idempotency.key();
-    args[1] = idempotency.digest();
-    args[2] = options.getIdempotencyWindowMs();
-    args[3] = IDEMPOTENCY_PRUNE_PER_CALL;
-    for (int i = 0; i < fields.size(); i++) {
-      args[4 + i] = fields.get(i);
-    }
-    Function<Response, MessageId> idOf = reply -> {
-      long outcome = reply.get(1).toLong();
-      if (outcome == 2) {
+    PublishIdempotentScript step = new PublishIdempotentScript(keys.stream(topic, partition),
+        keys.idempotency(topic, partition), keys.idempotencyExpiry(topic, partition), idempotency.key(),
+        idempotency.digest(), options.getIdempotencyWindowMs(), IDEMPOTENCY_PRUNE_PER_CALL, fields);
+    Function<PublishIdempotentScript.Reply, MessageId> idOf = reply -> {
+      if (reply.stored() == PublishIdempotentScript.Stored.DUPLICATE_MISMATCH) {
         meters.counter(BusMeters.PUBLISH_DUPLICATE_MISMATCH, topic).increment();
       }
-      String id = reply.get(0).toString();
-      return outcome == 0 ? MessageId.of(topic, partition, id) : MessageId.duplicateOf(topic, partition, id);
+      return reply.stored() == PublishIdempotentScript.Stored.NEW ? MessageId.of(topic, partition, reply.id())
+          : MessageId.duplicateOf(topic, partition, reply.id());
     };
     if (options.getPublishWaitReplicas() > 0) {
-      return addAndWait(Scripts.PUBLISH_IDEMPOTENT.eval(scriptKeys, args), topic, partition, deadline, idOf);
+      return addAndWait(step.eval(), topic, partition, deadline, idOf.compose(PublishIdempotentScript::reply));
     }
-    return Scripts.PUBLISH_IDEMPOTENT.run(channel, deadline, scriptKeys, args).map(idOf);
+    return step.run(channel, deadline).map(idOf);
   }
 
   /** 64 bits of the payload's SHA-256, in hex: enough to tell a reused key with another payload, and small to keep. */
@@ -243,13 +236,7 @@ public final class Publisher {
 
   private Future<MessageId> schedule(String topic, int partition, long deliverAt, List<Object> fields, long deadline) {
     String token = UUID.randomUUID().toString();
-    Object[] args = new Object[2 + fields.size()];
-    args[0] = deliverAt;
-    args[1] = token;
-    for (int i = 0; i < fields.size(); i++) {
-      args[2 + i] = fields.get(i);
-    }
-    return Scripts.PUBLISH_DELAYED.run(channel, deadline, List.of(keys.delayed(topic, partition)), args)
+    return new PublishDelayedScript(keys.delayed(topic, partition), deliverAt, token, fields).run(channel, deadline)
         .map(r -> new MessageId(topic, partition, token, true));
   }
 

@@ -1,12 +1,11 @@
 package io.streambus.impl.topic;
 
 import io.streambus.impl.connection.RedisChannel;
+import io.streambus.impl.wire.CountAfterScript;
 import io.streambus.impl.wire.Replies;
-import io.streambus.impl.wire.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +34,7 @@ public final class LagReader {
     if (reported >= 0) {
       return Future.succeededFuture(reported);
     }
-    return Scripts.COUNT_AFTER.run(channel, System.currentTimeMillis() + timeoutMs, List.of(stream),
-        Replies.stringOf(group, "last-delivered-id"), COUNT_CAP).map(Response::toLong);
+    return new CountAfterScript(stream, Replies.stringOf(group, "last-delivered-id"), COUNT_CAP)
+        .run(channel, System.currentTimeMillis() + timeoutMs);
   }
 }

@@ -5,12 +5,11 @@ import io.streambus.BusOptions;
 import io.streambus.impl.connection.RedisChannel;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.wire.Keys;
-import io.streambus.impl.wire.Scripts;
+import io.streambus.impl.wire.TrimScript;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -75,24 +74,24 @@ public final class TopicTrimmer {
 
   private void trim(String topic, int partition, BusOptions.TopicTrim trim) {
     String stream = keys.stream(topic, partition);
-    String mode;
+    TrimScript.Mode mode;
     long limit;
     switch (trim.policy()) {
       case MAXLEN -> {
-        mode = "maxlen";
+        mode = TrimScript.Mode.MAXLEN;
         limit = trim.maxLen();
       }
       case RETENTION -> {
-        mode = "retention";
+        mode = TrimScript.Mode.RETENTION;
         limit = trim.retentionMs();
       }
       default -> {
-        mode = "acked";
+        mode = TrimScript.Mode.ACKED;
         limit = 0;
       }
     }
-    Scripts.TRIM.run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs(),
-        List.of(stream, keys.trimmed(topic, partition)), mode, limit).onComplete(ar -> {
+    new TrimScript(stream, keys.trimmed(topic, partition), mode, limit)
+        .run(channel, System.currentTimeMillis() + options.getPublishTimeoutMs()).onComplete(ar -> {
           if (ar.failed()) {
             // one warning per outage, not one per stream and interval
             if (!failing) {
@@ -103,8 +102,8 @@ public final class TopicTrimmer {
             return;
           }
           failing = false;
-          long safe = ar.result().get(0).toLong();
-          long dropped = ar.result().get(1).toLong();
+          long safe = ar.result().safe();
+          long dropped = ar.result().dropped();
           if (safe > 0) {
             meters.counter(BusMeters.TRIMMED, topic).increment(safe);
           }

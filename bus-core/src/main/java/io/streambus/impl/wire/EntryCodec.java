@@ -94,6 +94,20 @@ public final class EntryCodec {
     traceHeaders.forEach((name, value) -> request.arg(bytes(name, true)).arg(value));
   }
 
+  /** Appends encoded fields ({@link #encode}) to {@code request}: bytes as they are (Buffer, byte[]), else as text. */
+  public static void addEncoded(Request request, List<Object> fields) {
+    for (int i = 0; i < fields.size(); i++) {
+      Object a = fields.get(i);
+      if (a instanceof Buffer b) {
+        request.arg(b);
+      } else if (a instanceof byte[] bytes) {
+        request.arg(bytes);
+      } else {
+        request.arg(String.valueOf(a));
+      }
+    }
+  }
+
   private static boolean isDefaultType(String contentType) {
     // the constant itself, almost always: OutgoingMessage.bytes() passes it
     return contentType == OutgoingMessage.BYTES || OutgoingMessage.BYTES.equals(contentType);

@@ -55,18 +55,11 @@ public final class Replies {
     return out;
   }
 
-  /** The claim script's reply: {@code [trimmed, id, fields, deliveries, ...]}. */
-  public record Claimed(int trimmed, List<Entry> entries) {
-  }
-
-  public static Claimed claimed(Response reply) {
-    int trimmed = reply.get(0).toInteger();
-    List<Entry> entries = new ArrayList<>();
-    for (int i = 1; i + 2 < reply.size(); i += 3) {
-      entries.add(new Entry(reply.get(i).toString(), EntryCodec.fields(reply.get(i + 1)),
-          reply.get(i + 2).toInteger()));
-    }
-    return new Claimed(trimmed, entries);
+  /**
+   * A claim's reply (claim.lua, adopt.lua): with {@link Outcome#DONE}, the entries claimed and how many pending ids
+   * were found trimmed (acknowledged then); {@link Outcome#NOT_OURS} (adopt: the partition is not ours) claimed none.
+   */
+  public record Claimed(Outcome outcome, int trimmed, List<Entry> entries) {
   }
 
   /** A flat name/value array (XINFO) as a map. */
@@ -102,6 +95,23 @@ public final class Replies {
     } catch (RuntimeException e) {
       return otherwise;
     }
+  }
+
+  /** A flat name/value array (HGETALL) as a map of texts. */
+  public static Map<String, String> strings(Response flat) {
+    Map<String, String> m = new LinkedHashMap<>();
+    map(flat).forEach((k, v) -> m.put(k, v == null ? null : v.toString()));
+    return m;
+  }
+
+  /** The id of an entry {@code [id, fields]} (XINFO STREAM's first-entry), or null. */
+  public static String entryId(Response entry) {
+    return entry == null || entry.size() == 0 || entry.get(0) == null ? null : entry.get(0).toString();
+  }
+
+  /** The smallest pending id of an XPENDING summary ({@code [count, smallest, greatest, consumers]}), or null. */
+  public static String smallestPending(Response summary) {
+    return summary == null || summary.size() < 2 || summary.get(1) == null ? null : summary.get(1).toString();
   }
 
   public static String stringOf(Map<String, Response> m, String name) {

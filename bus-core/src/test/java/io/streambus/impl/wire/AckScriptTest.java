@@ -5,7 +5,6 @@ import io.streambus.impl.connection.Channels;
 import io.streambus.impl.connection.RedisChannel;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,22 +62,28 @@ class AckScriptTest extends BusTestBase {
     redis.command("HSET", keys.members(topic, 0, "g"), name, "tok-" + name + "|500|none|" + expiresAt);
   }
 
-  /** ack.lua as member {@code name}: {acked, trimmed, ids not ours...}. */
+  /** ack.lua as member {@code name}: its outcome, then with DONE acked, trimmed, ids not ours... as text. */
   private List<String> ack(String name, List<String> ids) {
-    List<Object> args = new ArrayList<>(List.of("g", name, "tok-" + name, System.currentTimeMillis()));
-    args.addAll(ids);
-    Response r = await(Scripts.ACK.run(channel, System.currentTimeMillis() + 5_000,
-        List.of(stream(0), keys.members(topic, 0, "g"), keys.moved(topic, 0, "g")), args.toArray()));
-    List<String> out = new ArrayList<>();
-    r.forEach(x -> out.add(x.toString()));
+    return ack(name, ids, null);
+  }
+
+  private List<String> ack(String name, List<String> ids, String owner) {
+    AckScript.Reply r = await(new AckScript(stream(0), keys.members(topic, 0, "g"), keys.moved(topic, 0, "g"), owner,
+        "g", name, "tok-" + name, System.currentTimeMillis(), ids).run(channel, System.currentTimeMillis() + 5_000));
+    if (r.outcome() != Outcome.DONE) {
+      assertThat(r.acked() + r.trimmed() + r.notOurs().size()).isZero();
+      return List.of(r.outcome().wire());
+    }
+    List<String> out = new ArrayList<>(List.of(String.valueOf(r.acked()), String.valueOf(r.trimmed())));
+    out.addAll(r.notOurs());
     return out;
   }
 
   /** claim.lua 'stale' as member {@code name}, min idle 0: takes whatever is pending on others. */
   private void claimStale(String name) {
-    await(Scripts.CLAIM.run(channel, System.currentTimeMillis() + 5_000,
-        List.of(stream(0), keys.retries(topic, 0, "g"), keys.moved(topic, 0, "g")), "g", name, "stale", 10,
-        System.currentTimeMillis(), 0));
+    await(new ClaimScript(stream(0), keys.retries(topic, 0, "g"), keys.moved(topic, 0, "g"), "g", name,
+        ClaimScript.Mode.STALE, 10, System.currentTimeMillis(), 0, List.of())
+        .run(channel, System.currentTimeMillis() + 5_000));
   }
 
   private int pendingOn(String consumer) {
@@ -163,7 +168,18 @@ class AckScriptTest extends BusTestBase {
     List<String> ids = aHoldsThree();
     redis.command("HSET", keys.members(topic, 0, "g"), "a", "tok-other|500|none|" + (System.currentTimeMillis()
         + 60_000));
-    assertThat(ack("a", ids)).containsExactly("-1");
+    assertThat(ack("a", ids)).containsExactly("fenced");
     assertThat(pendingOn("a")).isEqualTo(3);
+  }
+
+  @Test
+  void withOrderedProcessingOnlyTheOwnerAcknowledges() {
+    List<String> ids = aHoldsThree();
+    String owner = keys.owner(topic, 0, "g");
+    redis.command("SET", owner, "peer|tok-peer");
+    assertThat(ack("a", ids, owner)).containsExactly("not_ours");
+    assertThat(pendingOn("a")).isEqualTo(3);
+    redis.command("SET", owner, "a|tok-a");
+    assertThat(ack("a", ids, owner)).containsExactly("3", "0");
   }
 }

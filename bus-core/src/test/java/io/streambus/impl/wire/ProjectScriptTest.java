@@ -5,7 +5,6 @@ import io.streambus.impl.connection.Channels;
 import io.streambus.impl.connection.RedisChannel;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,24 +58,34 @@ class ProjectScriptTest extends BusTestBase {
     return l;
   }
 
-  /** Runs project.lua as consumer c with these writes; the reply as text, e.g. [applied, 2]. */
+  /** Runs project.lua as consumer c with these writes; the reply as text, e.g. [done, 2] or [invalid, why]. */
   @SafeVarargs
   private List<String> project(List<String>... writes) {
-    List<String> keys = new ArrayList<>(List.of(stream(0), members()));
-    List<Object> args = new ArrayList<>(List.of("g", "c", "token-c", id, 2));
+    return project(null, writes);
+  }
+
+  @SafeVarargs
+  private List<String> project(String owner, List<String>... writes) {
+    List<String> modelKeys = new ArrayList<>();
+    List<String> args = new ArrayList<>();
     for (List<String> write : writes) {
       String key = write.get(1);
-      if (!keys.contains(key)) {
-        keys.add(key);
+      if (!modelKeys.contains(key)) {
+        modelKeys.add(key);
       }
       args.add(write.get(0));
-      args.add(keys.indexOf(key) - 1);
-      args.add(write.size() - 2);
+      args.add(String.valueOf(modelKeys.indexOf(key) + 1));
+      args.add(String.valueOf(write.size() - 2));
       args.addAll(write.subList(2, write.size()));
     }
-    Response r = await(Scripts.PROJECT.run(channel, System.currentTimeMillis() + 5_000, keys, args.toArray()));
-    List<String> out = new ArrayList<>();
-    r.forEach(x -> out.add(x.toString()));
+    ProjectScript.Reply r = await(new ProjectScript(stream(0), members(), owner, modelKeys, "g", "c", "token-c", id,
+        args).run(channel, System.currentTimeMillis() + 5_000));
+    List<String> out = new ArrayList<>(List.of(r.outcome().wire()));
+    if (r.outcome() == Outcome.DONE) {
+      out.add(String.valueOf(r.applied()));
+    } else if (r.outcome() == Outcome.INVALID) {
+      out.add(r.reason());
+    }
     return out;
   }
 
@@ -88,10 +97,10 @@ class ProjectScriptTest extends BusTestBase {
   void appliesTheWritesWithTheAcknowledgementOnceEvenWhenRunAgain() {
     List<String> hincr = w("HINCRBY", model("revenue"), "alice", "5");
     List<String> sadd = w("SADD", model("seen"), "alice");
-    assertThat(project(hincr, sadd)).containsExactly("applied", "2");
+    assertThat(project(hincr, sadd)).containsExactly("done", "2");
     assertThat(pendingOnC()).isFalse();
     // a run whose reply a dropped connection lost is sent again by the bus: it must apply nothing the second time
-    assertThat(project(hincr, sadd)).containsExactly("done");
+    assertThat(project(hincr, sadd)).containsExactly("settled");
     assertThat(redis.command("HGET", model("revenue"), "alice")).isEqualTo("5");
     assertThat(redis.command("SCARD", model("seen"))).isEqualTo("1");
   }
@@ -99,7 +108,7 @@ class ProjectScriptTest extends BusTestBase {
   @Test
   void aConsumerThatDoesNotHoldTheEntryWritesNothing() {
     redis.command("XCLAIM", stream(0), "g", "peer", "0", id);
-    assertThat(project(w("HINCRBY", model("revenue"), "alice", "5"))).containsExactly("lost");
+    assertThat(project(w("HINCRBY", model("revenue"), "alice", "5"))).containsExactly("not_ours");
     redis.command("HSET", members(), "c", "another-process|3000|0");
     assertThat(project(w("HINCRBY", model("revenue"), "alice", "5"))).containsExactly("fenced");
     assertThat(redis.command("EXISTS", model("revenue"))).isEqualTo("0");
@@ -114,14 +123,9 @@ class ProjectScriptTest extends BusTestBase {
   void withOrderedProcessingTheOwnerKeyMustNameThisSubscription() {
     String owner = stream(0) + ":owner:g";
     redis.command("SET", owner, "peer|token-p");
-    List<String> keys = List.of(stream(0), members(), owner, model("revenue"));
-    Response r = await(Scripts.PROJECT.run(channel, System.currentTimeMillis() + 5_000, keys, "g", "c", "token-c", id,
-        3, "HINCRBY", 1, 2, "alice", "5"));
-    assertThat(r.get(0).toString()).isEqualTo("lost");
+    assertThat(project(owner, w("HINCRBY", model("revenue"), "alice", "5"))).containsExactly("not_ours");
     redis.command("SET", owner, "c|token-c");
-    r = await(Scripts.PROJECT.run(channel, System.currentTimeMillis() + 5_000, keys, "g", "c", "token-c", id,
-        3, "HINCRBY", 1, 2, "alice", "5"));
-    assertThat(r.get(0).toString()).isEqualTo("applied");
+    assertThat(project(owner, w("HINCRBY", model("revenue"), "alice", "5"))).containsExactly("done", "1");
     assertThat(redis.command("HGET", model("revenue"), "alice")).isEqualTo("5");
   }
 
@@ -173,7 +177,7 @@ class ProjectScriptTest extends BusTestBase {
         w("DEL", model("k")), w("HINCRBY", model("k"), "f", "2"),
         w("HSET", model("h"), "n", "40"), w("HINCRBY", model("h"), "n", "2"),
         w("HINCRBYFLOAT", model("h"), "f", "0.5"), w("HINCRBYFLOAT", model("h"), "f", "0.25")))
-        .containsExactly("applied", "6");
+        .containsExactly("done", "6");
     assertThat(redis.command("TYPE", model("k"))).isEqualTo("hash");
     assertThat(redis.command("HGET", model("k"), "f")).isEqualTo("2");
     assertThat(redis.command("HGET", model("h"), "n")).isEqualTo("42");
@@ -195,7 +199,7 @@ class ProjectScriptTest extends BusTestBase {
         w("RPUSH", model("l"), "a", "b", "c"), w("LPUSH", model("l"), "z"), w("LTRIM", model("l"), "0", "1"),
         w("EXPIRE", model("set"), "600"), w("PEXPIRE", model("z"), "600000"), w("PERSIST", model("z")),
         w("SET", model("gone"), "1"), w("DEL", model("gone"))))
-        .containsExactly("applied", "25");
+        .containsExactly("done", "25");
     assertThat(redis.command("GET", model("s"))).isEqualTo("vw");
     assertThat(redis.command("GET", model("n"))).isEqualTo("6");
     assertThat(redis.command("GET", model("f"))).isEqualTo("2.5");

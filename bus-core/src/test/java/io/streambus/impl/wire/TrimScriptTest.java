@@ -5,7 +5,6 @@ import io.streambus.impl.connection.RedisChannel;
 import io.streambus.BusTestBase;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,10 +34,10 @@ class TrimScriptTest extends BusTestBase {
   }
 
   private List<Long> trim(String mode, long maxLen) {
-    Response r = await(Scripts.TRIM.run(channel, System.currentTimeMillis() + 5_000,
-        List.of(stream(0), stream(0) + ":trimmed"), mode,
-        maxLen));
-    return List.of(r.get(0).toLong(), r.get(1).toLong());
+    TrimScript.Reply r = await(new TrimScript(stream(0), stream(0) + ":trimmed",
+        TrimScript.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)), maxLen)
+        .run(channel, System.currentTimeMillis() + 5_000));
+    return List.of(r.safe(), r.dropped());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.streambus.consumers.handlers;
 import io.streambus.BusException;
 import io.streambus.Message;
 import io.streambus.MessageHandler;
+import io.streambus.app.HeaderText;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The response decides the message's fate: 2xx acknowledges it; 408, 429, 5xx, a connection failure or no answer
  * within the timeout retries it (with the consumer's backoff, up to its delivery limit); any other status (4xx, 3xx)
- * dead-letters it at once ({@link BusException.NonRetryable}: resending the same request will not fix it).
+ * dead-letters it at once ({@link BusException.NonRetryable}: resending the same request will not fix it). So does a
+ * message that cannot be sent as an HTTP request at all: a key or header value with a line break or another control
+ * character, or a header name that is not an HTTP token (possible for entries written by other clients).
  *
  * <p>With tracing on (the consumers jar with {@code OTEL_*} set: a Vert.x with its OpenTelemetry tracer), the request
  * is an HTTP client span, a child of the delivery's span, and carries that span's {@code traceparent}: the downstream
@@ -52,7 +55,14 @@ public final class HttpForwardHandler implements MessageHandler {
   public Future<Void> handle(Message message) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
         .setIdleTimeout(timeoutMs);
-    headers(message).forEach(request::putHeader);
+    Map<String, String> headers = headers(message);
+    String unsendable = unsendable(headers);
+    if (unsendable != null) {
+      // The same entry fails the same way at every delivery: dead-letter it now, with the reason, instead of retrying.
+      return Future.failedFuture(new BusException.NonRetryable("message " + message.id()
+          + " cannot be sent as an HTTP request: " + unsendable));
+    }
+    headers.forEach(request::putHeader);
     // body() is asked for inside send()'s own continuation, in the event-loop turn that delivers the response.
     // Chained one level up, the continuation goes through the request's future instead; called from a thread outside
     // Vert.x, that future's context is not the connection's, the response can end before body() is asked for, and
@@ -72,6 +82,20 @@ public final class HttpForwardHandler implements MessageHandler {
       return Future.failedFuture(new BusException(detail));
     }
     return Future.failedFuture(new BusException.NonRetryable(detail));
+  }
+
+  /** Why one of {@code headers} cannot be sent (its name is not a token, its value holds a control character), or null. */
+  static String unsendable(Map<String, String> headers) {
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      if (!HeaderText.isToken(h.getKey())) {
+        return "header name '" + h.getKey() + "' is not an HTTP token";
+      }
+      String problem = HeaderText.valueProblem(h.getKey(), h.getValue());
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
   }
 
   static Map<String, String> headers(Message m) {

@@ -4,9 +4,9 @@
 -- consumer to another in the last hour, scored by when), KEYS[4] (ordered processing only) the partition's owner
 -- key, which must name this subscription
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4] now (ms), ARGV[5..] ids
--- Returns {-1} when this consumer name was taken by another process, {-2} when the partition is not ours (any
--- more), else {acked, trimmed, ids not ours...}: a trimmed id was pending nowhere (its entry is gone, or somebody
--- acknowledged it): nothing to settle, and not a lost lease.
+-- Returns {fenced} when this consumer name was taken by another process, {not_ours} when the partition is not ours
+-- (any more), else {done, acked, trimmed, ids not ours...}: a trimmed id was pending nowhere (its entry is gone, or
+-- somebody acknowledged it): nothing to settle, and not a lost lease.
 --
 -- Why most ids need no check of their own: an entry leaves this consumer's pending list only by our own
 -- acknowledgement or by an XCLAIM, and every claim of the bus (claim.lua, adopt.lua) that takes an entry from another
@@ -17,12 +17,12 @@
 local stream, members, moved = KEYS[1], KEYS[2], KEYS[3]
 local group, me = ARGV[1], ARGV[2]
 local now = tonumber(ARGV[4])
-local current = redis.call('HGET', members, me)
-if current and string.match(current, '^([^|]*)|') ~= ARGV[3] then
-  return {-1}
+local current, fenced = membership(members, me, ARGV[3])
+if fenced then
+  return {FENCED}
 end
-if KEYS[4] and redis.call('GET', KEYS[4]) ~= me .. '|' .. ARGV[3] then
-  return {-2}
+if not owns(KEYS[4], me, ARGV[3]) then
+  return {NOT_OURS}
 end
 -- the membership's expiry is its last field ("token|claimMinIdle|ordering|expiresAt")
 local live = current and tonumber(string.match(current, '|(%d+)$') or '0') >= now
@@ -37,7 +37,7 @@ local movedAny = live and redis.call('EXISTS', moved) == 1
 if live and not movedAny then
   -- the usual case: nothing to check one by one, and no table to build
   local acked = xack(ARGV, 5, #ARGV)
-  return {acked, #ARGV - 4 - acked}
+  return {DONE, acked, #ARGV - 4 - acked}
 end
 local marks = {}
 if movedAny then
@@ -49,7 +49,7 @@ if movedAny then
   end
 end
 
-local ours, out, trimmed, settled = {}, {0, 0}, 0, {}
+local ours, out, trimmed, settled = {}, {DONE, 0, 0}, 0, {}
 for i = 5, #ARGV do
   local id = ARGV[i]
   if live and not marks[i - 4] then
@@ -70,6 +70,6 @@ for first = 1, #settled, 500 do
   redis.call('ZREM', moved, unpack(settled, first, math.min(first + 499, #settled)))
 end
 -- an unchecked id that XACK did not count was pending nowhere
-out[1] = acked
-out[2] = trimmed + (#ours - acked)
+out[2] = acked
+out[3] = trimmed + (#ours - acked)
 return out

@@ -11,21 +11,12 @@
 --               lost with a dropped connection sits in our own pending list, unknown to us)
 -- mode 'own':   entries pending on this very consumer (after a restart under a fixed name, or a lost read reply)
 -- Both 'stale' and 'own' leave alone entries waiting for a scheduled retry.
--- Returns {trimmed, id1, fields1, deliveries1, id2, ...}; pending ids whose entry no longer exists are acknowledged
--- and counted in trimmed.
+-- Returns {done, trimmed, id1, fields1, deliveries1, id2, ...}; pending ids whose entry no longer exists are
+-- acknowledged and counted in trimmed.
 local stream, retry = KEYS[1], KEYS[2]
 local group, me, mode = ARGV[1], ARGV[2], ARGV[3]
 local limit, now, minIdle = tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
--- Records an entry taken from another consumer, for an hour (its former holder's acknowledgement must check it; one
--- that comes an hour later finds that holder's membership lapsed, and checks every id anyway), and forgets older ones.
-local function moved(key, id)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZADD', key, now, id)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 3600000)
-  redis.call('PEXPIRE', key, 3600000)
-end
-local out = {0}
+local out = {DONE, 0}
 local trimmed = 0
 local held = {}
 for i = 7, #ARGV do
@@ -33,18 +24,12 @@ for i = 7, #ARGV do
 end
 
 local function claim(id, deliveries, idle, holder)
-  if holder ~= me then
-    moved(KEYS[3], id)
-  end
-  local r = redis.call('XCLAIM', stream, group, me, idle, id)
-  local e = r[1]
-  if e and e ~= false and e[2] and e[2] ~= false then
-    out[#out + 1] = e[1]
-    out[#out + 1] = e[2]
+  local fields = claimEntry(stream, group, KEYS[3], me, holder, idle, id)
+  if fields then
+    out[#out + 1] = id
+    out[#out + 1] = fields
     out[#out + 1] = deliveries + 1
   else
-    -- Redis 7 drops a deleted entry from the PEL inside XCLAIM; 6.2 keeps it: acknowledge to be sure.
-    redis.call('XACK', stream, group, id)
     trimmed = trimmed + 1
   end
 end
@@ -77,5 +62,5 @@ else
     end
   end
 end
-out[1] = trimmed
+out[2] = trimmed
 return out

@@ -2,31 +2,16 @@
 -- ever added (length + what the bus's trimming removed, trim.lua) and, per group, the lag, from which entries-read
 -- is entries-added - lag. A running producer would set them apart if they came from separate replies.
 -- KEYS[1] stream, KEYS[2] its trim counter; ARGV[1] cap of each lag count (a huge backlog must not block Redis).
--- Returns {length, trimmed, name, lag, name, lag, ...}; a lag equal to the cap means "at least".
+-- Returns {done, length, trimmed, name, lag, name, lag, ...}; a lag equal to the cap means "at least".
 local cap = tonumber(ARGV[1])
 local length = redis.call('XLEN', KEYS[1])
 local trimmed = tonumber(redis.call('GET', KEYS[2]) or '0')
-local out = {length, trimmed}
+local out = {DONE, length, trimmed}
 if length == 0 and redis.call('EXISTS', KEYS[1]) == 0 then
   return out
 end
-for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-  local name, last = nil, nil
-  for i = 1, #g, 2 do
-    if g[i] == 'name' then name = g[i + 1] end
-    if g[i] == 'last-delivered-id' then last = g[i + 1] end
-  end
-  local count = 0
-  local from = '(' .. last
-  while count < cap do
-    local batch = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', 1000)
-    if #batch == 0 then
-      break
-    end
-    count = count + #batch
-    from = '(' .. batch[#batch][1]
-  end
-  out[#out + 1] = name
-  out[#out + 1] = math.min(count, cap)
+for _, g in ipairs(groupsOf(KEYS[1])) do
+  out[#out + 1] = g[1]
+  out[#out + 1] = countAfter(KEYS[1], g[2], cap)
 end
 return out

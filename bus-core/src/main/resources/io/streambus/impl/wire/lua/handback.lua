@@ -2,14 +2,15 @@
 -- consumer but looks idle for ARGV[4] ms, so a peer with any claim min idle takes it at its next reclaim tick, and
 -- its delivery count drops by one so that the peer's claim does not count a delivery that never happened.
 -- KEYS[1] stream, KEYS[2] members hash, KEYS[3] (ordered processing only) the partition's owner key; ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4] idle (ms),
--- ARGV[5..] ids. Returns the number handed back, or -1 when this consumer name was taken over.
+-- ARGV[5..] ids. Returns {done, the number handed back}, {fenced} when this consumer name was taken over, {not_ours}
+-- when the partition is another's.
 local stream, group, me = KEYS[1], ARGV[1], ARGV[2]
-local current = redis.call('HGET', KEYS[2], me)
-if current and string.match(current, '^([^|]*)|') ~= ARGV[3] then
-  return -1
+local _, fenced = membership(KEYS[2], me, ARGV[3])
+if fenced then
+  return {FENCED}
 end
-if KEYS[3] and redis.call('GET', KEYS[3]) ~= me .. '|' .. ARGV[3] then
-  return 0
+if not owns(KEYS[3], me, ARGV[3]) then
+  return {NOT_OURS}
 end
 local n = 0
 for i = 5, #ARGV do
@@ -21,4 +22,4 @@ for i = 5, #ARGV do
     n = n + 1
   end
 end
-return n
+return {DONE, n}

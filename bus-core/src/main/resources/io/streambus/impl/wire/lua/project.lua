@@ -4,28 +4,29 @@
 -- KEYS[1] stream, KEYS[2] members hash of the group, KEYS[3] (ordered processing only) the partition's owner key,
 -- then the model keys. ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token, ARGV[4] id, ARGV[5] how many KEYS
 -- come before the model keys, then per write: command, model key number (1 = the first model key), argument count,
--- arguments. Returns {'applied', writes}; {'fenced'} when this consumer name was taken over; {'lost'} when the entry
--- or the partition is another consumer's; {'done'} when the entry is no longer pending at all (settled already: a run
--- whose reply a dropped connection lost, retried by the bus, must not apply the writes twice); {'gone'} when it is not
--- pending and no longer in the stream either; {'invalid', reason} when a check failed: nothing was written.
+-- arguments. Returns {done, writes} when applied; {fenced} when this consumer name was taken over; {not_ours} when
+-- the entry or the partition is another consumer's; {settled} when the entry is no longer pending at all (settled
+-- already: a run whose reply a dropped connection lost, retried by the bus, must not apply the writes twice); {gone}
+-- when it is not pending and no longer in the stream either; {invalid, reason} when a check failed: nothing was
+-- written.
 local stream, members = KEYS[1], KEYS[2]
 local group, me, token, id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local base = tonumber(ARGV[5])
-local current = redis.call('HGET', members, me)
-if current and string.match(current, '^([^|]*)|') ~= token then
-  return {'fenced'}
+local _, fenced = membership(members, me, token)
+if fenced then
+  return {FENCED}
 end
-if base > 2 and redis.call('GET', KEYS[3]) ~= me .. '|' .. token then
-  return {'lost'}
+if not owns(base > 2 and KEYS[3] or nil, me, token) then
+  return {NOT_OURS}
 end
 if #redis.call('XPENDING', stream, group, id, id, 1, me) == 0 then
   if #redis.call('XPENDING', stream, group, id, id, 1) > 0 then
-    return {'lost'}
+    return {NOT_OURS}
   end
   if #redis.call('XRANGE', stream, id, id) == 0 then
-    return {'gone'}
+    return {GONE}
   end
-  return {'done'}
+  return {SETTLED}
 end
 
 -- the type each accepted command needs its key to hold (or not to exist); ModelCommand.java has the same list
@@ -244,11 +245,11 @@ end
 for _, w in ipairs(writes) do
   local refused = check(w)
   if refused then
-    return {'invalid', refused}
+    return {INVALID, refused}
   end
 end
 for _, w in ipairs(writes) do
   redis.call(w.name, w.key, unpack(w.args))
 end
 redis.call('XACK', stream, group, id)
-return {'applied', #writes}
+return {DONE, #writes}

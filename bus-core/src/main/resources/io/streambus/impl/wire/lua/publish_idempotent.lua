@@ -9,9 +9,9 @@
 -- KEYS[1] stream, KEYS[2] hash key -> '<id> <digest>', KEYS[3] zset key -> forget-at (epoch ms);
 -- ARGV[1] idempotency key, ARGV[2] payload digest, ARGV[3] window (ms), ARGV[4] most expired keys forgotten per call,
 -- ARGV[5..] field, value, ... of the entry.
--- Returns {id, 0} when stored; {first id, 1} for a duplicate; {first id, 2} for a duplicate whose digest differs.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- Returns {done, id, 0} when stored; {done, first id, 1} for a duplicate; {done, first id, 2} for a duplicate whose
+-- digest differs.
+local now = nowMs()
 local window = tonumber(ARGV[3])
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 if #expired > 0 then
@@ -27,7 +27,7 @@ if seen then
     local space = string.find(seen, ' ', 1, true)
     local id = string.sub(seen, 1, space - 1)
     local digest = string.sub(seen, space + 1)
-    result = {id, digest == ARGV[2] and 1 or 2}
+    result = {DONE, id, digest == ARGV[2] and 1 or 2}
   end
 end
 if result == nil then
@@ -38,7 +38,7 @@ if result == nil then
   local id = redis.call('XADD', KEYS[1], '*', unpack(entry))
   redis.call('HSET', KEYS[2], ARGV[1], id .. ' ' .. ARGV[2])
   redis.call('ZADD', KEYS[3], now + window, ARGV[1])
-  result = {id, 0}
+  result = {DONE, id, 0}
 end
 redis.call('PEXPIRE', KEYS[2], window)
 redis.call('PEXPIRE', KEYS[3], window)

@@ -6,9 +6,9 @@
 -- idle (ms), ARGV[5] now (ms), ARGV[6] membership time to live (ms), ARGV[7] 'join' (a subscription starting: it
 -- takes the name over from whichever process held it, which that process learns at its next step) or 'renew',
 -- ARGV[8] ownership time to live (ms), ARGV[9] its ordering (none, partition, key), ARGV[10..] ids it holds
--- Returns {-1} when another process took this consumer name (this one is fenced: it must not touch an entry again),
--- {-3, member, ordering} when joining a group whose live member uses another ordering (it does not join),
--- else {othersMinIdle, tookOver, owner, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
+-- Returns {fenced} when another process took this consumer name (this one must not touch an entry again),
+-- {conflict, member, ordering} when joining a group whose live member uses another ordering (it does not join),
+-- else {done, othersMinIdle, tookOver, owner, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
 -- othersMinIdle is the smallest claim min idle among the other live members (-1 when none); tookOver is 1 when
 -- joining replaced a live member of the same name; owner is the partition's owner's consumer name ('' when none, and
 -- without KEYS[3]), its lease renewed here when it is this subscription; members are the live members' names; a lost
@@ -32,10 +32,10 @@ local function parse(value)
   return f[1], tonumber(f[2]), nil, tonumber(f[3])
 end
 local tookOver = 0
-local current = redis.call('HGET', members, me)
-if current and string.match(current, '^([^|]*)|') ~= token then
+local current, fenced = membership(members, me, token)
+if fenced then
   if not joining then
-    return {-1}
+    return {FENCED}
   end
   local _, _, _, expires = parse(current)
   if expires and expires >= now then
@@ -47,7 +47,7 @@ if joining then
   for i = 1, #all, 2 do
     local _, _, theirs, expires = parse(all[i + 1])
     if all[i] ~= me and expires and expires >= now and theirs and theirs ~= ordering then
-      return {-3, all[i], theirs}
+      return {CONFLICT, all[i], theirs}
     end
   end
 end
@@ -103,7 +103,7 @@ for from = 1, #mine, 500 do
   args[#args + 1] = 'JUSTID'
   redis.call('XCLAIM', unpack(args))
 end
-local out = {others, tookOver, owner, #live}
+local out = {DONE, others, tookOver, owner, #live}
 for _, name in ipairs(live) do out[#out + 1] = name end
 out[#out + 1] = #lost
 for _, id in ipairs(lost) do out[#out + 1] = id end

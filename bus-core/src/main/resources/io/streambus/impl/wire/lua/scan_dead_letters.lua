@@ -7,8 +7,9 @@
 -- continue the run keep that bound and never reach dead letters added since (replays that failed again among them);
 -- ARGV[4] most dead letters to examine; ARGV[5] most to find or replay;
 -- ARGV[6..] criteria, field/value pairs of the dead letter that must all be equal.
--- find returns   {last examined id or false, exhausted 1/0, examined, id, fields, id, fields, ...}
--- replay returns {last examined id or false, exhausted 1/0, replayed, skipped, examined, last id of the run or false}
+-- find returns   {done, last examined id or false, exhausted 1/0, examined, id, fields, id, fields, ...}
+-- replay returns {done, last examined id or false, exhausted 1/0, replayed, skipped, examined, last id of the run or
+-- false}
 local mode, from, stop = ARGV[1], ARGV[2], ARGV[3]
 local budget, want = tonumber(ARGV[4]), tonumber(ARGV[5])
 
@@ -25,49 +26,29 @@ local function matching(fields)
   return m
 end
 
--- the same re-delivery as replay.lua: the original fields, marked for the group that failed it
-local function replay(id, fields, group)
-  local args = {KEYS[2], '*'}
-  for i = 1, #fields, 2 do
-    local k = fields[i]
-    if string.sub(k, 1, 3) ~= 'dl:' and k ~= 'x-target-group' then
-      args[#args + 1] = k
-      args[#args + 1] = fields[i + 1]
-    end
-  end
-  args[#args + 1] = 'x-target-group'
-  args[#args + 1] = group
-  redis.call('XADD', unpack(args))
-  redis.call('XDEL', KEYS[1], id)
-end
-
 local groups = {}
 if mode == 'replay' then
   if stop == '+' then
     local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
     if #newest == 0 then
-      return {false, 1, 0, 0, 0, false}
+      return {DONE, false, 1, 0, 0, 0, false}
     end
     stop = newest[1][1]
   end
   if redis.call('EXISTS', KEYS[2]) == 1 then
-    for _, g in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
-      for i = 1, #g, 2 do
-        if g[i] == 'name' then
-          groups[g[i + 1]] = true
-        end
-      end
+    for _, g in ipairs(groupsOf(KEYS[2])) do
+      groups[g[1]] = true
     end
   end
 end
 
-local out = {false, 0, 0}
+local out = {DONE, false, 0, 0}
 local replayed, skipped, examined = 0, 0, 0
 local function result(exhausted)
-  out[2] = exhausted
-  out[3] = examined
+  out[3] = exhausted
+  out[4] = examined
   if mode == 'replay' then
-    return {out[1], exhausted, replayed, skipped, examined, stop}
+    return {DONE, out[2], exhausted, replayed, skipped, examined, stop}
   end
   return out
 end
@@ -78,17 +59,17 @@ while examined < budget do
   local batch = redis.call('XRANGE', KEYS[1], from, stop, 'COUNT', asked)
   for _, e in ipairs(batch) do
     examined = examined + 1
-    out[1] = e[1]
+    out[2] = e[1]
     local m = matching(e[2])
     if m then
       if mode == 'find' then
         out[#out + 1] = e[1]
         out[#out + 1] = e[2]
-        if (#out - 3) / 2 >= want then
+        if (#out - 4) / 2 >= want then
           return result(0)
         end
       elseif m['dl:group'] and groups[m['dl:group']] then
-        replay(e[1], e[2], m['dl:group'])
+        replayDeadLetter(KEYS[1], KEYS[2], e[1], e[2], m['dl:group'])
         replayed = replayed + 1
         if replayed >= want then
           return result(0)
@@ -101,6 +82,6 @@ while examined < budget do
   if #batch < asked then
     return result(1)
   end
-  from = '(' .. out[1]
+  from = '(' .. out[2]
 end
 return result(0)

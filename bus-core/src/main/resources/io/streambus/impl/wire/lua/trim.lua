@@ -8,9 +8,9 @@
 -- (Redis 6.2) the entries ever added are still length + trimmed (counters.lua).
 -- KEYS[1] stream, KEYS[2] its trim counter; ARGV[1] 'acked', 'maxlen' or 'retention', ARGV[2] max length
 -- ('maxlen') or retention in ms ('retention').
--- Returns {trimmed safely, dropped unacked}.
+-- Returns {done, trimmed safely, dropped unacked}.
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {0, 0}
+  return {DONE, 0, 0}
 end
 local function parse(id)
   local dash = string.find(id, '-')
@@ -23,17 +23,10 @@ local function less(a, b)
 end
 local cut = nil
 if ARGV[1] == 'retention' then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  cut = string.format('%d-0', math.max(0, now - tonumber(ARGV[2])))
+  cut = string.format('%d-0', math.max(0, nowMs() - tonumber(ARGV[2])))
 end
-local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
-for _, g in ipairs(groups) do
-  local name, last = nil, nil
-  for i = 1, #g, 2 do
-    if g[i] == 'name' then name = g[i + 1] end
-    if g[i] == 'last-delivered-id' then last = g[i + 1] end
-  end
+for _, g in ipairs(groupsOf(KEYS[1])) do
+  local name, last = g[1], g[2]
   local ms, seq = parse(last)
   local candidate
   if seq >= 9007199254740991 then
@@ -61,4 +54,4 @@ end
 if safe + dropped > 0 then
   redis.call('INCRBY', KEYS[2], safe + dropped)
 end
-return {safe, dropped}
+return {DONE, safe, dropped}
