@@ -6,6 +6,7 @@ import io.streambus.testsupport.ManagedRedis;
 import io.streambus.testsupport.RedisCluster;
 import io.streambus.testsupport.RedisFlavor;
 import io.streambus.testsupport.RedisServer;
+import io.streambus.testsupport.ServerlessEndpoint;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,8 +24,10 @@ import java.util.Set;
  *   <li>{@link Cluster}: ElastiCache node-based with cluster mode on ({@link ManagedRedis}): 3 masters with a
  *       replica each, TLS only, the barred commands renamed away, the {@code default} user off; the bus connects as
  *       the application user through one node (as through a configuration endpoint) and trusts the CA;</li>
- *   <li>{@link Serverless}: one server of the same profile, but plain TCP, behind {@link FaultProxy}'s Serverless
- *       mode (which cannot read TLS), which refuses what ElastiCache Serverless refuses.</li>
+ *   <li>{@link Serverless}: ElastiCache Serverless ({@link ServerlessEndpoint}): one cluster-mode server of the
+ *       same profile owning every slot, but plain TCP, behind {@link FaultProxy}'s Serverless mode (which cannot read
+ *       TLS), which refuses what ElastiCache Serverless refuses; the bus connects to the proxy as a cluster
+ *       client.</li>
  * </ul>
  * After the last test it fails the class if anything the bus sent was refused: an entry in a node's {@code ACL LOG}
  * (NOPERM), or a Serverless refusal other than the ones the bus is known to probe and fall back from
@@ -43,6 +46,7 @@ abstract class ManagedProfile implements BeforeAllCallback, AfterAllCallback {
   private final Set<String> allowedRefusals = new java.util.HashSet<>(EXPECTED_SERVERLESS_REFUSALS);
   private ManagedRedis managed;
   private RedisCluster cluster;
+  private ServerlessEndpoint endpoint;
   private RedisServer server;
   private FaultProxy proxy;
   private long startedAt;
@@ -77,8 +81,9 @@ abstract class ManagedProfile implements BeforeAllCallback, AfterAllCallback {
     RedisFlavor flavor = RedisFlavor.fromSystemPropertyForMultiNode();
     managed = ManagedRedis.create("test:*");
     if (serverless) {
-      server = managed.startPlainServer(flavor);
-      proxy = FaultProxy.startServerless(server.host(), server.port());
+      endpoint = managed.startServerless(flavor);
+      server = endpoint.server();
+      proxy = endpoint.proxy();
     } else {
       cluster = managed.startCluster(flavor);
     }
@@ -100,18 +105,16 @@ abstract class ManagedProfile implements BeforeAllCallback, AfterAllCallback {
       }
     } finally {
       BusTestBase.useProfile(null);
-      if (proxy != null) {
-        proxy.close();
+      if (endpoint != null) {
+        endpoint.close();
       }
       if (cluster != null) {
         cluster.close();
       }
-      if (server != null) {
-        server.close();
-      }
       if (managed != null) {
         managed.close();
       }
+      endpoint = null;
       proxy = null;
       cluster = null;
       server = null;
@@ -153,8 +156,8 @@ abstract class ManagedProfile implements BeforeAllCallback, AfterAllCallback {
   BusOptions busOptions() {
     require();
     if (serverless) {
-      return new BusOptions().setConnectionString("redis://" + ManagedRedis.APP_USER + ":" + managed.appPassword()
-          + "@127.0.0.1:" + proxy.port()).setKeyPrefix("test");
+      return new BusOptions().setTopology(BusOptions.Topology.CLUSTER).setConnectionString("redis://"
+          + ManagedRedis.APP_USER + ":" + managed.appPassword() + "@127.0.0.1:" + proxy.port()).setKeyPrefix("test");
     }
     return new BusOptions().setTopology(BusOptions.Topology.CLUSTER)
         .setConnectionStrings(List.of(managed.appUri(cluster.nodes().get(0)))).setTlsCaPemPath(managed.caFile())

@@ -85,10 +85,11 @@ public final class ManagedRedis implements AutoCloseable {
      * {@code admin} user for the harness and for replication, the application user.
      */
     public RedisServer.Builder configure(RedisServer.Builder server) {
-        return configureUsersAndCommands(server).tlsOnly(certificates);
+        return configurePlain(server).tlsOnly(certificates);
     }
 
-    private RedisServer.Builder configureUsersAndCommands(RedisServer.Builder server) {
+    /** Like {@link #configure} but on plain TCP: for behind a proxy that reads what the client sends. */
+    RedisServer.Builder configurePlain(RedisServer.Builder server) {
         List<String> args = new ArrayList<>(List.of("--user", "default", "off", "resetpass"));
         args.addAll(List.of("--user", ADMIN_USER, "on", ">" + adminPassword, "~*", "&*", "+@all"));
         List<String> app = new ArrayList<>(List.of("--user", APP_USER, "on", ">" + appPassword, "~" + keyPattern,
@@ -110,7 +111,15 @@ public final class ManagedRedis implements AutoCloseable {
      * ({@link FaultProxy#startServerless}), which cannot read TLS.
      */
     public RedisServer startPlainServer(RedisFlavor flavor) {
-        return configureUsersAndCommands(RedisServer.builder().flavor(flavor).name("managed-plain")).start();
+        return configurePlain(RedisServer.builder().flavor(flavor).name("managed-plain")).start();
+    }
+
+    /**
+     * ElastiCache Serverless's shape: one virtual node owning every slot, behind {@link FaultProxy}'s Serverless mode
+     * (see {@link ServerlessEndpoint}). The application connects to the proxy, as a cluster client.
+     */
+    public ServerlessEndpoint startServerless(RedisFlavor flavor) {
+        return ServerlessEndpoint.start(this, flavor);
     }
 
     /** The cluster-mode-enabled shape: 3 masters with a replica each, every node of this profile. */

@@ -155,6 +155,28 @@ class ServerlessProxyTest {
         }
     }
 
+    /** The endpoint presents one node owning every slot at the proxy's address, and refuses as Serverless does. */
+    @Test
+    void aServerlessEndpointIsOneNodeOwningEverySlotAtTheProxysAddress() {
+        try (ManagedRedis managed = ManagedRedis.create("bus:*");
+                ServerlessEndpoint endpoint = managed.startServerless(RedisFlavor.SYSTEM)) {
+            int port = endpoint.proxy().port();
+            ServerAccess app = new ServerAccess(ManagedRedis.APP_USER, managed.appPassword(), null);
+            List<?> slots = (List<?>) Resp.callAs("127.0.0.1", port, app, "CLUSTER", "SLOTS");
+            assertThat(slots).hasSize(1);
+            List<?> range = (List<?>) slots.get(0);
+            assertThat(List.<Object>copyOf(range.subList(0, 2))).containsExactly(0L, 16383L);
+            assertThat(List.<Object>copyOf(((List<?>) range.get(2)).subList(0, 2))).containsExactly("127.0.0.1",
+                    (long) port);
+            assertThat(Resp.callAs("127.0.0.1", port, app, "XADD", "bus:{t:0}", "*", "f", "v")).isNotNull();
+            assertThatThrownBy(() -> Resp.callAs("127.0.0.1", port, app, "WAIT", "0", "0"))
+                    .isInstanceOf(RedisReplyException.class).hasMessageStartingWith("ERR unknown command 'WAIT'");
+            assertThatThrownBy(() -> Resp.callAs("127.0.0.1", port, app, "CONFIG", "GET", "x"))
+                    .isInstanceOf(RedisReplyException.class).hasMessageStartingWith("ERR unknown command");
+            assertThat(endpoint.proxy().refusals()).containsOnlyKeys("WAIT");
+        }
+    }
+
     @Test
     void dropsNeedServerlessMode() {
         try (FaultProxy plain = FaultProxy.start(redis.host(), redis.port())) {

@@ -27,10 +27,23 @@ final class ReplicaWait {
     this.replicas = replicas;
   }
 
-  /** Succeeds when the server runs WAIT; fails with the reason it cannot, the same failure from then on. */
+  /**
+   * Succeeds when the server runs WAIT; fails with the reason it cannot, the same failure from then on. While the
+   * question is on its way every caller waits for its answer: one question, however many publishes start at once.
+   */
   Future<Void> check(long deadline) {
     Future<Void> known = answer;
-    if (known != null && (known.succeeded() || known.failed() && known.cause() instanceof Refused)) {
+    if (known != null && known.succeeded()) {
+      return known; // the usual case, without the lock
+    }
+    synchronized (this) {
+      return ask(deadline);
+    }
+  }
+
+  private Future<Void> ask(long deadline) {
+    Future<Void> known = answer;
+    if (known != null && (!known.isComplete() || known.succeeded() || known.cause() instanceof Refused)) {
       return known;
     }
     Future<Void> asked = channel.send(Request.cmd(Command.WAIT).arg(0).arg(0), routeKey, deadline)
