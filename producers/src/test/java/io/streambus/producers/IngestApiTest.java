@@ -259,6 +259,51 @@ class IngestApiTest {
     assertThat(r.statusCode()).isEqualTo(202);
   }
 
+  @Test
+  void aKeptAliveConnectionMustSendItsNextHeadInTime() throws Exception {
+    ProducersApp strict = new ProducersApp(vertx, Settings.of(Map.of("BUS_REDIS_URL", proxy.uri(),
+        "BUS_KEY_PREFIX", "test", "BUS_HTTP_HOST", "127.0.0.1", "BUS_HTTP_PORT", "0",
+        "BUS_HTTP_REQUEST_HEAD_TIMEOUT_MS", "1000")));
+    await(strict.start());
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", strict.httpPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("POST /topics/alive/messages HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String response = readResponse(socket);
+      assertThat(response).startsWith("HTTP/1.1 202");
+      long answered = System.nanoTime();
+      // the limit starts again when the response ends: an idle kept-alive connection is closed after it
+      io.streambus.testsupport.Poll.until(java.time.Duration.ofSeconds(5), () -> {
+        try {
+          return peerClosed(socket);
+        } catch (java.io.IOException e) {
+          return true;
+        }
+      }, () -> "the server closes the idle kept-alive connection");
+      assertThat((System.nanoTime() - answered) / 1_000_000).isBetween(900L, 3_000L);
+    } finally {
+      await(strict.stop());
+    }
+  }
+
+  /** Reads one response whose body has a Content-Length. */
+  private static String readResponse(java.net.Socket socket) throws java.io.IOException {
+    java.io.InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("connection closed in the response head: " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
+    return head + new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Whether the peer has closed the socket: a read that returns end of stream (with a short timeout). */
   private static boolean peerClosed(java.net.Socket socket) throws java.io.IOException {
     int timeout = socket.getSoTimeout();

@@ -222,7 +222,7 @@ final class PartitionReader {
         return null;
       });
     }).recover(e -> {
-      if (RedisErrors.code(e) != null) {
+      if (RedisErrors.isPermanent(e)) { // a refusal; a transient reply is no reason to stop asking
         unblockRefused = true;
         identified = null;
         clientId = -1;
@@ -245,7 +245,7 @@ final class PartitionReader {
       // have moved since, it reaches another node, where at worst it ends some client's blocking call early.
       scope.commands.send(Request.cmd(Command.CLIENT).arg("UNBLOCK").arg(clientId), stream, scope.deadline())
           .onFailure(e -> {
-            if (RedisErrors.code(e) != null) {
+            if (RedisErrors.isPermanent(e)) { // a refusal; a transient reply is no reason to stop asking
               // refused (Memorystore allows CLIENT ID but not CLIENT UNBLOCK: NOPERM): as without CLIENT ID
               unblockRefused = true;
               clientId = -1;

@@ -48,7 +48,9 @@ final class ReplicaWait {
     }
     Future<Void> asked = channel.send(Request.cmd(Command.WAIT).arg(0).arg(0), routeKey, deadline)
         .<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(RedisErrors.code(e) == null ? e : new Refused(replicas, e)));
+        // only a refusal is remembered: a transient reply (LOADING, READONLY during a failover...) that outlasted
+        // the deadline is asked again next time, like a lost connection
+        .recover(e -> Future.failedFuture(RedisErrors.isPermanent(e) ? new Refused(replicas, e) : e));
     answer = asked;
     return asked;
   }
