@@ -1,5 +1,6 @@
 /**
- * Streambus: an event bus for Vert.x services on Redis Streams consumer groups. Only the API package is exported; the
+ * Streambus: an event bus for Vert.x services on Redis Streams consumer groups. Only the API packages are exported
+ * ({@code io.streambus}, and {@code io.streambus.admin}: the read model and the operator's actions); the
  * implementation ({@code io.streambus.impl} and its sub-packages: connection, wire, metrics, topic, publish, consume,
  * admin) is not.
  */
@@ -17,4 +18,5 @@ module io.streambus {
   requires java.management;
 
   exports io.streambus;
+  exports io.streambus.admin;
 }

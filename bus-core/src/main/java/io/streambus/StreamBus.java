@@ -1,5 +1,8 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetters;
+import io.streambus.admin.BusAdmin;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;

@@ -1,5 +1,10 @@
 package io.streambus;
 
+import io.streambus.admin.TopicStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.DeadLetterFilter;
+import io.streambus.admin.DeadLetter;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,10 @@
 package io.streambus;
 
+import io.streambus.admin.TopicStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.ConsumerStats;
+
 import io.micrometer.core.instrument.Timer;
 import io.streambus.testsupport.BuildConsole;
 import io.vertx.core.Future;

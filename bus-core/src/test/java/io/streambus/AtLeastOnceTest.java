@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetters;
+import io.streambus.admin.DeadLetterPage;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,11 @@
 package io.streambus;
 
+import io.streambus.admin.TopicStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.DeadLetters;
+import io.streambus.admin.DeadLetterPage;
+import io.streambus.admin.DeadLetter;
 import io.streambus.testsupport.BuildConsole;
 import io.streambus.testsupport.RedisCluster;
 import io.streambus.testsupport.RedisServer;

@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetter;
+
 import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetter;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;

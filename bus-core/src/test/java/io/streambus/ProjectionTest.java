@@ -1,5 +1,8 @@
 package io.streambus;
 
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.DeadLetter;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,9 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetters;
+import io.streambus.admin.DeadLetterPage;
+import io.streambus.admin.DeadLetter;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

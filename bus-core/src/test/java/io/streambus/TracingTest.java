@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.streambus.admin.DeadLetter;
+
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

@@ -1,5 +1,8 @@
 package io.streambus;
 
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.GroupStats;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.streambus.demo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streambus.BusMeters;
-import io.streambus.GroupStats;
+import io.streambus.admin.GroupStats;
 import io.streambus.StreamBus;
-import io.streambus.TopicStats;
+import io.streambus.admin.TopicStats;
 import io.vertx.core.Future;
 
 import java.io.PrintStream;
@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * The demo's console screen: every few seconds, each topic's length, dead letters and per-group lag / pending /
- * consumers (from {@link io.streambus.BusAdmin#snapshot()}), the process's bus counters, and the revenue read model
- * (from {@link io.streambus.BusAdmin#modelHash}).
+ * consumers (from {@link io.streambus.admin.BusAdmin#snapshot()}), the process's bus counters, and the revenue read model
+ * (from {@link io.streambus.admin.BusAdmin#modelHash}).
  */
 final class LiveFigures {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");

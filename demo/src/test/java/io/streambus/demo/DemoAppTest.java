@@ -2,9 +2,9 @@ package io.streambus.demo;
 
 import io.micrometer.core.instrument.Counter;
 import io.streambus.BusMeters;
-import io.streambus.GroupStats;
-import io.streambus.PartitionStats;
-import io.streambus.TopicStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.TopicStats;
 import io.streambus.app.Settings;
 import io.streambus.testsupport.Poll;
 import io.vertx.core.Vertx;

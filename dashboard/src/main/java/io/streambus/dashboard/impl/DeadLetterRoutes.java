@@ -1,10 +1,10 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.DeadLetter;
-import io.streambus.DeadLetterFilter;
-import io.streambus.DeadLetterPage;
-import io.streambus.DeadLetterReplay;
-import io.streambus.DeadLetters;
+import io.streambus.admin.DeadLetter;
+import io.streambus.admin.DeadLetterFilter;
+import io.streambus.admin.DeadLetterPage;
+import io.streambus.admin.DeadLetterReplay;
+import io.streambus.admin.DeadLetters;
 import io.streambus.StreamBus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.streambus.GroupStats;
+import io.streambus.admin.GroupStats;
 import io.streambus.dashboard.DashboardMeters;
 
 import java.util.HashMap;

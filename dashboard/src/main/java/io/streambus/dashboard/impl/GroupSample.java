@@ -1,6 +1,6 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.GroupStats;
+import io.streambus.admin.GroupStats;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,6 +1,6 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.DeadLetterFilter;
+import io.streambus.admin.DeadLetterFilter;
 import io.streambus.Topics;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,7 +1,7 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.BusAdmin;
-import io.streambus.TopicStats;
+import io.streambus.admin.BusAdmin;
+import io.streambus.admin.TopicStats;
 import io.streambus.dashboard.DashboardOptions;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;

@@ -1,7 +1,7 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.PartitionStats;
-import io.streambus.TopicStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.TopicStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -1,8 +1,8 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.GroupStats;
-import io.streambus.PartitionStats;
-import io.streambus.TopicStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.TopicStats;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.streambus.dashboard.impl;
 
-import io.streambus.ConsumerStats;
-import io.streambus.GroupStats;
-import io.streambus.PartitionStats;
-import io.streambus.TopicStats;
+import io.streambus.admin.ConsumerStats;
+import io.streambus.admin.GroupStats;
+import io.streambus.admin.PartitionStats;
+import io.streambus.admin.TopicStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

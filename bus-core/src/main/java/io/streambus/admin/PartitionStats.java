@@ -1,4 +1,6 @@
-package io.streambus;
+package io.streambus.admin;
+
+import io.streambus.OutgoingMessage;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,9 @@
-package io.streambus;
+package io.streambus.admin;
+
+import io.streambus.OutgoingMessage;
+import io.streambus.Message;
+import io.streambus.Topics;
+import io.streambus.MessageId;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,8 @@
-package io.streambus;
+package io.streambus.admin;
+
+import io.streambus.Topics;
+import io.streambus.Ordering;
+import io.streambus.ModelWrites;
 
 import io.vertx.core.Future;
 

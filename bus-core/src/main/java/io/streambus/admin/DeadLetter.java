@@ -1,4 +1,7 @@
-package io.streambus;
+package io.streambus.admin;
+
+import io.streambus.Message;
+import io.streambus.OutgoingMessage;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

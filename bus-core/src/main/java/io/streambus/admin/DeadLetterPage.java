@@ -1,4 +1,4 @@
-package io.streambus;
+package io.streambus.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,8 @@
-package io.streambus;
+package io.streambus.admin;
+
+import io.streambus.ConsumerOptions;
+import io.streambus.BusException;
+import io.streambus.MessageId;
 
 import io.vertx.core.Future;
 
