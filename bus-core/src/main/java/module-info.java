@@ -8,6 +8,9 @@ module io.streambus {
   requires transitive io.vertx.core;
   requires transitive micrometer.core;
   requires io.vertx.redis.client;
+  // the generated option converters' annotations (compile time only)
+  requires static io.vertx.codegen.api;
+  requires static io.vertx.codegen.json;
   requires org.slf4j;
   // the deadline sweeps are scheduled on the Netty event loop itself (Deadlines: not cancelled with a verticle)
   requires io.netty.transport;

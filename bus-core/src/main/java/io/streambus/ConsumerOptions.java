@@ -1,15 +1,17 @@
 package io.streambus;
 
-import io.streambus.impl.connection.Backoff;
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.annotations.GenIgnore;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Objects;
 
-import static io.streambus.RetryOptions.require;
-
 /**
  * How a subscription consumes: concurrency, retries, reclaim of stalled peers' messages, draining on close.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class ConsumerOptions {
   /** Default handler calls in flight per subscription: {@value}. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 64;
@@ -38,6 +40,27 @@ public class ConsumerOptions {
   /** Default idle time after which a consumer that holds nothing is removed from its group: {@value} ms (1 h). */
   public static final long DEFAULT_CONSUMER_CLEANUP_IDLE_MS = 3_600_000;
 
+  /** Handler calls in flight: 1 to 100,000. */
+  public static final OptionRange MAX_IN_FLIGHT = OptionRange.of(1, 100_000);
+  /** Deliveries before a dead letter: 1 to 1,000,000. */
+  public static final OptionRange MAX_DELIVERIES = OptionRange.of(1, 1_000_000);
+  /** One blocking read's longest wait: 1 ms to a minute. */
+  public static final OptionRange BLOCK_MS = OptionRange.of(1, 60_000);
+  /** The claim min idle: 1 ms to a day. */
+  public static final OptionRange CLAIM_MIN_IDLE_MS = OptionRange.of(1, 86_400_000);
+  /** The reclaim period: 1 ms to a day. */
+  public static final OptionRange RECLAIM_INTERVAL_MS = OptionRange.of(1, 86_400_000);
+  /** The handler deadline: 1 ms to a day. */
+  public static final OptionRange HANDLER_TIMEOUT_MS = OptionRange.of(1, 86_400_000);
+  /** The drain deadline on close: 0 to an hour. */
+  public static final OptionRange CLOSE_TIMEOUT_MS = OptionRange.of(0, 3_600_000);
+  /** Acknowledgements in one step: 1 to {@value #MAX_ACK_BATCH_SIZE}. */
+  public static final OptionRange ACK_BATCH_SIZE = OptionRange.of(1, MAX_ACK_BATCH_SIZE);
+  /** The idle time before an idle consumer is removed: 0 (never) or more ms. */
+  public static final OptionRange CONSUMER_CLEANUP_IDLE_MS = OptionRange.atLeast(0);
+  /** Handler calls started per second: 0 (unlimited) to 10,000,000. */
+  public static final OptionRange MAX_RATE_PER_SECOND = OptionRange.of(0, 10_000_000);
+
   private String consumerName;
   private int maxInFlight;
   private int maxDeliveries;
@@ -55,6 +78,7 @@ public class ConsumerOptions {
   private RetryOptions retry;
   private ConsumerListener listener;
 
+  /** The defaults: the {@code DEFAULT_*} constants, {@link Ordering#NONE}, {@link StartPosition#NEW}. */
   public ConsumerOptions() {
     maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     maxDeliveries = DEFAULT_MAX_DELIVERIES;
@@ -72,88 +96,64 @@ public class ConsumerOptions {
     listener = ConsumerListener.logging();
   }
 
+  /** A copy of {@code other} (the listener is shared, not copied). */
   public ConsumerOptions(ConsumerOptions other) {
-    consumerName = other.consumerName;
-    maxInFlight = other.maxInFlight;
-    maxDeliveries = other.maxDeliveries;
-    blockMs = other.blockMs;
-    claimMinIdleMs = other.claimMinIdleMs;
-    reclaimIntervalMs = other.reclaimIntervalMs;
-    handlerTimeoutMs = other.handlerTimeoutMs;
-    closeTimeoutMs = other.closeTimeoutMs;
-    ackBatchSize = other.ackBatchSize;
-    consumerCleanupIdleMs = other.consumerCleanupIdleMs;
-    maxRatePerSecond = other.maxRatePerSecond;
-    acceptForeignEntries = other.acceptForeignEntries;
-    ordering = other.ordering;
-    startPosition = other.startPosition;
-    retry = new RetryOptions(other.retry);
+    this(other.toJson());
     listener = other.listener;
   }
 
-  /** Reads every field that {@link #toJson()} writes; missing fields keep their defaults. The listener is not JSON. */
+  /**
+   * Reads the fields {@link #toJson()} writes; missing fields keep their defaults. The listener is not JSON.
+   *
+   * @throws OptionException naming a field that is not an option, or whose value has the wrong type
+   */
   public ConsumerOptions(JsonObject json) {
     this();
-    consumerName = json.getString("consumerName", consumerName);
-    maxInFlight = json.getInteger("maxInFlight", maxInFlight);
-    maxDeliveries = json.getInteger("maxDeliveries", maxDeliveries);
-    blockMs = json.getLong("blockMs", blockMs);
-    claimMinIdleMs = json.getLong("claimMinIdleMs", claimMinIdleMs);
-    reclaimIntervalMs = json.getLong("reclaimIntervalMs", reclaimIntervalMs);
-    handlerTimeoutMs = json.getLong("handlerTimeoutMs", handlerTimeoutMs);
-    closeTimeoutMs = json.getLong("closeTimeoutMs", closeTimeoutMs);
-    ackBatchSize = json.getInteger("ackBatchSize", ackBatchSize);
-    consumerCleanupIdleMs = json.getLong("consumerCleanupIdleMs", consumerCleanupIdleMs);
-    maxRatePerSecond = json.getDouble("maxRatePerSecond", maxRatePerSecond);
-    acceptForeignEntries = json.getBoolean("acceptForeignEntries", acceptForeignEntries);
-    if (json.getValue("ordering") != null) {
-      ordering = Ordering.parse(json.getString("ordering"));
-    }
-    if (json.getValue("startPosition") != null) {
-      startPosition = StartPosition.parse(json.getString("startPosition"));
-    }
-    if (json.getJsonObject("retry") != null) {
-      retry = new RetryOptions(json.getJsonObject("retry"));
-    }
+    OptionsJson.read("", json, this, ConsumerOptionsConverter::fromJson);
+    OptionsJson.verify("", json, toJson());
   }
 
+  /** Every option but the listener as JSON. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
-    if (consumerName != null) {
-      json.put("consumerName", consumerName);
-    }
-    return json.put("maxInFlight", maxInFlight).put("maxDeliveries", maxDeliveries).put("blockMs", blockMs)
-        .put("claimMinIdleMs", claimMinIdleMs).put("reclaimIntervalMs", reclaimIntervalMs)
-        .put("handlerTimeoutMs", handlerTimeoutMs).put("closeTimeoutMs", closeTimeoutMs)
-        .put("ackBatchSize", ackBatchSize).put("consumerCleanupIdleMs", consumerCleanupIdleMs)
-        .put("maxRatePerSecond", maxRatePerSecond).put("acceptForeignEntries", acceptForeignEntries)
-        .put("ordering", ordering.name())
-        .put("startPosition", startPosition.toString()).put("retry", retry.toJson());
+    ConsumerOptionsConverter.toJson(this, json);
+    return json;
   }
 
   /**
-   * @throws IllegalArgumentException naming the first invalid field
+   * @return this
+   * @throws OptionException naming the first invalid field
    */
   public ConsumerOptions validate() {
-    require(consumerName == null || consumerName.matches("[A-Za-z0-9._:@-]{1,200}"),
-        "consumerName must be 1-200 of [A-Za-z0-9._:@-], was '" + consumerName + "'");
-    require(maxInFlight >= 1 && maxInFlight <= 100_000, "maxInFlight must be in 1..100000, was " + maxInFlight);
-    require(maxDeliveries >= 1, "maxDeliveries must be >= 1, was " + maxDeliveries);
-    require(blockMs >= 1, "blockMs must be >= 1, was " + blockMs);
-    require(claimMinIdleMs >= 1, "claimMinIdleMs must be >= 1, was " + claimMinIdleMs);
-    require(reclaimIntervalMs >= 1, "reclaimIntervalMs must be >= 1, was " + reclaimIntervalMs);
-    require(handlerTimeoutMs >= 1, "handlerTimeoutMs must be >= 1, was " + handlerTimeoutMs);
-    require(closeTimeoutMs >= 0, "closeTimeoutMs must be >= 0, was " + closeTimeoutMs);
-    require(ackBatchSize >= 1 && ackBatchSize <= MAX_ACK_BATCH_SIZE, "ackBatchSize must be in 1.." + MAX_ACK_BATCH_SIZE
-        + " (a request of more than 3,999 arguments is refused by ElastiCache Serverless), was " + ackBatchSize);
-    require(consumerCleanupIdleMs >= 0, "consumerCleanupIdleMs must be >= 0, was " + consumerCleanupIdleMs);
-    require(maxRatePerSecond >= 0, "maxRatePerSecond must be >= 0, was " + maxRatePerSecond);
-    require(startPosition != null, "startPosition must not be null");
-    require(ordering != null, "ordering must not be null");
-    require(retry != null, "retry must not be null");
-    require(listener != null, "listener must not be null");
+    if (consumerName != null && !consumerName.matches("[A-Za-z0-9._:@-]{1,200}")) {
+      throw new OptionException("consumerName",
+          "consumerName must be 1-200 of [A-Za-z0-9._:@-], was '" + consumerName + "'");
+    }
+    MAX_IN_FLIGHT.check("maxInFlight", maxInFlight);
+    MAX_DELIVERIES.check("maxDeliveries", maxDeliveries);
+    BLOCK_MS.check("blockMs", blockMs);
+    CLAIM_MIN_IDLE_MS.check("claimMinIdleMs", claimMinIdleMs);
+    RECLAIM_INTERVAL_MS.check("reclaimIntervalMs", reclaimIntervalMs);
+    HANDLER_TIMEOUT_MS.check("handlerTimeoutMs", handlerTimeoutMs);
+    CLOSE_TIMEOUT_MS.check("closeTimeoutMs", closeTimeoutMs);
+    if (!ACK_BATCH_SIZE.contains(ackBatchSize)) {
+      throw new OptionException("ackBatchSize", "ackBatchSize must be " + ACK_BATCH_SIZE
+          + " (a request of more than 3,999 arguments is refused by ElastiCache Serverless), was " + ackBatchSize);
+    }
+    CONSUMER_CLEANUP_IDLE_MS.check("consumerCleanupIdleMs", consumerCleanupIdleMs);
+    MAX_RATE_PER_SECOND.check("maxRatePerSecond", maxRatePerSecond);
+    requireSet("startPosition", startPosition);
+    requireSet("ordering", ordering);
+    requireSet("retry", retry);
+    requireSet("listener", listener);
     retry.validate("retry.");
     return this;
+  }
+
+  private static void requireSet(String field, Object value) {
+    if (value == null) {
+      throw new OptionException(field, field + " must not be null");
+    }
   }
 
   /**
@@ -166,6 +166,11 @@ public class ConsumerOptions {
     return consumerName;
   }
 
+  /**
+   * Sets {@link #getConsumerName()} (1-200 of {@code [A-Za-z0-9._:@-]}, or null).
+   *
+   * @return this
+   */
   public ConsumerOptions setConsumerName(String consumerName) {
     this.consumerName = consumerName;
     return this;
@@ -176,6 +181,11 @@ public class ConsumerOptions {
     return maxInFlight;
   }
 
+  /**
+   * Sets {@link #getMaxInFlight()}, in {@link #MAX_IN_FLIGHT}.
+   *
+   * @return this
+   */
   public ConsumerOptions setMaxInFlight(int maxInFlight) {
     this.maxInFlight = maxInFlight;
     return this;
@@ -189,6 +199,11 @@ public class ConsumerOptions {
     return maxDeliveries;
   }
 
+  /**
+   * Sets {@link #getMaxDeliveries()}, in {@link #MAX_DELIVERIES}.
+   *
+   * @return this
+   */
   public ConsumerOptions setMaxDeliveries(int maxDeliveries) {
     this.maxDeliveries = maxDeliveries;
     return this;
@@ -199,6 +214,11 @@ public class ConsumerOptions {
     return blockMs;
   }
 
+  /**
+   * Sets {@link #getBlockMs()}, in {@link #BLOCK_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setBlockMs(long blockMs) {
     this.blockMs = blockMs;
     return this;
@@ -219,6 +239,11 @@ public class ConsumerOptions {
     return claimMinIdleMs;
   }
 
+  /**
+   * Sets {@link #getClaimMinIdleMs()}, in {@link #CLAIM_MIN_IDLE_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setClaimMinIdleMs(long claimMinIdleMs) {
     this.claimMinIdleMs = claimMinIdleMs;
     return this;
@@ -233,6 +258,11 @@ public class ConsumerOptions {
     return reclaimIntervalMs;
   }
 
+  /**
+   * Sets {@link #getReclaimIntervalMs()}, in {@link #RECLAIM_INTERVAL_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setReclaimIntervalMs(long reclaimIntervalMs) {
     this.reclaimIntervalMs = reclaimIntervalMs;
     return this;
@@ -247,6 +277,11 @@ public class ConsumerOptions {
     return handlerTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getHandlerTimeoutMs()}, in {@link #HANDLER_TIMEOUT_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setHandlerTimeoutMs(long handlerTimeoutMs) {
     this.handlerTimeoutMs = handlerTimeoutMs;
     return this;
@@ -261,6 +296,11 @@ public class ConsumerOptions {
     return closeTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getCloseTimeoutMs()}, in {@link #CLOSE_TIMEOUT_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setCloseTimeoutMs(long closeTimeoutMs) {
     this.closeTimeoutMs = closeTimeoutMs;
     return this;
@@ -274,6 +314,11 @@ public class ConsumerOptions {
     return ackBatchSize;
   }
 
+  /**
+   * Sets {@link #getAckBatchSize()}, in {@link #ACK_BATCH_SIZE}.
+   *
+   * @return this
+   */
   public ConsumerOptions setAckBatchSize(int ackBatchSize) {
     this.ackBatchSize = ackBatchSize;
     return this;
@@ -287,6 +332,11 @@ public class ConsumerOptions {
     return consumerCleanupIdleMs;
   }
 
+  /**
+   * Sets {@link #getConsumerCleanupIdleMs()}, in {@link #CONSUMER_CLEANUP_IDLE_MS}.
+   *
+   * @return this
+   */
   public ConsumerOptions setConsumerCleanupIdleMs(long consumerCleanupIdleMs) {
     this.consumerCleanupIdleMs = consumerCleanupIdleMs;
     return this;
@@ -297,6 +347,11 @@ public class ConsumerOptions {
     return maxRatePerSecond;
   }
 
+  /**
+   * Sets {@link #getMaxRatePerSecond()}, in {@link #MAX_RATE_PER_SECOND}.
+   *
+   * @return this
+   */
   public ConsumerOptions setMaxRatePerSecond(double maxRatePerSecond) {
     this.maxRatePerSecond = maxRatePerSecond;
     return this;
@@ -310,6 +365,11 @@ public class ConsumerOptions {
     return acceptForeignEntries;
   }
 
+  /**
+   * Sets {@link #isAcceptForeignEntries()}.
+   *
+   * @return this
+   */
   public ConsumerOptions setAcceptForeignEntries(boolean acceptForeignEntries) {
     this.acceptForeignEntries = acceptForeignEntries;
     return this;
@@ -336,6 +396,11 @@ public class ConsumerOptions {
     return startPosition;
   }
 
+  /**
+   * Sets {@link #getStartPosition()}; not null. Only used when this subscription creates the group.
+   *
+   * @return this
+   */
   public ConsumerOptions setStartPosition(StartPosition startPosition) {
     this.startPosition = startPosition;
     return this;
@@ -346,16 +411,28 @@ public class ConsumerOptions {
     return retry;
   }
 
+  /**
+   * Sets {@link #getRetry()} (kept as given, not copied); not null.
+   *
+   * @return this
+   */
   public ConsumerOptions setRetry(RetryOptions retry) {
     this.retry = retry;
     return this;
   }
 
   /** Receives errors and notable events. Default {@link ConsumerListener#logging()}. */
+  @GenIgnore
   public ConsumerListener getListener() {
     return listener;
   }
 
+  /**
+   * Sets {@link #getListener()}: told of lease losses, fencing, dead letters and failures; not null (default: logs them).
+   *
+   * @return this
+   */
+  @GenIgnore
   public ConsumerOptions setListener(ConsumerListener listener) {
     this.listener = listener;
     return this;

@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.vertx.codegen.annotations.DataObject;
+import io.vertx.codegen.json.annotations.JsonGen;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Exponential backoff between deliveries of a failed message: the n-th retry waits
  * {@code min(maxBackoff, initialBackoff * multiplier^(n-1))}, randomized by {@code ±jitter}.
  */
+@DataObject
+@JsonGen(publicConverter = false)
 public class RetryOptions {
   /** Default first backoff: {@value} ms. */
   public static final long DEFAULT_INITIAL_BACKOFF_MS = 100;
@@ -18,6 +22,12 @@ public class RetryOptions {
   public static final double DEFAULT_MULTIPLIER = 2.0;
   /** Default randomization: {@value} (±20 %). */
   public static final double DEFAULT_JITTER = 0.2;
+  /** The first backoff's range: 0 to a day. */
+  public static final OptionRange INITIAL_BACKOFF_MS = OptionRange.of(0, 86_400_000);
+  /** The backoff ceiling's range: 0 to a day (and at least the first backoff). */
+  public static final OptionRange MAX_BACKOFF_MS = OptionRange.of(0, 86_400_000);
+  /** The growth factor's range: 1 to 100. */
+  public static final OptionRange MULTIPLIER = OptionRange.of(1, 100);
 
   private long initialBackoffMs;
   private long maxBackoffMs;
@@ -31,24 +41,27 @@ public class RetryOptions {
     jitter = DEFAULT_JITTER;
   }
 
+  /** A copy of {@code other}. */
   public RetryOptions(RetryOptions other) {
-    initialBackoffMs = other.initialBackoffMs;
-    maxBackoffMs = other.maxBackoffMs;
-    multiplier = other.multiplier;
-    jitter = other.jitter;
+    this(other.toJson());
   }
 
+  /**
+   * Reads the fields {@link #toJson()} writes; missing fields keep their defaults.
+   *
+   * @throws OptionException naming a field that is not an option, or whose value has the wrong type
+   */
   public RetryOptions(JsonObject json) {
     this();
-    initialBackoffMs = json.getLong("initialBackoffMs", initialBackoffMs);
-    maxBackoffMs = json.getLong("maxBackoffMs", maxBackoffMs);
-    multiplier = json.getDouble("multiplier", multiplier);
-    jitter = json.getDouble("jitter", jitter);
+    OptionsJson.read("retry.", json, this, RetryOptionsConverter::fromJson);
+    OptionsJson.verify("retry.", json, toJson());
   }
 
+  /** Every option as JSON. */
   public JsonObject toJson() {
-    return new JsonObject().put("initialBackoffMs", initialBackoffMs).put("maxBackoffMs", maxBackoffMs)
-        .put("multiplier", multiplier).put("jitter", jitter);
+    JsonObject json = new JsonObject();
+    RetryOptionsConverter.toJson(this, json);
+    return json;
   }
 
   /** The wait before the first retry, in ms (0 = retry at once). Default {@value #DEFAULT_INITIAL_BACKOFF_MS}. */
@@ -56,6 +69,11 @@ public class RetryOptions {
     return initialBackoffMs;
   }
 
+  /**
+   * Sets the wait before the first retry (0 retries at once), in {@link #INITIAL_BACKOFF_MS}.
+   *
+   * @return this
+   */
   public RetryOptions setInitialBackoffMs(long initialBackoffMs) {
     this.initialBackoffMs = initialBackoffMs;
     return this;
@@ -66,6 +84,11 @@ public class RetryOptions {
     return maxBackoffMs;
   }
 
+  /**
+   * Sets the longest wait, in {@link #MAX_BACKOFF_MS} and at least the first backoff.
+   *
+   * @return this
+   */
   public RetryOptions setMaxBackoffMs(long maxBackoffMs) {
     this.maxBackoffMs = maxBackoffMs;
     return this;
@@ -76,6 +99,11 @@ public class RetryOptions {
     return multiplier;
   }
 
+  /**
+   * Sets the growth factor per retry, in {@link #MULTIPLIER}.
+   *
+   * @return this
+   */
   public RetryOptions setMultiplier(double multiplier) {
     this.multiplier = multiplier;
     return this;
@@ -86,6 +114,11 @@ public class RetryOptions {
     return jitter;
   }
 
+  /**
+   * Sets the relative randomization of each wait, in [0, 1): 0.2 waits between 80 % and 120 % of the computed backoff.
+   *
+   * @return this
+   */
   public RetryOptions setJitter(double jitter) {
     this.jitter = jitter;
     return this;
@@ -103,20 +136,23 @@ public class RetryOptions {
     return Math.max(0, Math.min(maxBackoffMs, Math.round(capped)));
   }
 
-  /** @throws IllegalArgumentException naming the first invalid field */
+  /**
+   * @param prefix the path of these options in the options that hold them ({@code "retry."}), for the field names
+   * @return this
+   * @throws OptionException naming the first invalid field
+   */
   public RetryOptions validate(String prefix) {
-    require(initialBackoffMs >= 0, prefix + "initialBackoffMs must be >= 0, was " + initialBackoffMs);
-    require(maxBackoffMs >= initialBackoffMs,
-        prefix + "maxBackoffMs must be >= initialBackoffMs, was " + maxBackoffMs);
-    require(multiplier >= 1.0, prefix + "multiplier must be >= 1, was " + multiplier);
-    require(jitter >= 0 && jitter < 1, prefix + "jitter must be in [0, 1), was " + jitter);
-    return this;
-  }
-
-  static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
+    INITIAL_BACKOFF_MS.check(prefix + "initialBackoffMs", initialBackoffMs);
+    MAX_BACKOFF_MS.check(prefix + "maxBackoffMs", maxBackoffMs);
+    if (maxBackoffMs < initialBackoffMs) {
+      throw new OptionException(prefix + "maxBackoffMs", prefix + "maxBackoffMs must be >= initialBackoffMs ("
+          + initialBackoffMs + "), was " + maxBackoffMs);
     }
+    MULTIPLIER.check(prefix + "multiplier", multiplier);
+    if (!(jitter >= 0 && jitter < 1)) {
+      throw new OptionException(prefix + "jitter", prefix + "jitter must be in [0, 1), was " + jitter);
+    }
+    return this;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.streambus;
 
+import io.vertx.codegen.annotations.DataObject;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -7,6 +9,7 @@ import java.util.Objects;
  * Where a new consumer group starts reading. Only used when the group is created; an existing group keeps its
  * position.
  */
+@DataObject
 public final class StartPosition {
   /** Only messages published after the group is created. */
   public static final StartPosition NEW = new StartPosition("$");
@@ -47,6 +50,20 @@ public final class StartPosition {
         }
         return afterId(text.trim());
     }
+  }
+
+  /**
+   * The position in JSON ({@link ConsumerOptions}' {@code startPosition}): what {@link #parse} reads.
+   *
+   * @throws IllegalArgumentException when {@code json} is none of those
+   */
+  public static StartPosition fromJson(String json) {
+    return parse(json);
+  }
+
+  /** The position as {@link #fromJson} reads it: {@code new}, {@code beginning}, or the entry id after which it starts. */
+  public String toJson() {
+    return toString();
   }
 
   /** The id given to {@code XGROUP CREATE}. */

@@ -41,13 +41,85 @@ class OptionsTest {
     ConsumerOptions o = new ConsumerOptions().setConsumerName("c-1").setMaxInFlight(9).setMaxDeliveries(2)
         .setBlockMs(33).setClaimMinIdleMs(44).setReclaimIntervalMs(55).setHandlerTimeoutMs(66).setCloseTimeoutMs(77)
         .setAckBatchSize(88).setConsumerCleanupIdleMs(99).setMaxRatePerSecond(12.5).setAcceptForeignEntries(false)
-        .setStartPosition(StartPosition.BEGINNING)
+        .setStartPosition(StartPosition.BEGINNING).setOrdering(Ordering.KEY)
         .setRetry(new RetryOptions().setInitialBackoffMs(5).setMaxBackoffMs(50).setMultiplier(3).setJitter(0.1));
     assertThat(new ConsumerOptions(o)).isEqualTo(o);
     assertThat(new ConsumerOptions(o.toJson())).isEqualTo(o);
     assertThat(new ConsumerOptions()).isNotEqualTo(o);
     assertThat(new ConsumerOptions(new JsonObject().put("startPosition", "1700000000000-5")).getStartPosition())
         .isEqualTo(StartPosition.afterId("1700000000000-5"));
+  }
+
+  @Test
+  void busOptionsAreWrittenByPartAndTheSingleFieldsOfEarlierVersionsAreStillRead() {
+    BusOptions o = customBus();
+    JsonObject json = o.toJson();
+    assertThat(json.fieldNames()).containsExactlyInAnyOrder("connection", "topics", "publish");
+    assertThat(json.getJsonObject("publish").getLong("publishTimeoutMs")).isEqualTo(1234);
+    assertThat(o.getConnection().getTopology()).isEqualTo(BusOptions.Topology.CLUSTER);
+    assertThat(o.getTopics().getPartitions()).isEqualTo(3);
+
+    // the JSON BusOptions wrote before it had parts: every field at the top, enum constants in any case
+    JsonObject flat = new JsonObject().put("connectionString", "redis://x:7").put("topology", "cluster")
+        .put("tlsCaPemPath", "/ca").put("keyPrefix", "px").put("partitions", 4)
+        .put("topicPartitions", new JsonObject().put("orders", 8)).put("trimPolicy", "maxlen").put("maxLen", 10)
+        .put("topicTrims", new JsonObject().put("events", new JsonObject().put("policy", "retention")
+            .put("retentionMs", 5_000)))
+        .put("publishTimeoutMs", 999).put("publishWaitReplicas", 1).put("reconnectMaxMs", 3_000);
+    BusOptions read = new BusOptions(flat);
+    assertThat(read).isEqualTo(new BusOptions().setConnectionString("redis://x:7")
+        .setTopology(BusOptions.Topology.CLUSTER).setTlsCaPemPath("/ca").setKeyPrefix("px").setPartitions(4)
+        .setTopicPartitions(Map.of("orders", 8)).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(10)
+        .setTopicTrim("events", BusOptions.TopicTrim.retention(java.time.Duration.ofSeconds(5)))
+        .setPublishTimeoutMs(999).setPublishWaitReplicas(1).setReconnectMaxMs(3_000));
+  }
+
+  @Test
+  void aRefusedFieldIsNamedAsData() {
+    assertThat(field(() -> new BusOptions().setPartitions(0).validate())).isEqualTo("topics.partitions");
+    assertThat(field(() -> new BusOptions().setPublishTimeoutMs(3_600_001).validate()))
+        .isEqualTo("publish.publishTimeoutMs");
+    assertThat(field(() -> new BusOptions().setConnectionString("http://x").validate()))
+        .isEqualTo("connection.connectionStrings");
+    assertThat(field(() -> new BusOptions().setTopicPartitions(Map.of("orders", 0)).validate()))
+        .isEqualTo("topics.topicPartitions");
+    assertThat(field(() -> new ConsumerOptions().setAckBatchSize(1_001).validate())).isEqualTo("ackBatchSize");
+    assertThat(field(() -> new ConsumerOptions().setRetry(new RetryOptions().setJitter(1)).validate()))
+        .isEqualTo("retry.jitter");
+    // reading JSON: a value of the wrong type, a name that is no option, an unknown constant
+    assertThat(field(() -> new BusOptions(new JsonObject().put("publish",
+        new JsonObject().put("publishTimeoutMs", "soon"))))).isEqualTo("publish.publishTimeoutMs");
+    assertThat(field(() -> new BusOptions(new JsonObject().put("partitons", 3)))).isEqualTo("partitons");
+    assertThat(field(() -> new BusOptions(new JsonObject().put("topics",
+        new JsonObject().put("topicPartitions", new JsonObject().put("orders", "six"))))))
+        .isEqualTo("topics.topicPartitions");
+    assertThat(field(() -> new ConsumerOptions(new JsonObject().put("ordering", "sorted")))).isEqualTo("ordering");
+    assertThat(field(() -> new ConsumerOptions(new JsonObject().put("retry",
+        new JsonObject().put("multiplier", true))))).isEqualTo("retry.multiplier");
+    assertThatThrownBy(() -> new BusOptions(new JsonObject().put("publish",
+        new JsonObject().put("publishTimeoutMs", "soon"))))
+        .hasMessage("publish.publishTimeoutMs must be a number, was 'soon'");
+  }
+
+  @Test
+  void aRangeIsCheckedAtBothEnds() {
+    assertThat(PublishOptions.PUBLISH_TIMEOUT_MS.contains(1)).isTrue();
+    assertThat(PublishOptions.PUBLISH_TIMEOUT_MS.contains(3_600_000)).isTrue();
+    assertThat(PublishOptions.PUBLISH_TIMEOUT_MS.contains(0)).isFalse();
+    assertThat(PublishOptions.PUBLISH_TIMEOUT_MS.contains(3_600_001)).isFalse();
+    assertThatThrownBy(() -> new PublishOptions().setPublishTimeoutMs(0).validate())
+        .hasMessage("publish.publishTimeoutMs must be in 1..3600000, was 0");
+    assertThatThrownBy(() -> new TopicOptions().setTrimIntervalMs(0).validate())
+        .hasMessage("topics.trimIntervalMs must be in 1..86400000, was 0");
+  }
+
+  private static String field(Runnable refused) {
+    try {
+      refused.run();
+    } catch (OptionException e) {
+      return e.field();
+    }
+    throw new AssertionError("not refused");
   }
 
   @Test

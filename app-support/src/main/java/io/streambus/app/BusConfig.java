@@ -3,6 +3,10 @@ package io.streambus.app;
 import io.streambus.BusOptions;
 import io.streambus.BusOptions.Topology;
 import io.streambus.BusOptions.TrimPolicy;
+import io.streambus.ConnectionOptions;
+import io.streambus.OptionException;
+import io.streambus.PublishOptions;
+import io.streambus.TopicOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +37,15 @@ public final class BusConfig {
   public static final String TRIM_INTERVAL_MS = "BUS_TRIM_INTERVAL_MS";
   public static final String RETENTION_MS = "BUS_RETENTION_MS";
   public static final String IDEMPOTENCY_WINDOW_MS = "BUS_IDEMPOTENCY_WINDOW_MS";
+  public static final String PUBLISH_WAIT_REPLICAS = "BUS_PUBLISH_WAIT_REPLICAS";
 
   /** Every setting this class reads. */
   public static final Set<String> NAMES = Set.of(REDIS_URL, REDIS_TOPOLOGY, REDIS_SENTINEL_MASTER, KEY_PREFIX,
       PARTITIONS, TOPIC_PARTITIONS, TLS_CA_PEM, TLS_CERT_PEM, TLS_KEY_PEM, TLS_VERIFY_HOSTNAME, PUBLISH_TIMEOUT_MS,
-      MAX_PENDING_PUBLISHES, TRIM_POLICY, MAX_LEN, TRIM_INTERVAL_MS, RETENTION_MS, IDEMPOTENCY_WINDOW_MS);
+      MAX_PENDING_PUBLISHES, TRIM_POLICY, MAX_LEN, TRIM_INTERVAL_MS, RETENTION_MS, IDEMPOTENCY_WINDOW_MS,
+      PUBLISH_WAIT_REPLICAS);
 
-  /** BusOptions field names (as its validation messages start) → the setting that feeds them. */
+  /** The options' fields ({@link OptionException#field()}) → the setting that feeds each. */
   private static final Map<String, String> FIELD_TO_SETTING = fieldToSetting();
 
   private BusConfig() {
@@ -49,30 +55,37 @@ public final class BusConfig {
    * @throws ConfigException naming the first invalid setting
    */
   public static BusOptions busOptions(Settings s) {
-    BusOptions options = new BusOptions()
-        .setConnectionStrings(s.list(REDIS_URL, List.of(BusOptions.DEFAULT_CONNECTION_STRING)))
+    ConnectionOptions connection = new ConnectionOptions()
+        .setConnectionStrings(s.list(REDIS_URL, List.of(ConnectionOptions.DEFAULT_CONNECTION_STRING)))
         .setTopology(s.choice(REDIS_TOPOLOGY, Topology.class, Topology.STANDALONE))
         .setSentinelMasterName(s.string(REDIS_SENTINEL_MASTER, null))
         .setTlsCaPemPath(pemFile(s, TLS_CA_PEM))
         .setTlsCertPemPath(pemFile(s, TLS_CERT_PEM))
         .setTlsKeyPemPath(pemFile(s, TLS_KEY_PEM))
-        .setTlsVerifyHostname(s.bool(TLS_VERIFY_HOSTNAME, true))
-        .setKeyPrefix(s.string(KEY_PREFIX, BusOptions.DEFAULT_KEY_PREFIX))
-        .setPartitions(s.integer(PARTITIONS, BusOptions.DEFAULT_PARTITIONS, 1, 1024))
-        .setTopicPartitions(s.intMap(TOPIC_PARTITIONS, 1, 1024))
-        .setPublishTimeoutMs(s.longValue(PUBLISH_TIMEOUT_MS, BusOptions.DEFAULT_PUBLISH_TIMEOUT_MS, 1, 3_600_000))
-        .setMaxPendingPublishes(s.integer(MAX_PENDING_PUBLISHES, BusOptions.DEFAULT_MAX_PENDING_PUBLISHES, 1,
-            10_000_000))
+        .setTlsVerifyHostname(s.bool(TLS_VERIFY_HOSTNAME, true));
+    TopicOptions topics = new TopicOptions()
+        .setKeyPrefix(s.string(KEY_PREFIX, TopicOptions.DEFAULT_KEY_PREFIX))
+        .setPartitions(s.integer(PARTITIONS, TopicOptions.DEFAULT_PARTITIONS, TopicOptions.PARTITIONS))
+        .setTopicPartitions(s.intMap(TOPIC_PARTITIONS, (int) TopicOptions.PARTITIONS.min(),
+            (int) TopicOptions.PARTITIONS.max()))
         .setTrimPolicy(s.choice(TRIM_POLICY, TrimPolicy.class, TrimPolicy.ACKED))
-        .setMaxLen(s.longValue(MAX_LEN, 0, 0, Long.MAX_VALUE))
-        .setTrimIntervalMs(s.longValue(TRIM_INTERVAL_MS, BusOptions.DEFAULT_TRIM_INTERVAL_MS, 1, 86_400_000))
-        .setRetentionMs(s.longValue(RETENTION_MS, BusOptions.DEFAULT_RETENTION_MS, 1, Long.MAX_VALUE))
-        .setIdempotencyWindowMs(s.longValue(IDEMPOTENCY_WINDOW_MS, BusOptions.DEFAULT_IDEMPOTENCY_WINDOW_MS, 1,
-            Long.MAX_VALUE));
+        .setMaxLen(s.longValue(MAX_LEN, 0, 0, TopicOptions.MAX_LEN.max()))
+        .setTrimIntervalMs(s.longValue(TRIM_INTERVAL_MS, TopicOptions.DEFAULT_TRIM_INTERVAL_MS,
+            TopicOptions.TRIM_INTERVAL_MS))
+        .setRetentionMs(s.longValue(RETENTION_MS, TopicOptions.DEFAULT_RETENTION_MS, TopicOptions.RETENTION_MS));
+    PublishOptions publish = new PublishOptions()
+        .setPublishTimeoutMs(s.longValue(PUBLISH_TIMEOUT_MS, PublishOptions.DEFAULT_PUBLISH_TIMEOUT_MS,
+            PublishOptions.PUBLISH_TIMEOUT_MS))
+        .setMaxPendingPublishes(s.integer(MAX_PENDING_PUBLISHES, PublishOptions.DEFAULT_MAX_PENDING_PUBLISHES,
+            PublishOptions.MAX_PENDING_PUBLISHES))
+        .setPublishWaitReplicas(s.integer(PUBLISH_WAIT_REPLICAS, 0, PublishOptions.WAIT_REPLICAS))
+        .setIdempotencyWindowMs(s.longValue(IDEMPOTENCY_WINDOW_MS, PublishOptions.DEFAULT_IDEMPOTENCY_WINDOW_MS,
+            PublishOptions.IDEMPOTENCY_WINDOW_MS));
+    BusOptions options = new BusOptions().setConnection(connection).setTopics(topics).setPublish(publish);
     try {
       return options.validate();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(settingOf(e.getMessage()), settingOf(e.getMessage()) + ": " + e.getMessage(), e);
+    } catch (OptionException e) {
+      throw ConfigException.ofOption(e, FIELD_TO_SETTING);
     }
   }
 
@@ -84,27 +97,23 @@ public final class BusConfig {
     return path;
   }
 
-  private static String settingOf(String message) {
-    return FIELD_TO_SETTING.entrySet().stream().filter(e -> message.startsWith(e.getKey()))
-        .map(Map.Entry::getValue).findFirst().orElse("BUS_*");
-  }
-
   private static Map<String, String> fieldToSetting() {
     Map<String, String> map = new LinkedHashMap<>();
-    map.put("connectionString", REDIS_URL);
-    map.put("topology", REDIS_TOPOLOGY);
-    map.put("sentinelMasterName", REDIS_SENTINEL_MASTER);
-    map.put("tlsCertPemPath", TLS_CERT_PEM);
-    map.put("keyPrefix", KEY_PREFIX);
-    map.put("partitions", PARTITIONS);
-    map.put("topicPartitions", TOPIC_PARTITIONS);
-    map.put("publishTimeoutMs", PUBLISH_TIMEOUT_MS);
-    map.put("maxPendingPublishes", MAX_PENDING_PUBLISHES);
-    map.put("trimPolicy", TRIM_POLICY);
-    map.put("maxLen", MAX_LEN);
-    map.put("trimIntervalMs", TRIM_INTERVAL_MS);
-    map.put("retentionMs", RETENTION_MS);
-    map.put("idempotencyWindowMs", IDEMPOTENCY_WINDOW_MS);
-    return map;
+    map.put("connection.connectionStrings", REDIS_URL);
+    map.put("connection.topology", REDIS_TOPOLOGY);
+    map.put("connection.sentinelMasterName", REDIS_SENTINEL_MASTER);
+    map.put("connection.tlsCertPemPath", TLS_CERT_PEM);
+    map.put("topics.keyPrefix", KEY_PREFIX);
+    map.put("topics.partitions", PARTITIONS);
+    map.put("topics.topicPartitions", TOPIC_PARTITIONS);
+    map.put("topics.trimPolicy", TRIM_POLICY);
+    map.put("topics.maxLen", MAX_LEN);
+    map.put("topics.trimIntervalMs", TRIM_INTERVAL_MS);
+    map.put("topics.retentionMs", RETENTION_MS);
+    map.put("publish.publishTimeoutMs", PUBLISH_TIMEOUT_MS);
+    map.put("publish.maxPendingPublishes", MAX_PENDING_PUBLISHES);
+    map.put("publish.publishWaitReplicas", PUBLISH_WAIT_REPLICAS);
+    map.put("publish.idempotencyWindowMs", IDEMPOTENCY_WINDOW_MS);
+    return Map.copyOf(map);
   }
 }

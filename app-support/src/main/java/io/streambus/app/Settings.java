@@ -1,5 +1,6 @@
 package io.streambus.app;
 
+import io.streambus.OptionRange;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -77,6 +78,21 @@ public final class Settings {
       throw new ConfigException(name, name + " is required");
     }
     return string(name, null);
+  }
+
+  /** An integer in the option's range (the library checks the same one), or {@code def} when absent. */
+  public int integer(String name, int def, OptionRange range) {
+    return (int) number(name, def, range.min(), Math.min(range.max(), Integer.MAX_VALUE), "an integer");
+  }
+
+  /** An integer in the option's range (the library checks the same one), or {@code def} when absent. */
+  public long longValue(String name, long def, OptionRange range) {
+    return number(name, def, range.min(), range.max(), "an integer");
+  }
+
+  /** A number in the option's range (the library checks the same one), or {@code def} when absent. */
+  public double decimal(String name, double def, OptionRange range) {
+    return decimal(name, def, range.min(), range.max());
   }
 
   public int integer(String name, int def, int min, int max) {

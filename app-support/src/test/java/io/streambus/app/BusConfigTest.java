@@ -1,6 +1,8 @@
 package io.streambus.app;
 
 import io.streambus.BusOptions;
+import io.streambus.OptionException;
+import io.streambus.PublishOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -57,5 +59,31 @@ class BusConfigTest {
     assertThatThrownBy(() -> BusConfig.busOptions(Settings.of(Map.of("BUS_REDIS_TOPOLOGY", "sentinel",
         "BUS_REDIS_URL", List.of("redis://s:1").get(0)))))
         .hasMessageStartingWith("BUS_REDIS_SENTINEL_MASTER: ");
+  }
+
+  @Test
+  void aSettingAcceptsWhatItsOptionAccepts() {
+    // one range per setting: the library's constant bounds the setting, so its ends are the option's ends
+    assertThat(BusConfig.busOptions(Settings.of(Map.of("BUS_PUBLISH_TIMEOUT_MS", "3600000"))).getPublish()
+        .getPublishTimeoutMs()).isEqualTo(PublishOptions.PUBLISH_TIMEOUT_MS.max());
+    assertThatThrownBy(() -> BusConfig.busOptions(Settings.of(Map.of("BUS_PUBLISH_TIMEOUT_MS", "3600001"))))
+        .hasMessage("BUS_PUBLISH_TIMEOUT_MS must be an integer 1..3600000, was '3600001'");
+    assertThatThrownBy(() -> BusConfig.busOptions(Settings.of(Map.of("BUS_PARTITIONS", "1025"))))
+        .hasMessage("BUS_PARTITIONS must be an integer 1..1024, was '1025'");
+    assertThat(BusConfig.busOptions(Settings.of(Map.of("BUS_PUBLISH_WAIT_REPLICAS", "1"))).getPublish()
+        .getPublishWaitReplicas()).isEqualTo(1);
+    assertThatThrownBy(() -> BusConfig.busOptions(Settings.of(Map.of("BUS_PUBLISH_WAIT_REPLICAS", "-1"))))
+        .hasMessage("BUS_PUBLISH_WAIT_REPLICAS must be an integer 0..16, was '-1'");
+  }
+
+  @Test
+  void anOptionNoSettingFeedsIsABugNotAConfigurationError() {
+    assertThatThrownBy(() -> ConfigException.ofOption(new OptionException("connection.reconnectMaxMs", "too low"),
+        Map.of("topics.partitions", "BUS_PARTITIONS")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("connection.reconnectMaxMs");
+    assertThat(ConfigException.ofOption(new OptionException("topics.partitions", "partitions must be in 1..1024"),
+        Map.of("topics.partitions", "BUS_PARTITIONS")))
+        .hasMessage("BUS_PARTITIONS: partitions must be in 1..1024").extracting(ConfigException::setting)
+        .isEqualTo("BUS_PARTITIONS");
   }
 }

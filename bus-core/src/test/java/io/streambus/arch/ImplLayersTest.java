@@ -95,9 +95,21 @@ class ImplLayersTest {
   /** The public API shows no implementation type and no Redis client type, except the factory's one call. */
   @Test
   void thePublicApiDoesNotExposeTheImplementationOrTheRedisClient() {
-    noClasses().that().resideInAPackage("io.streambus")
+    noClasses().that().resideInAnyPackage("io.streambus", "io.streambus.admin")
         .and().doNotHaveSimpleName("StreamBus")
         .should().dependOnClassesThat().resideInAnyPackage("io.streambus.impl..", "io.vertx.redis..")
+        .check(classes);
+  }
+
+  /**
+   * Vert.x's internal API (its modules' own, which vertx-redis-client uses too) only where the bus drives Netty
+   * itself: the deadline sweeps of the connection layer run on a context's Netty event loop. Everywhere else, only
+   * Vert.x's public API (hence the event-bus hop of traced deliveries instead of {@code ContextInternal.duplicate()}).
+   */
+  @Test
+  void vertxInternalTypesAreUsedOnlyByTheConnectionLayer() {
+    noClasses().that().resideOutsideOfPackage("io.streambus.impl.connection..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.core.internal..", "io.vertx.core.impl..")
         .check(classes);
   }
 }

@@ -1,6 +1,7 @@
 package io.streambus.consumers;
 
 import io.streambus.ConsumerOptions;
+import io.streambus.OptionException;
 import io.streambus.Ordering;
 import io.streambus.RetryOptions;
 import io.streambus.StartPosition;
@@ -64,28 +65,31 @@ public record ConsumerConfig(List<String> topics, String group, String handler, 
   private static ConsumerOptions options(Settings s) {
     ConsumerOptions o = new ConsumerOptions()
         .setConsumerName(s.string(CONSUMER_NAME, null))
-        .setMaxInFlight(s.integer(MAX_IN_FLIGHT, ConsumerOptions.DEFAULT_MAX_IN_FLIGHT, 1, 100_000))
-        .setMaxDeliveries(s.integer(MAX_DELIVERIES, ConsumerOptions.DEFAULT_MAX_DELIVERIES, 1, 1_000_000))
-        .setClaimMinIdleMs(s.longValue(CLAIM_MIN_IDLE_MS, ConsumerOptions.DEFAULT_CLAIM_MIN_IDLE_MS, 1, 86_400_000))
-        .setReclaimIntervalMs(s.longValue(RECLAIM_INTERVAL_MS, ConsumerOptions.DEFAULT_RECLAIM_INTERVAL_MS, 1,
-            86_400_000))
-        .setMaxRatePerSecond(s.decimal(RATE_LIMIT, 0, 0, 10_000_000))
-        .setHandlerTimeoutMs(s.longValue(HANDLER_TIMEOUT_MS, ConsumerOptions.DEFAULT_HANDLER_TIMEOUT_MS, 1,
-            86_400_000))
-        .setCloseTimeoutMs(s.longValue(DRAIN_TIMEOUT_MS, ConsumerOptions.DEFAULT_CLOSE_TIMEOUT_MS, 0, 3_600_000))
-        .setBlockMs(s.longValue(BLOCK_MS, ConsumerOptions.DEFAULT_BLOCK_MS, 1, 60_000))
+        .setMaxInFlight(s.integer(MAX_IN_FLIGHT, ConsumerOptions.DEFAULT_MAX_IN_FLIGHT, ConsumerOptions.MAX_IN_FLIGHT))
+        .setMaxDeliveries(s.integer(MAX_DELIVERIES, ConsumerOptions.DEFAULT_MAX_DELIVERIES,
+            ConsumerOptions.MAX_DELIVERIES))
+        .setClaimMinIdleMs(s.longValue(CLAIM_MIN_IDLE_MS, ConsumerOptions.DEFAULT_CLAIM_MIN_IDLE_MS,
+            ConsumerOptions.CLAIM_MIN_IDLE_MS))
+        .setReclaimIntervalMs(s.longValue(RECLAIM_INTERVAL_MS, ConsumerOptions.DEFAULT_RECLAIM_INTERVAL_MS,
+            ConsumerOptions.RECLAIM_INTERVAL_MS))
+        .setMaxRatePerSecond(s.decimal(RATE_LIMIT, 0, ConsumerOptions.MAX_RATE_PER_SECOND))
+        .setHandlerTimeoutMs(s.longValue(HANDLER_TIMEOUT_MS, ConsumerOptions.DEFAULT_HANDLER_TIMEOUT_MS,
+            ConsumerOptions.HANDLER_TIMEOUT_MS))
+        .setCloseTimeoutMs(s.longValue(DRAIN_TIMEOUT_MS, ConsumerOptions.DEFAULT_CLOSE_TIMEOUT_MS,
+            ConsumerOptions.CLOSE_TIMEOUT_MS))
+        .setBlockMs(s.longValue(BLOCK_MS, ConsumerOptions.DEFAULT_BLOCK_MS, ConsumerOptions.BLOCK_MS))
         .setStartPosition(startPosition(s))
         .setOrdering(s.choice(ORDERING, Ordering.class, Ordering.NONE))
         .setRetry(new RetryOptions()
-            .setInitialBackoffMs(s.longValue(BACKOFF_INITIAL_MS, RetryOptions.DEFAULT_INITIAL_BACKOFF_MS, 0,
-                86_400_000))
-            .setMaxBackoffMs(s.longValue(BACKOFF_MAX_MS, RetryOptions.DEFAULT_MAX_BACKOFF_MS, 0, 86_400_000))
-            .setMultiplier(s.decimal(BACKOFF_MULTIPLIER, RetryOptions.DEFAULT_MULTIPLIER, 1, 100)));
+            .setInitialBackoffMs(s.longValue(BACKOFF_INITIAL_MS, RetryOptions.DEFAULT_INITIAL_BACKOFF_MS,
+                RetryOptions.INITIAL_BACKOFF_MS))
+            .setMaxBackoffMs(s.longValue(BACKOFF_MAX_MS, RetryOptions.DEFAULT_MAX_BACKOFF_MS,
+                RetryOptions.MAX_BACKOFF_MS))
+            .setMultiplier(s.decimal(BACKOFF_MULTIPLIER, RetryOptions.DEFAULT_MULTIPLIER, RetryOptions.MULTIPLIER)));
     try {
       return o.validate();
-    } catch (IllegalArgumentException e) {
-      String setting = settingOf(e.getMessage());
-      throw new ConfigException(setting, setting + ": " + e.getMessage(), e);
+    } catch (OptionException e) {
+      throw ConfigException.ofOption(e, FIELD_TO_SETTING);
     }
   }
 
@@ -106,11 +110,6 @@ public record ConsumerConfig(List<String> topics, String group, String handler, 
     return name;
   }
 
-  private static String settingOf(String message) {
-    return FIELD_TO_SETTING.entrySet().stream().filter(e -> message.startsWith(e.getKey()))
-        .map(Map.Entry::getValue).findFirst().orElse("BUS_*");
-  }
-
   private static Map<String, String> fieldToSetting() {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("consumerName", CONSUMER_NAME);
@@ -125,6 +124,6 @@ public record ConsumerConfig(List<String> topics, String group, String handler, 
     map.put("closeTimeoutMs", DRAIN_TIMEOUT_MS);
     map.put("maxRatePerSecond", RATE_LIMIT);
     map.put("blockMs", BLOCK_MS);
-    return map;
+    return Map.copyOf(map);
   }
 }
