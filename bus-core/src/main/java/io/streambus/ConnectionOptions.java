@@ -39,6 +39,7 @@ public class ConnectionOptions {
   private boolean tlsVerifyHostname;
   private long reconnectInitialMs;
   private long reconnectMaxMs;
+  private CredentialsProvider credentialsProvider;
 
   /** The defaults: one standalone Redis at {@value #DEFAULT_CONNECTION_STRING}, no TLS settings. */
   public ConnectionOptions() {
@@ -49,9 +50,10 @@ public class ConnectionOptions {
     reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
   }
 
-  /** A copy of {@code other}. */
+  /** A copy of {@code other} (the credentials provider is shared, not copied). */
   public ConnectionOptions(ConnectionOptions other) {
     this(other.toJson());
+    credentialsProvider = other.credentialsProvider;
   }
 
   /**
@@ -88,6 +90,11 @@ public class ConnectionOptions {
       throw new OptionException("connection.sentinelMasterName",
           "sentinelMasterName is required when topology is SENTINEL");
     }
+    if (credentialsProvider != null && connectionStrings.stream().anyMatch(ConnectionOptions::hasUserInfo)) {
+      // the client prefers a connection string's password to the provider's: one of the two would be ignored
+      throw new OptionException("connection.connectionStrings",
+          "connectionStrings must not hold a user or password when a credentials provider is set");
+    }
     if ((tlsCertPemPath == null) != (tlsKeyPemPath == null)) {
       throw new OptionException("connection.tlsCertPemPath", "tlsCertPemPath and tlsKeyPemPath must be set together");
     }
@@ -119,6 +126,34 @@ public class ConnectionOptions {
     if (!"unix".equals(scheme) && uri.getHost() == null) {
       throw new OptionException(field, "connectionString has no host: " + BusOptions.redact(s));
     }
+  }
+
+  private static boolean hasUserInfo(String s) {
+    try {
+      return URI.create(s).getRawUserInfo() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Asked for the user and password before every connect, or null: they come from the connection strings. */
+  @GenIgnore
+  public CredentialsProvider getCredentialsProvider() {
+    return credentialsProvider;
+  }
+
+  /**
+   * Sets what gives the user and password of every new connection, asked before each connect and reconnect (for
+   * IAM authentication tokens that expire); null (the default) takes them from the connection strings, which must
+   * then hold them, and which must not hold them when a provider is set ({@link #validate()} refuses both at once).
+   * Not part of the JSON.
+   *
+   * @return this
+   */
+  @GenIgnore
+  public ConnectionOptions setCredentialsProvider(CredentialsProvider credentialsProvider) {
+    this.credentialsProvider = credentialsProvider;
+    return this;
   }
 
   /** The first connection string. */
@@ -284,7 +319,8 @@ public class ConnectionOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConnectionOptions other && toJson().equals(other.toJson());
+    return o instanceof ConnectionOptions other && toJson().equals(other.toJson())
+        && java.util.Objects.equals(credentialsProvider, other.credentialsProvider);
   }
 
   @Override

@@ -77,7 +77,8 @@ public final class DefaultStreamBus implements StreamBus {
     this.options = options;
     this.tracing = Objects.requireNonNull(tracing, "tracing");
     RedisOptions redisOptions = redisOptions(options);
-    this.client = Redis.createClient(vertx, redisOptions);
+    this.client = RedisClients.create(vertx, redisOptions, options.getTopology(),
+        options.getConnection().getCredentialsProvider());
     this.channels = new Channels(vertx, client, options);
     if (options.getTopology() == BusOptions.Topology.SENTINEL) {
       sentinelWatch = new SentinelWatch(vertx, redisOptions, options.getSentinelMasterName(), channels::reconnectAll);

@@ -3,6 +3,7 @@ package io.streambus.demo.docs;
 import io.streambus.BusOptions;
 import io.streambus.ConnectionOptions;
 import io.streambus.ConsumerOptions;
+import io.streambus.CredentialsProvider;
 import io.streambus.MessageId;
 import io.streambus.Ordering;
 import io.streambus.OutgoingMessage;
@@ -60,6 +61,22 @@ final class DocSnippets {
         .setTlsVerifyHostname(true);                    // default: the certificate must name the host
     // doc:end
     return new BusOptions().setConnection(connection);
+  }
+
+  /** Signs IAM authentication tokens (in a real service: SigV4-presigned, with the AWS SDK's signer). */
+  interface IamTokens {
+    String sign();
+  }
+
+  static ConnectionOptions iam(IamTokens iamTokens) {
+    // doc:managed-redis.md:iam
+    ConnectionOptions connection = new ConnectionOptions()
+        .setTopology(BusOptions.Topology.CLUSTER)
+        .setConnectionString("rediss://clustercfg.orders.abc123.use1.cache.amazonaws.com:6379")
+        .setCredentialsProvider(() -> Future.succeededFuture(
+            new CredentialsProvider.Credentials("orders-app", iamTokens.sign())));   // a fresh token per connect
+    // doc:end
+    return connection;
   }
 
   static Future<Subscription> projection(StreamBus bus) {

@@ -62,7 +62,8 @@ class DocSnippetsTest {
   @Test
   void everyJavaSnippetOfTheDocsIsARegionOfTheCompiledSnippets() throws Exception {
     Map<String, List<String>> regions = regions();
-    assertThat(regions).containsOnlyKeys("scaling.md", "security.md", "operations.md", "dashboard.md");
+    assertThat(regions).containsOnlyKeys("scaling.md", "security.md", "operations.md", "dashboard.md",
+        "managed-redis.md");
     for (Map.Entry<String, List<String>> doc : regions.entrySet()) {
       String text = Files.readString(Path.of("../docs", doc.getKey()));
       List<String> blocks = JAVA_BLOCK.matcher(text).results().map(m -> normalize(m.group(1))).toList();
@@ -70,7 +71,7 @@ class DocSnippetsTest {
       // each compiled region is a snippet of the doc, and the doc has no snippet that is not compiled
       assertThat(blocks).as(doc.getKey()).containsExactlyInAnyOrderElementsOf(shown);
     }
-    for (String other : List.of("architecture.md", "benchmarks.md", "managed-redis.md", "status.md")) {
+    for (String other : List.of("architecture.md", "benchmarks.md", "status.md")) {
       assertThat(Files.readString(Path.of("../docs", other))).as(other).doesNotContain("```java");
     }
   }
@@ -80,6 +81,16 @@ class DocSnippetsTest {
     assertThat(DocSnippets.cluster().validate().getTopics().getPartitions()).isEqualTo(6);
     assertThat(DocSnippets.sentinel().validate().getConnection().getSentinelMasterName()).isEqualTo("mymaster");
     assertThat(DocSnippets.tls().validate().getConnection().getTlsKeyPemPath()).isEqualTo("/etc/streambus/client.key");
+  }
+
+  @Test
+  void theIamProviderIsAskedForEachConnectAndValidates() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger signed = new java.util.concurrent.atomic.AtomicInteger();
+    io.streambus.ConnectionOptions connection = DocSnippets.iam(() -> "token-" + signed.incrementAndGet());
+    assertThat(new BusOptions().setConnection(connection).validate().getConnection().getTopology())
+        .isEqualTo(BusOptions.Topology.CLUSTER);
+    assertThat(await(connection.getCredentialsProvider().credentials()).password()).isEqualTo("token-1");
+    assertThat(await(connection.getCredentialsProvider().credentials()).password()).isEqualTo("token-2");
   }
 
   @Test
