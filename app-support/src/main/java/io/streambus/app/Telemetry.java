@@ -118,10 +118,12 @@ public final class Telemetry {
    * context on in {@code traceparent}.
    */
   public Vertx createVertx() {
+    DnsCache.configureJvm();
     if (!enabled) {
-      return Vertx.vertx();
+      return Vertx.vertx(DnsCache.vertxOptions());
     }
-    return Vertx.builder().withTracer(new OpenTelemetryTracingFactory(openTelemetry)).build();
+    return Vertx.builder().with(DnsCache.vertxOptions()).withTracer(new OpenTelemetryTracingFactory(openTelemetry))
+        .build();
   }
 
   /** Exports the spans still buffered and stops the SDK this process built; waits {@value #FLUSH_TIMEOUT_MS} ms. */

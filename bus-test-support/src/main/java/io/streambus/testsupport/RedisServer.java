@@ -62,6 +62,7 @@ public final class RedisServer implements AutoCloseable {
     private final Set<String> barred;
     private final ServerAccess access;
     private final List<String> extraArgs;
+    private final String host;
     private volatile int port;
     // Volatile and read without the lock by the shutdown hook: a test thread holding the lock while
     // calling System.exit must not deadlock the hook.
@@ -77,6 +78,7 @@ public final class RedisServer implements AutoCloseable {
         this.cluster = b.cluster;
         this.sentinelOf = b.sentinelOf;
         this.extraArgs = List.copyOf(b.extraArgs);
+        this.host = b.host;
         this.password = b.password != null ? b.password : passwordIn(extraArgs);
         this.user = b.user;
         this.tls = b.tls;
@@ -107,6 +109,7 @@ public final class RedisServer implements AutoCloseable {
         private int port;
         private final List<String> extraArgs = new ArrayList<>();
         private String name = "redis";
+        private String host = HOST;
         private String password;
         private String user;
         private TestCertificates tls;
@@ -156,6 +159,18 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalArgumentException("name must be a plain file name: " + name);
             }
             this.name = name;
+            return this;
+        }
+
+        /**
+         * Binds another loopback address than 127.0.0.1 (any of 127.0.0.0/8), for tests that need two servers
+         * on one port at two addresses (a DNS name that moves from one to the other). Give a fixed {@link #port}.
+         */
+        public Builder host(String loopbackAddress) {
+            if (!loopbackAddress.startsWith("127.")) {
+                throw new IllegalArgumentException("a loopback address (127.x.y.z), not " + loopbackAddress);
+            }
+            this.host = loopbackAddress;
             return this;
         }
 
@@ -250,7 +265,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public String host() {
-        return HOST;
+        return host;
     }
 
     public int port() {
@@ -259,7 +274,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** {@code redis://127.0.0.1:<port>}, {@code rediss://} when TLS only (no credentials, even with a password). */
     public String uri() {
-        return (tls != null ? "rediss://" : "redis://") + HOST + ":" + port;
+        return (tls != null ? "rediss://" : "redis://") + host + ":" + port;
     }
 
     /** True when the server speaks TLS only ({@link Builder#tlsOnly}). */
@@ -319,9 +334,9 @@ public final class RedisServer implements AutoCloseable {
     private void shutdown(Process p) {
         try {
             if (persistent()) {
-                Resp.callAs(HOST, port, access, "SHUTDOWN");
+                Resp.callAs(host, port, access, "SHUTDOWN");
             } else {
-                Resp.callAs(HOST, port, access, "SHUTDOWN", "NOSAVE");
+                Resp.callAs(host, port, access, "SHUTDOWN", "NOSAVE");
             }
         } catch (UncheckedIOException expected) {
             // Success: the server closes the connection without a reply.
@@ -380,7 +395,7 @@ public final class RedisServer implements AutoCloseable {
         if (args.length == 0) {
             throw new IllegalArgumentException("no command");
         }
-        return Resp.callAs(HOST, port, access, args);
+        return Resp.callAs(host, port, access, args);
     }
 
     /**
@@ -429,7 +444,7 @@ public final class RedisServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisServer[" + name + " " + flavor + " " + HOST + ":" + port + "]";
+        return "RedisServer[" + name + " " + flavor + " " + host + ":" + port + "]";
     }
 
     long pid() {
@@ -502,7 +517,7 @@ public final class RedisServer implements AutoCloseable {
         } else {
             cmd.addAll(List.of("--port", Integer.toString(port)));
         }
-        cmd.addAll(List.of("--bind", HOST, "--dir", dir.toString(),
+        cmd.addAll(List.of("--bind", host, "--dir", dir.toString(),
                 "--daemonize", "no", "--save", "", "--appendonly", aof ? "yes" : "no"));
         if (aof) {
             cmd.addAll(List.of("--appendfsync", "always"));
@@ -625,7 +640,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private boolean answersPing() {
-        try (Socket socket = Resp.connect(HOST, port, access, 250, 1_000)) {
+        try (Socket socket = Resp.connect(host, port, access, 250, 1_000)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             boolean auth = access.writeAuth(out);
