@@ -5,13 +5,21 @@ import io.streambus.app.AppRunner;
 import io.streambus.app.BusConfig;
 import io.streambus.app.ConfigException;
 import io.streambus.app.Settings;
+import io.streambus.testsupport.Poll;
+import io.streambus.testsupport.Ports;
+import io.streambus.testsupport.RedisServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +215,59 @@ class DashboardConfigTest {
     assertThat(unknownArgument.exit()).isEqualTo(2);
     assertThat(unknownArgument.output()).contains("streambus-dashboard: invalid configuration: unknown argument"
         + " '--verbose'");
+  }
+
+  /**
+   * The whole life of the jar's main, as the other jars live: the file named by --config, an unknown setting warned
+   * about, "started", ready while Redis answers, and on SIGTERM a clean stop with exit code 0.
+   */
+  @Test
+  void mainRunsAsTheOtherJarsWarnsAboutAnUnknownSettingAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    try (RedisServer redis = RedisServer.startDefault()) {
+      Path file = Files.writeString(dir.resolve("dashboard.yaml"), "redis.url: " + redis.uri() + "\n"
+          + "key_prefix: jar\ndashbord:\n  token: a-misspelt-token\n");
+      int port = Ports.free();
+      Path log = dir.resolve("dashboard.log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+          DashboardMain.class.getName(), "--config", file.toString()).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      builder.environment().keySet().removeIf(k -> k.startsWith("BUS_") || k.startsWith("DASHBOARD_"));
+      builder.environment().put("BUS_HTTP_PORT", String.valueOf(port));
+      Process process = builder.start();
+      try {
+        Poll.until(Duration.ofSeconds(30), () -> read(log).contains("streambus-dashboard started"),
+            () -> "started: " + read(log));
+        assertThat(read(log)).contains("ignoring unknown setting BUS_DASHBORD_TOKEN");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+            .timeout(Duration.ofSeconds(5)).build();
+        Poll.until(Duration.ofSeconds(20), () -> {
+          try {
+            return http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        }, () -> "ready on port " + port + ": " + read(log));
+        process.destroy(); // SIGTERM
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(read(log)).isTrue();
+        assertThat(process.exitValue()).as(read(log)).isEqualTo(0);
+        assertThat(read(log)).contains("streambus-dashboard stopped cleanly");
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   record Result(int exit, String output) {
