@@ -64,9 +64,18 @@ public final class AppRunner {
    * (its Vert.x threads keep the JVM alive) and otherwise ends the JVM with the exit code.
    */
   public static void main(String name, String[] args, Map<String, ?> defaults, Factory factory) {
+    main(name, args, defaults, EnvironmentAliases.NONE, factory);
+  }
+
+  /**
+   * Like {@link #main(String, String[], Map, Factory)}, reading the environment's settings under their
+   * {@code aliases} too (see {@link #prepare(List, Map, Map, EnvironmentAliases, Factory)}).
+   */
+  public static void main(String name, String[] args, Map<String, ?> defaults, EnvironmentAliases aliases,
+                          Factory factory) {
     Prepared prepared;
     try {
-      prepared = prepare(List.of(args), System.getenv(), defaults, factory);
+      prepared = prepare(List.of(args), System.getenv(), defaults, aliases, factory);
     } catch (ConfigException e) {
       System.err.println(name + ": invalid configuration: " + e.getMessage());
       System.exit(EXIT_CONFIG);
@@ -91,6 +100,24 @@ public final class AppRunner {
    */
   public static Prepared prepare(List<String> args, Map<String, String> env, Map<String, ?> defaults,
                                  Factory factory) {
+    return prepare(args, env, defaults, EnvironmentAliases.NONE, factory);
+  }
+
+  /**
+   * Like {@link #prepare(List, Map, Map, Factory)}, with every alias set in {@code env} read as its canonical name
+   * ({@link EnvironmentAliases#apply}); a bad setting that was set under an alias is reported with that name too.
+   */
+  public static Prepared prepare(List<String> args, Map<String, String> env, Map<String, ?> defaults,
+                                 EnvironmentAliases aliases, Factory factory) {
+    try {
+      return prepareCanonical(args, aliases.apply(env), defaults, factory);
+    } catch (ConfigException e) {
+      throw aliases.explain(e, env);
+    }
+  }
+
+  private static Prepared prepareCanonical(List<String> args, Map<String, String> env, Map<String, ?> defaults,
+                                           Factory factory) {
     // first: the tracer is part of the Vert.x instance, and the bus traces with what is registered when it is created
     Telemetry telemetry = Telemetry.fromEnvironment(env);
     Vertx vertx = telemetry.createVertx();

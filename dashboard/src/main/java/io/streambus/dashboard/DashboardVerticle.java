@@ -9,12 +9,12 @@ import io.streambus.dashboard.impl.GroupGauges;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
  * The dashboard fat-jar's verticle: one HTTP server on {@link DashboardConfig#host()}:{@link DashboardConfig#port()}
- * serving the dashboard at {@code /}, and {@code /health}, {@code /ready} (Redis answers) and {@code /metrics}
+ * (which closes a connection that has not sent a request head within
+ * {@link io.streambus.app.HttpConfig#requestHeadTimeoutMs()}) serving the dashboard at {@code /}, and {@code /health}, {@code /ready} (Redis answers) and {@code /metrics}
  * (Prometheus text: the bus's meters, the JVM's, and one set of {@link DashboardMeters} gauges per consumer group,
  * updated at every sample).
  *
@@ -29,7 +29,11 @@ public class DashboardVerticle extends VerticleBase {
   private HttpServer server;
   private GroupGauges gauges;
 
-  /** Configured from the environment ({@link DashboardConfig#fromEnv}); for {@code Main-Verticle} launchers. */
+  /**
+   * Configured from the environment ({@link DashboardConfig#fromEnv}); for {@code Main-Verticle} launchers.
+   *
+   * @throws io.streambus.app.ConfigException naming a bad setting
+   */
   public DashboardVerticle() {
     this(DashboardConfig.fromEnv(System.getenv()));
   }
@@ -62,8 +66,7 @@ public class DashboardVerticle extends VerticleBase {
     gauges = new GroupGauges(registry);
     root.route("/*").subRouter(Dashboard.router(vertx, bus, new DashboardOptions(config.dashboard()).validate(),
         sampler -> sampler.onSample(gauges)));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-        .requestHandler(root)
+    return config.http().createServer(vertx, root)
         .listen()
         .onSuccess(s -> server = s);
   }

@@ -56,13 +56,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real page in headless Chromium against a real server and Redis: it loads, its numbers move while a producer
- * runs, the charts draw, a dead letter is replayed end to end, and hostile payloads stay text.
+ * runs, the charts draw, a dead letter is replayed end to end, and hostile payloads stay text. Where Redis is, who
+ * the bus and the dashboard connect as, and how the test reaches the server holding a key are the protected hooks
+ * ({@link #startServers}, {@link #busOptions}, {@link #dashboardBusOptions}, {@link #command}, {@link #stopServers}):
+ * {@link ManagedClusterBrowserTest} runs every test again on the managed-Redis cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTest {
   private static final String TOKEN = "browser-test-token";
-  private static final String PREFIX = "web";
+  static final String PREFIX = "web";
   private static final String SCRIPT = "<script>window.__xss=1</script>";
   private static final String IMG = "<img src=x onerror=\"window.__xss=1\">";
   private static final String SVG = "\"><svg onload=\"window.__xss=1\">";
@@ -82,12 +85,10 @@ class BrowserTest {
 
   @BeforeAll
   void start() {
-    redis = RedisServer.startDefault();
+    startServers();
     vertx = Vertx.vertx();
-    BusOptions busOptions = new BusOptions().setConnectionString(redis.uri()).setKeyPrefix(PREFIX)
-        .setTopicPartitions(Map.of("shop", 2));
-    bus = StreamBus.create(vertx, busOptions, new SimpleMeterRegistry());
-    DashboardVerticle dashboard = new DashboardVerticle(new DashboardConfig(busOptions,
+    bus = StreamBus.create(vertx, busOptions(), new SimpleMeterRegistry());
+    DashboardVerticle dashboard = new DashboardVerticle(new DashboardConfig(dashboardBusOptions(),
         new DashboardOptions().setSampleIntervalMs(500).setMutationToken(TOKEN), "127.0.0.1", 0));
     await(vertx.deployVerticle(dashboard));
     baseUrl = "http://127.0.0.1:" + dashboard.actualPort() + "/";
@@ -99,6 +100,34 @@ class BrowserTest {
     // every reload of the dead letters (a sample, the token, a search) renders their rows anew: an element found a
     // moment earlier may be gone when it is read or clicked, and the condition is then simply tried again
     wait.ignoring(StaleElementReferenceException.class);
+  }
+
+  /** Starts the Redis the test runs on: one redis-server. */
+  protected void startServers() {
+    redis = RedisServer.startDefault();
+  }
+
+  /** The bus of the test's producers and consumers: key prefix {@value #PREFIX}, topic shop on 2 partitions. */
+  protected BusOptions busOptions() {
+    return new BusOptions().setConnectionString(redis.uri()).setKeyPrefix(PREFIX)
+        .setTopicPartitions(Map.of("shop", 2));
+  }
+
+  /** Where and as whom the dashboard connects: as the test's bus. */
+  protected BusOptions dashboardBusOptions() {
+    return busOptions();
+  }
+
+  /** A command, as the harness's user, on the server that holds {@code key}. */
+  protected String command(String key, String... args) {
+    return redis.command(args);
+  }
+
+  /** Stops what {@link #startServers} started. */
+  protected void stopServers() {
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   /** A running shop: a group that keeps up, one too slow, one stopped, and a producer at 20 messages a second. */
@@ -135,8 +164,8 @@ class BrowserTest {
     }
     await(bus.publish(OutgoingMessage.json("evil", new JsonObject().put("html", IMG)).header(IMG, SCRIPT)));
     String stream = PREFIX + ":{evil:0}";
-    redis.command("XGROUP", "CREATE", stream, IMG, "0");
-    redis.command("XREADGROUP", "GROUP", IMG, SVG, "COUNT", "1", "STREAMS", stream, ">");
+    command(stream, "XGROUP", "CREATE", stream, IMG, "0");
+    command(stream, "XREADGROUP", "GROUP", IMG, SVG, "COUNT", "1", "STREAMS", stream, ">");
   }
 
   /**
@@ -157,7 +186,8 @@ class BrowserTest {
       await(bus.publish(OutgoingMessage.json("returns", new JsonObject().put("return", i))
           .key(phone ? "cust-7" : "cust-9").header("channel", phone ? "phone" : "web")));
     }
-    Poll.until(Duration.ofSeconds(15), () -> "12".equals(redis.command("XLEN", PREFIX + ":{returns:0}:dlq")),
+    String dlq = PREFIX + ":{returns:0}:dlq";
+    Poll.until(Duration.ofSeconds(15), () -> "12".equals(command(dlq, "XLEN", dlq)),
         () -> "12 dead letters of returns");
   }
 
@@ -186,9 +216,7 @@ class BrowserTest {
       vertx.cancelTimer(producer);
       vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
-    if (redis != null) {
-      redis.close();
-    }
+    stopServers();
   }
 
   @Test
@@ -253,8 +281,9 @@ class BrowserTest {
     driver.findElement(By.id("confirm-ok")).click();
     wait.until(d -> d.findElements(By.cssSelector("#deadletters tr[data-ref='" + ref + "']")).isEmpty());
     Poll.until(Duration.ofSeconds(10), () -> replayDeliveries.get() == 2, () -> "billing receives the replay");
-    assertThat(redis.command("XLEN", PREFIX + ":{shop:0}:dlq")).isEqualTo("0");
-    assertThat(redis.command("XLEN", PREFIX + ":{shop:1}:dlq")).isEqualTo("0");
+    for (String dlq : List.of(PREFIX + ":{shop:0}:dlq", PREFIX + ":{shop:1}:dlq")) {
+      assertThat(command(dlq, "XLEN", dlq)).as(dlq).isEqualTo("0");
+    }
   }
 
   private void clickReplay(String ref) {
@@ -425,9 +454,11 @@ class BrowserTest {
 
   private Path screenshot(String name) {
     try {
-      Files.createDirectories(SCREENSHOTS);
+      // a subclass's run (another server) keeps its own pictures
+      Path dir = getClass() == BrowserTest.class ? SCREENSHOTS : SCREENSHOTS.resolve(getClass().getSimpleName());
+      Files.createDirectories(dir);
       File shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
-      Path target = SCREENSHOTS.resolve(name);
+      Path target = dir.resolve(name);
       Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
       return target;
     } catch (IOException e) {

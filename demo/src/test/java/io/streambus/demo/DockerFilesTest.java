@@ -85,7 +85,7 @@ class DockerFilesTest {
       String name = app.getKey();
       String dockerfile = Files.readString(DOCKER.resolve("Dockerfile." + name));
       assertThat(dockerfile).as(name).contains("exec java").contains("HEALTHCHECK").contains("USER 10001")
-          .contains("EXPOSE " + app.getValue()).contains(portVariable(name) + "=" + app.getValue())
+          .contains("EXPOSE " + app.getValue()).contains("BUS_HTTP_PORT=" + app.getValue())
           .contains("COPY --from=build /src/" + name + "/target/streambus-" + name + ".jar");
       Path pom = ROOT.resolve(name).resolve("pom.xml");
       if (Files.exists(pom)) {
@@ -94,11 +94,6 @@ class DockerFilesTest {
       }
     }
     assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("**/target");
-  }
-
-  /** The dashboard module reads its own variable names (DashboardConfig). */
-  private static String portVariable(String app) {
-    return app.equals("dashboard") ? "DASHBOARD_PORT" : "BUS_HTTP_PORT";
   }
 
   private static Map<String, Map<String, Object>> services() throws IOException {

@@ -28,7 +28,7 @@ import io.streambus.consumers.ConsumerConfig;
 import io.streambus.consumers.ConsumersApp;
 import io.streambus.consumers.HandlerRegistry;
 import io.streambus.dashboard.DashboardConfig;
-import io.streambus.dashboard.DashboardVerticle;
+import io.streambus.dashboard.DashboardApp;
 import io.streambus.producers.ProducersApp;
 import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.PrometheusText;
@@ -151,8 +151,56 @@ class KubernetesManifestsTest {
     assertThat(consumerSettings.unknown(ConsumersApp.settingNames(
         HandlerRegistry.load().get(ConsumerConfig.HANDLER, handler)))).as("settings consumers ignore").isEmpty();
 
-    DashboardConfig dashboard = DashboardConfig.fromEnv(env(deployment("dashboard")));
-    assertThat(dashboard.host()).as("a pod's server must listen on the pod's address").isEqualTo("0.0.0.0");
+    Map<String, String> dashboardEnv = env(deployment("dashboard"));
+    AppRunner.Prepared dashboard = AppRunner.prepare(List.of(), dashboardEnv, Map.of(), DashboardConfig.ALIASES,
+        DashboardApp::new);
+    closeVertx(dashboard.vertx());
+    assertThat(((DashboardApp) dashboard.application()).config().host())
+        .as("a pod's server must listen on the pod's address").isEqualTo("0.0.0.0");
+    assertThat(Settings.of(dashboardEnv).unknown(DashboardConfig.settingNames())).as("settings the dashboard ignores")
+        .isEmpty();
+  }
+
+  /**
+   * The dashboard watches what the producers and consumers use: the same ConfigMap and Secret for the connection,
+   * the same TLS files at the same path; and the same settings give it the same connection (a managed TLS cluster's
+   * here).
+   */
+  @Test
+  void everyDeploymentConnectsWithTheSameSettingsTheDashboardIncluded(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    for (String app : APPS.keySet()) {
+      Container c = container(app);
+      List<String> sources = c.getEnvFrom().stream().map(e -> e.getConfigMapRef() != null
+          ? "ConfigMap/" + e.getConfigMapRef().getName() : "Secret/" + e.getSecretRef().getName()).toList();
+      assertThat(sources).as(app + " envFrom").containsSubsequence("ConfigMap/streambus-common",
+          "Secret/streambus-redis");
+      assertThat(sources.get(sources.size() - 1)).as(app + ": the Secret last, so that its URL wins")
+          .isEqualTo("Secret/streambus-redis");
+      assertThat(c.getVolumeMounts()).as(app + " mounts").anySatisfy(m -> {
+        assertThat(m.getMountPath()).isEqualTo("/etc/streambus/tls");
+        assertThat(m.getReadOnly()).isTrue();
+        assertThat(deployment(app).getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+          assertThat(v.getName()).isEqualTo(m.getName());
+          assertThat(v.getSecret().getSecretName()).isEqualTo("streambus-redis-tls");
+          assertThat(v.getSecret().getOptional()).as("a Secret the kit does not ship must be optional").isTrue();
+        });
+      });
+    }
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "a CA bundle");
+    Map<String, String> cluster = Map.of(BusConfig.REDIS_URL,
+        "rediss://app:pw@node-1.cache.internal:6379,rediss://app:pw@node-2.cache.internal:6379",
+        BusConfig.REDIS_TOPOLOGY, "cluster", BusConfig.TLS_CA_PEM, ca.toString());
+    JsonObject producers = BusConfig.busOptions(Settings.of(env(deployment("producers"))).with(cluster)).toJson();
+    JsonObject consumers = BusConfig.busOptions(Settings.of(env(deployment("consumers"))).with(cluster)).toJson();
+    Map<String, String> dashboardEnv = new HashMap<>(env(deployment("dashboard")));
+    dashboardEnv.putAll(cluster);
+    AppRunner.Prepared dashboard = AppRunner.prepare(List.of(), dashboardEnv, Map.of(), DashboardConfig.ALIASES,
+        DashboardApp::new);
+    closeVertx(dashboard.vertx());
+    JsonObject watched = ((DashboardApp) dashboard.application()).config().bus().toJson();
+    assertThat(watched).isEqualTo(producers).isEqualTo(consumers);
+    assertThat(watched.getString("topology")).isEqualToIgnoringCase("cluster");
   }
 
   @Test
@@ -176,6 +224,7 @@ class KubernetesManifestsTest {
     }
     probeRunningApp("producers", ProducersApp::new, a -> ((ProducersApp) a).httpPort());
     probeRunningApp("consumers", ConsumersApp::new, a -> ((ConsumersApp) a).httpPort());
+    probeRunningApp("dashboard", DashboardApp::new, a -> ((DashboardApp) a).httpPort());
   }
 
   @Test
@@ -289,14 +338,15 @@ class KubernetesManifestsTest {
     String prefix = "k8s" + SEQ.incrementAndGet();
     Map<String, String> local = Map.of(BusConfig.REDIS_URL, redis.uri(), BusConfig.KEY_PREFIX, prefix);
     StreamBus bus = StreamBus.create(vertx, BusConfig.busOptions(Settings.of(consumersEnv).with(local)));
+    AppRunner.Prepared dashboard = null;
     try {
       backlogOfFiveWithTwoUnacked(bus, prefix, topic, group);
       Map<String, String> dashboardEnv = new HashMap<>(env(deployment("dashboard")));
       dashboardEnv.putAll(local);
-      dashboardEnv.putAll(Map.of("DASHBOARD_HOST", "127.0.0.1", "DASHBOARD_PORT", "0"));
-      DashboardVerticle dashboard = new DashboardVerticle(DashboardConfig.fromEnv(dashboardEnv));
-      await(vertx.deployVerticle(dashboard));
-      String base = "http://127.0.0.1:" + dashboard.actualPort();
+      dashboardEnv.putAll(Map.of(HttpConfig.HOST, "127.0.0.1", HttpConfig.PORT, "0"));
+      dashboard = AppRunner.prepare(List.of(), dashboardEnv, Map.of(), DashboardConfig.ALIASES, DashboardApp::new);
+      await(dashboard.application().start());
+      String base = "http://127.0.0.1:" + ((DashboardApp) dashboard.application()).httpPort();
       for (Probe probe : probes(container("dashboard"))) {
         awaitStatus(base + path(probe), 200);
       }
@@ -311,6 +361,10 @@ class KubernetesManifestsTest {
         assertThat(s.value()).isEqualTo(expected.get(q.metric()));
       }));
     } finally {
+      if (dashboard != null) {
+        await(dashboard.application().stop());
+        closeVertx(dashboard.vertx());
+      }
       await(bus.close());
       closeVertx(vertx);
     }
@@ -393,6 +447,11 @@ class KubernetesManifestsTest {
     Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvFromSource source : c.getEnvFrom()) {
+      if (source.getSecretRef() != null) {
+        assertThat(source.getSecretRef().getOptional()).as(source.getSecretRef().getName()
+            + ": a Secret the kit does not ship must be optional").isTrue();
+        continue;
+      }
       assertThat(source.getConfigMapRef()).as("envFrom " + source).isNotNull();
       configMap(source.getConfigMapRef().getName()).getData().forEach((k, v) ->
           assertThat(env.put(k, v)).as(k + " is set by one ConfigMap only").isNull());

@@ -14,7 +14,7 @@ import java.security.MessageDigest;
 final class Access {
   static final String HEADER = "X-Bus-Token";
   static final String HOW_TO_ENABLE = "Mutations are disabled because no token is configured. Start the dashboard "
-      + "with DASHBOARD_TOKEN set (or DashboardOptions.setMutationToken when mounting the router), then enter the "
+      + "with BUS_DASHBOARD_TOKEN set (or DashboardOptions.setMutationToken when mounting the router), then enter the "
       + "token on the page.";
 
   private final byte[] mutationToken;

@@ -102,7 +102,7 @@ final class DocSnippets {
     StreamBus bus = StreamBus.create(vertx, busOptions);
     Router root = Router.router(vertx);
     root.route("/bus/*").subRouter(DashboardRouter.create(vertx, bus,
-        new DashboardOptions().setMutationToken(System.getenv("DASHBOARD_TOKEN"))));
+        new DashboardOptions().setMutationToken(System.getenv("BUS_DASHBOARD_TOKEN"))));
     return vertx.createHttpServer().requestHandler(root).listen(port);
     // the page is at /bus/ (vertx-web redirects /bus there); the API at /bus/api/...
     // doc:end
