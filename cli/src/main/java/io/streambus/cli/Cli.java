@@ -17,8 +17,9 @@ import java.lang.reflect.Constructor;
  */
 @Command(name = "streambus", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
     description = {"Operate a Streambus deployment: topics, groups, entries, dead letters, group positions.",
-        "Connection settings come from --config <file>, BUS_* environment variables and the options below, as for the"
-            + " producers and consumers jars."},
+        "Connection settings come from --config <file>, BUS_* environment variables and the connection options every"
+            + " command takes (--redis-url ...; see streambus <command> --help), as for the producers and consumers"
+            + " jars."},
     subcommands = {TopicsCommand.class, GroupsCommand.class, ShowCommand.class, TailCommand.class,
         PublishCommand.class, DlqCommand.class, GroupCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",

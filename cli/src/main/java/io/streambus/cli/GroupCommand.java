@@ -76,7 +76,7 @@ final class GroupCommand implements Runnable {
         throw e;
       }
       boolean live = !preview.liveMembers().isEmpty();
-      if (dryRun || (live && !force) || !json) {
+      if (dryRun || (live && !force) || (!json && !yes)) {
         report(preview, "would");
       }
       if (dryRun) {
