@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
     description = {"Show one entry of a topic: where it is, when it was stored, its key, headers, content type and "
         + "payload (JSON pretty-printed, text with control characters escaped, other bytes as a hex dump).",
         "The id is <partition>/<entry id> as the other commands print it, or an entry id alone, looked for in every "
-            + "partition (or the one --partition names). Reading changes nothing."},
+            + "partition (or the one --partition names; two partitions may hold the same id, and then it asks which)."
+            + " Reading changes nothing."},
     footerHeading = "%nExamples:%n", footer = {"  streambus show orders 2/1733600000000-0",
         "  streambus show orders 1733600000000-0 --json"})
 final class ShowCommand extends BusCommand {
@@ -49,10 +50,21 @@ final class ShowCommand extends BusCommand {
     if (p != null) {
       found = session.await(session.bus().admin().entry(topic, p, entryId));
     } else {
+      // each partition is a stream of its own, and two of them can hold the same entry id
       int partitions = session.await(session.bus().admin().partitions(topic));
-      for (int i = 0; i < partitions && found == null; i++) {
-        found = session.await(session.bus().admin().entry(topic, i, entryId));
+      java.util.List<StreamEntry> all = new java.util.ArrayList<>();
+      for (int i = 0; i < partitions; i++) {
+        StreamEntry e = session.await(session.bus().admin().entry(topic, i, entryId));
+        if (e != null) {
+          all.add(e);
+        }
       }
+      if (all.size() > 1) {
+        throw new IllegalArgumentException("entry id " + entryId + " is in partitions " + all.stream()
+            .map(e -> Integer.toString(e.partition())).collect(java.util.stream.Collectors.joining(", "))
+            + " of '" + topic + "': name one, as <partition>/" + entryId);
+      }
+      found = all.isEmpty() ? null : all.get(0);
     }
     if (found == null) {
       throw new CliException(Cli.NOT_FOUND, "no entry " + entryId + " in topic '" + topic + "'"

@@ -208,6 +208,19 @@ class CliTest {
   }
 
   @Test
+  void showAsksForThePartitionWhenTwoHoldTheSameEntryId() {
+    // entries written by another tool, as the registry of a two-partition topic records it
+    redis.command("HSET", "cli:topics", topic, "2");
+    redis.command("XADD", stream(0), "5-0", "payload", "zero");
+    redis.command("XADD", stream(1), "5-0", "payload", "one");
+    Run bare = run("show", topic, "5-0");
+    assertThat(bare.code()).isEqualTo(Cli.USAGE);
+    assertThat(bare.err()).contains("entry id 5-0 is in partitions 0, 1", "name one, as <partition>/5-0");
+    assertThat(run("show", topic, "1/5-0").out()).contains("entry         1/5-0", "one");
+    assertThat(run("show", topic, "5-0", "--partition", "0").out()).contains("zero");
+  }
+
+  @Test
   void tailReadsWithoutAGroupFiltersAndFollowsNewEntries() throws Exception {
     await(bus.close());
     bus = StreamBus.create(vertx, new BusOptions().setConnectionString(redis.uri()).setKeyPrefix("cli")
