@@ -47,7 +47,7 @@ final class Positions {
         case "h" -> Duration.ofHours(n);
         default -> Duration.ofDays(n);
       };
-      return now.minus(d);
+      return now.minus(d).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     }
     try {
       return Instant.parse(text.trim());
