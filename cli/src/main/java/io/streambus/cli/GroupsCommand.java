@@ -2,6 +2,7 @@ package io.streambus.cli;
 
 import io.streambus.admin.ConsumerStats;
 import io.streambus.admin.GroupStats;
+import io.streambus.admin.PartitionStats;
 import io.streambus.admin.TopicStats;
 import io.vertx.core.json.JsonArray;
 import picocli.CommandLine.Command;
@@ -16,10 +17,15 @@ import java.util.stream.Collectors;
         + "the oldest entry not yet delivered), pending entries and the age of the oldest, scheduled retries, "
         + "consumers, and with ordered processing the owner of each partition.",
         "Then each group's consumers: pending entries and idle time."},
-    footerHeading = "%nExample:%n", footer = "  streambus groups orders --json")
+    footerHeading = "%nExamples:%n", footer = {"  streambus groups orders", "  streambus groups orders --partitions",
+        "  streambus groups orders --json"})
 final class GroupsCommand extends BusCommand {
   @Parameters(index = "0", paramLabel = "<topic>", description = "The topic.")
   String topic;
+
+  @picocli.CommandLine.Option(names = "--partitions", description = "One row per group and partition instead of "
+      + "the sums: where each partition's lag is, and the group's last delivered id there.")
+  boolean perPartition;
 
   GroupsCommand(CliEnvironment environment) {
     super(environment);
@@ -30,6 +36,9 @@ final class GroupsCommand extends BusCommand {
     KnownTopics.requireKnown(session, topic);
     TopicStats stats = session.await(session.bus().admin().topic(topic));
     List<GroupStats> groups = stats.groups();
+    if (perPartition) {
+      return partitions(stats);
+    }
     if (json) {
       JsonArray array = new JsonArray();
       groups.forEach(g -> array.add(g.toJson()));
@@ -59,6 +68,32 @@ final class GroupsCommand extends BusCommand {
     if (!consumers.isEmpty()) {
       out().println();
       consumers.print(out());
+    }
+    return Cli.OK;
+  }
+
+  private int partitions(TopicStats stats) {
+    if (json) {
+      JsonArray array = new JsonArray();
+      for (PartitionStats p : stats.partitions()) {
+        for (GroupStats g : p.groups()) {
+          array.add(g.toJson().put("partition", p.partition()));
+        }
+      }
+      print(array);
+      return Cli.OK;
+    }
+    Table table = new Table("PARTITION", "GROUP", "LAG", "LAG-TIME", "PENDING", "LAST-DELIVERED", "OWNER");
+    for (PartitionStats p : stats.partitions()) {
+      for (GroupStats g : p.groups()) {
+        table.row(p.partition(), g.name(), g.lag(), g.lag() == 0 ? "0" : Render.duration(g.oldestUndeliveredAgeMs()),
+            g.pending(), g.lastDeliveredId(), g.owners().get(p.partition()));
+      }
+    }
+    if (table.isEmpty()) {
+      out().println("topic '" + topic + "' has no consumer groups");
+    } else {
+      table.print(out());
     }
     return Cli.OK;
   }

@@ -157,6 +157,11 @@ class CliTest {
     assertThat(g.getLong("pending")).isEqualTo(2);
     assertThat(g.getJsonArray("consumers").getJsonObject(0).getString("name")).isEqualTo("holder");
 
+    Run perPartition = run("groups", topic, "--partitions");
+    assertThat(perPartition.out()).containsPattern("0\\s+holding\\s+3\\s+\\S+\\s+2\\s+\\d+-\\d+");
+    assertThat(run("groups", topic, "--partitions", "--json").jsonArray().getJsonObject(0).getInteger("partition"))
+        .isZero();
+
     Run unknown = run("groups", "no-such-topic");
     assertThat(unknown.code()).isEqualTo(Cli.NOT_FOUND);
     assertThat(unknown.err()).contains("no topic 'no-such-topic'");
