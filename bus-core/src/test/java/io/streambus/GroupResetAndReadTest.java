@@ -202,6 +202,27 @@ class GroupResetAndReadTest extends BusTestBase {
   }
 
   @Test
+  void aTimeAfterAPartitionsLastEntryIsThatPartitionsEnd() {
+    StreamBus bus = bus(options());
+    List<MessageId> ids = publish(bus, 7);
+    int partitions = await(bus.admin().partitions(topic));
+    for (int p = 0; p < partitions; p++) {
+      on(stream(p), "XGROUP", "CREATE", stream(p), "g", "0", "MKSTREAM");
+    }
+    // an hour from now: no partition has stored anything since, the quiet ones (no entry at all) included
+    GroupReset reset = await(bus.admin().resetGroup(topic, "g",
+        ResetPosition.atTime(Instant.now().plusSeconds(3600)), false));
+    assertThat(reset.applied()).isTrue();
+    assertThat(reset.skipped()).isEqualTo(7);
+    for (int p = 0; p < partitions; p++) {
+      int partition = p;
+      String last = ids.stream().filter(id -> id.partition() == partition).reduce((a, b) -> b)
+          .map(MessageId::value).orElse("0-0");
+      assertThat(lastDelivered(p, "g")).isEqualTo(last);
+    }
+  }
+
+  @Test
   void aGroupWithLiveMembersIsNotMovedUnlessForced() {
     StreamBus bus = bus(options());
     publish(bus, 6);

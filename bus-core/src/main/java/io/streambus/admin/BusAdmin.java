@@ -83,7 +83,8 @@ public interface BusAdmin {
    * entries it would skip or deliver again (counted inside Redis, up to {@link GroupReset#COUNT_CAP}), what is pending
    * (which a reset leaves pending) and the group's live members. {@link GroupReset#applied()} is false. Fails with an
    * {@link IllegalArgumentException} when the group exists on no partition of the topic, or when {@code to} is an id
-   * after some partition's last generated id.
+   * ({@link ResetPosition#afterId}) after some partition's last generated id: that is no position the partition has
+   * been at. (A time after a partition's last entry is its end.)
    */
   Future<GroupReset> previewReset(String topic, String group, ResetPosition to);
 

@@ -17,7 +17,10 @@ public final class ResetPosition {
     LATEST,
     /** After a given entry id. */
     ID,
-    /** Before the first entry stored at or after a given time (by the entry ids' time part, Redis's clock). */
+    /**
+     * Before the first entry stored at or after a given time (by the entry ids' time part, Redis's clock); the end of
+     * a partition that has stored nothing since.
+     */
     TIME
   }
 
@@ -60,8 +63,9 @@ public final class ResetPosition {
 
   /**
    * Just before {@code time} on every partition: the next entry delivered is the first one stored at or after it
-   * (entry ids carry the time Redis stored them). A time before the oldest entry is {@link #earliest()}; a time in
-   * the future is refused by the reset on a partition whose last generated id is older.
+   * (entry ids carry the time Redis stored them). A time before the oldest entry is {@link #earliest()}; on a
+   * partition with nothing stored since {@code time} (a quiet partition, or a time still to come) it is the end of
+   * the stream, as {@link #latest()}.
    */
   public static ResetPosition atTime(Instant time) {
     Objects.requireNonNull(time, "time");

@@ -93,6 +93,7 @@ final class GroupPositions {
     String target = switch (to.kind()) {
       case EARLIEST -> "earliest";
       case LATEST -> "latest";
+      case TIME -> "time";
       default -> "id";
     };
     return new ResetGroupScript(keys.stream(topic, p), keys.members(topic, p, group), group, target, to.entryId(),

@@ -17,8 +17,8 @@ import java.util.Set;
  * @param stream  the partition's stream
  * @param members the group's members hash on that partition
  * @param group   the group
- * @param target  {@code earliest}, {@code latest} or {@code id}
- * @param id      the id for {@code id}, else ignored
+ * @param target  {@code earliest}, {@code latest}, {@code id} or {@code time}
+ * @param id      the id for {@code id}, the largest id before the time for {@code time}, else ignored
  * @param now     epoch ms of the caller's clock (the clock the members hash's expiries are written with)
  * @param apply   false: only count and report
  * @param force   move even while live members hold the group

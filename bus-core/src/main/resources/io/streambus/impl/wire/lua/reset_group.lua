@@ -1,7 +1,8 @@
 -- Moves a group's position on one partition (XGROUP SETID), or only says what it would do, in one step, so that the
 -- live-member check, the counts and the move see the same stream. Pending entries are left as they are.
 -- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|[ordering|]expiresAt")
--- ARGV[1] group, ARGV[2] target: 'earliest', 'latest' or 'id', ARGV[3] the id (for 'id'), ARGV[4] now (ms),
+-- ARGV[1] group, ARGV[2] target: 'earliest', 'latest', 'id' or 'time', ARGV[3] the id (for 'id'; for 'time' the largest
+-- id before the time, which stops at the stream's end: a quiet partition has nothing stored since), ARGV[4] now (ms),
 -- ARGV[5] 'apply' or 'preview', ARGV[6] 'force' or '', ARGV[7] the most entries counted each way.
 -- Returns {gone} when the stream or the group does not exist; {invalid, lastGeneratedId} when the id is after the
 -- stream's last generated id; {conflict, member...} when applying, not forced, and live members hold the group (nothing
@@ -68,7 +69,11 @@ elseif kind == 'latest' then
 else
   to = ARGV[3]
   if less(lastGenerated, to) then
-    return {INVALID, lastGenerated}
+    if kind == 'time' then
+      to = lastGenerated
+    else
+      return {INVALID, lastGenerated}
+    end
   end
 end
 local skipped, replayed = 0, 0
