@@ -66,15 +66,12 @@ final class GroupCommand implements Runnable {
       ResetPosition position = Positions.reset(to, Instant.now());
       KnownTopics.requireKnown(session, topic);
       io.streambus.Topics.requireValidName("group", group);
-      GroupReset preview;
-      try {
-        preview = session.await(session.bus().admin().previewReset(topic, group, position));
-      } catch (IllegalArgumentException e) {
-        if (e.getMessage().contains("does not exist")) {
-          throw new CliException(Cli.NOT_FOUND, e.getMessage());
-        }
-        throw e;
+      boolean exists = session.await(session.bus().admin().topic(topic)).groups().stream()
+          .anyMatch(g -> g.name().equals(group));
+      if (!exists) {
+        throw new CliException(Cli.NOT_FOUND, "group '" + group + "' does not exist on topic '" + topic + "'");
       }
+      GroupReset preview = session.await(session.bus().admin().previewReset(topic, group, position));
       boolean live = !preview.liveMembers().isEmpty();
       if (dryRun || (live && !force) || (!json && !yes)) {
         report(preview, "would");
