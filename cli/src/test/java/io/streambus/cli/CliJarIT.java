@@ -93,6 +93,9 @@ class CliJarIT {
     assertThat(noGroup.err()).contains("group 'nobody' does not exist");
     assertThat(noGroup.out()).isEmpty();
 
+    Run version = run(jar("--version"), env, "");
+    assertThat(version.out().trim()).matches("streambus \\d+\\.\\d+\\.\\d+.*");
+
     Run usage = run(jar("tail"), env, "");
     assertThat(usage.code()).isEqualTo(Cli.USAGE);
     assertThat(usage.err()).contains("Missing required parameter", "<topic>");
