@@ -24,12 +24,15 @@ import java.util.concurrent.TimeoutException;
  */
 final class BusSession implements AutoCloseable {
   private final Vertx vertx;
+  private final BusOptions options;
   private final StreamBus bus;
   private final long waitMs;
+  private StreamBus publisher;
 
-  private BusSession(Vertx vertx, StreamBus bus, long waitMs) {
+  private BusSession(Vertx vertx, BusOptions options, long waitMs) {
     this.vertx = vertx;
-    this.bus = bus;
+    this.options = options;
+    this.bus = StreamBus.create(vertx, options);
     this.waitMs = waitMs;
   }
 
@@ -47,7 +50,7 @@ final class BusSession implements AutoCloseable {
       BusOptions options = BusConfig.busOptions(settings);
       // the longest a command waits for one answer: the bus's own deadline (with its retries) and some slack
       long waitMs = options.getPublishTimeoutMs() + 10_000;
-      return new BusSession(vertx, StreamBus.create(vertx, options), waitMs);
+      return new BusSession(vertx, options, waitMs);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
@@ -56,6 +59,25 @@ final class BusSession implements AutoCloseable {
 
   StreamBus bus() {
     return bus;
+  }
+
+  /**
+   * A bus to publish to {@code topic} with: this one, or, when Redis records another partition count for the topic
+   * than the settings give (an operator's shell rarely carries the producers' BUS_PARTITIONS), one configured with
+   * the recorded count, so that a message lands where the topic's consumers read, and the topic's registry is not
+   * contradicted.
+   */
+  StreamBus publisherFor(String topic) {
+    int recorded = await(bus.admin().partitions(topic));
+    if (recorded == options.partitionsOf(topic)) {
+      return bus;
+    }
+    if (publisher == null) {
+      Map<String, Integer> partitions = new java.util.HashMap<>(options.getTopicPartitions());
+      partitions.put(topic, recorded);
+      publisher = StreamBus.create(vertx, new BusOptions(options).setTopicPartitions(partitions));
+    }
+    return publisher;
   }
 
   <T> T await(Future<T> future) {
@@ -79,7 +101,8 @@ final class BusSession implements AutoCloseable {
   @Override
   public void close() {
     try {
-      wait(bus.close().eventually(vertx::close), 15_000);
+      Future<Void> closed = publisher == null ? bus.close() : Future.join(bus.close(), publisher.close()).mapEmpty();
+      wait(closed.eventually(vertx::close), 15_000);
     } catch (RuntimeException e) {
       // closing after a failure (Redis gone) may fail too: the command's own error is what matters
     }

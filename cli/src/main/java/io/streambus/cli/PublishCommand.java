@@ -88,8 +88,9 @@ final class PublishCommand extends BusCommand {
       }
       messages.add(m);
     }
-    List<MessageId> ids = messages.size() == 1 ? List.of(session.await(session.bus().publish(messages.get(0))))
-        : session.await(session.bus().publishAll(messages));
+    io.streambus.StreamBus bus = session.publisherFor(topic);
+    List<MessageId> ids = messages.size() == 1 ? List.of(session.await(bus.publish(messages.get(0))))
+        : session.await(bus.publishAll(messages));
     if (json) {
       JsonArray array = new JsonArray();
       ids.forEach(id -> array.add(new JsonObject().put("topic", id.topic()).put("partition", id.partition())

@@ -203,6 +203,20 @@ class CliTest {
   }
 
   @Test
+  void publishFollowsThePartitionCountRedisRecordsForTheTopic() {
+    await(bus.close());
+    bus = StreamBus.create(vertx, new BusOptions().setConnectionString(redis.uri()).setKeyPrefix("cli")
+        .setPartitions(4));
+    await(bus.publish(topic, "the producers' bus fixes 4 partitions"));
+    // the command line runs with the default of one partition
+    Run published = run("publish", topic, "a", "b", "c", "d", "e", "f", "g", "h", "--json");
+    assertThat(published.code()).as(published.err()).isZero();
+    assertThat(published.jsonArray().stream().map(o -> ((JsonObject) o).getInteger("partition")).distinct())
+        .hasSizeGreaterThan(1).allMatch(p -> p >= 0 && p < 4);
+    assertThat(redis.command("HGET", "cli:topics", topic)).isEqualTo("4");
+  }
+
+  @Test
   void showPrintsBinaryPayloadsAsHexAndEscapesControlCharacters() {
     MessageId bin = await(bus.publish(OutgoingMessage.bytes(topic, io.vertx.core.buffer.Buffer.buffer(
         new byte[] {(byte) 0xff, 0x00, 0x41}))));
