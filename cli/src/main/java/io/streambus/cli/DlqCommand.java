@@ -20,10 +20,11 @@ import java.util.Map;
 /** {@code streambus dlq list|search|show|replay|replay-all|purge <topic> ...}. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
     description = "A topic's dead letters: list, search, replay to the group that failed them, purge.",
-    subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Search.class, DlqCommand.Replay.class,
+    subcommands = {DlqCommand.ListDeadLetters.class, DlqCommand.Search.class, DlqCommand.Show.class,
+        DlqCommand.Replay.class,
         DlqCommand.ReplayAll.class, DlqCommand.Purge.class},
     footerHeading = "%nExamples:%n", footer = {"  streambus dlq list orders", "  streambus dlq search orders --group "
-        + "billing --key customer-42", "  streambus dlq replay orders 0/1733600000000-0",
+        + "billing --key customer-42", "  streambus dlq show orders 0/1733600000000-0", "  streambus dlq replay orders 0/1733600000000-0",
         "  streambus dlq replay-all orders --group billing --yes", "  streambus dlq purge orders --yes"})
 final class DlqCommand implements Runnable {
   @CommandLine.Spec
@@ -31,8 +32,8 @@ final class DlqCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a dlq command is required: list, search, replay, "
-        + "replay-all or purge");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a dlq command is required: list, search, show, "
+        + "replay, replay-all or purge");
   }
 
   /** Filters shared by search and replay-all. */
@@ -168,6 +169,46 @@ final class DlqCommand implements Runnable {
       if (next != null) {
         out().println("more may match: --cursor " + next);
       }
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter: why, where from "
+      + "and when it died, its fields, and the payload shown safely (as show does).", footerHeading = "%nExample:%n",
+      footer = "  streambus dlq show orders 0/1733600000000-0")
+  static final class Show extends OnTopic {
+    @Parameters(index = "1", paramLabel = "<ref>", description = "The dead letter's reference (REF in dlq list).")
+    String ref;
+
+    Show(CliEnvironment environment) {
+      super(environment);
+    }
+
+    @Override
+    int run(BusSession session) {
+      DeadLetter d = session.await(deadLetters(session).get(ref));
+      if (d == null) {
+        throw new CliException(Cli.NOT_FOUND, "no dead letter " + ref + " in topic '" + topic + "'");
+      }
+      if (json) {
+        print(d.toJson());
+        return Cli.OK;
+      }
+      out().println("dead letter   " + d.ref());
+      out().println("from          " + d.sourceStream() + " entry " + d.originalId());
+      out().println("group         " + d.group());
+      out().println("consumer      " + d.consumer());
+      out().println("deliveries    " + d.deliveries());
+      out().println("error         " + Render.escape(d.errorClass() + (d.error() == null ? "" : ": " + d.error())));
+      out().println("dead-lettered " + Render.time(d.deadLetteredAt()));
+      out().println("content-type  " + (d.contentType() == null ? "-" : d.contentType()));
+      d.fields().forEach((name, value) -> {
+        if (!name.equals("payload") && !name.equals("content-type")) {
+          out().println("field         " + Render.escape(name) + "=" + Render.oneLine(value, 200));
+        }
+      });
+      out().println();
+      out().println(Render.full(d.payload(), d.contentType()));
       return Cli.OK;
     }
   }

@@ -313,6 +313,12 @@ class CliTest {
     assertThat(search.json().getJsonArray("items")).singleElement()
         .satisfies(d -> assertThat(((JsonObject) d).getString("payload")).isEqualTo("order-2"));
 
+    Run shown = run("dlq", "show", topic, ref);
+    assertThat(shown.code()).isZero();
+    assertThat(shown.out()).contains("dead letter   " + ref, "group         billing", "cannot bill", "order-");
+    assertThat(run("dlq", "show", topic, ref, "--json").json().getString("group")).isEqualTo("billing");
+    assertThat(run("dlq", "show", topic, "0/1-0").code()).isEqualTo(Cli.NOT_FOUND);
+
     Run replay = run("dlq", "replay", topic, ref);
     assertThat(replay.code()).isZero();
     assertThat(replay.out()).contains(ref + " replayed as 0/");
@@ -398,7 +404,7 @@ class CliTest {
   void everyCommandExplainsItselfWithAnExample() {
     for (String[] command : List.of(new String[] {"topics"}, new String[] {"groups"}, new String[] {"show"},
         new String[] {"tail"}, new String[] {"publish"}, new String[] {"dlq"}, new String[] {"dlq", "list"},
-        new String[] {"dlq", "search"}, new String[] {"dlq", "replay"}, new String[] {"dlq", "replay-all"},
+        new String[] {"dlq", "search"}, new String[] {"dlq", "show"}, new String[] {"dlq", "replay"}, new String[] {"dlq", "replay-all"},
         new String[] {"dlq", "purge"}, new String[] {"group"}, new String[] {"group", "reset"})) {
       List<String> args = new ArrayList<>(List.of(command));
       args.add("--help");
