@@ -41,6 +41,8 @@ class AclTest extends BusTestBase {
       + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
   static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim +xrevrange";
+  /** What a group reset ({@code BusAdmin.resetGroup}) adds to the dashboard's rules. */
+  static final String GROUP_OPERATOR = DASHBOARD + " +hgetall +xgroup|setid";
 
   @BeforeEach
   void users() {
@@ -50,6 +52,7 @@ class AclTest extends BusTestBase {
     user("projector", PROJECTOR);
     user("dashboard", DASHBOARD);
     user("operator", DEAD_LETTER_OPERATOR);
+    user("groups", GROUP_OPERATOR);
   }
 
   private void user(String name, String rules) {
@@ -107,6 +110,31 @@ class AclTest extends BusTestBase {
     eventually(Duration.ofSeconds(10), () -> handled.get() >= 26, "replayed in bulk");
     closeBuses(); // close too must stay within the permissions (CLIENT UNBLOCK, XGROUP DELCONSUMER)
     assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
+  }
+
+  @Test
+  void theDashboardReadsEntriesAndAGroupOperatorResetsAGroup() {
+    StreamBus producer = bus();
+    for (int i = 0; i < 5; i++) {
+      await(producer.publish(topic, "m" + i));
+    }
+    redis.command("XGROUP", "CREATE", stream(0), "g", "0");
+    List<io.streambus.admin.StreamEntry> entries = await(as("dashboard").admin().read(topic, 0, null, 10));
+    assertThat(entries).hasSize(5);
+    assertThat(await(as("dashboard").admin().entry(topic, 0, entries.get(2).id())).payload().toString())
+        .isEqualTo("m2");
+    io.streambus.admin.GroupReset reset = await(as("groups").admin().resetGroup(topic, "g",
+        io.streambus.admin.ResetPosition.latest(), false));
+    assertThat(reset.applied()).isTrue();
+    assertThat(reset.skipped()).isEqualTo(5);
+    assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
+    // refused inside the reset's script, which the servers word as their own error rather than NOPERM (Redis: "The
+    // user executing the script can't run this command"; Valkey: "ACL failure in script: ... no permissions")
+    for (String user : List.of("dashboard", "operator")) {
+      assertThat(awaitFailure(as(user).admin().resetGroup(topic, "g", io.streambus.admin.ResetPosition.earliest(),
+          false))).as(user).hasMessageMatching("(?s).*(can't run this command|no permissions to run).*");
+    }
+    assertThat(redis.command("XINFO", "GROUPS", stream(0))).contains(entries.get(4).id());
   }
 
   /** Every write a projection may make, and the checks before them, within the projector's permissions. */

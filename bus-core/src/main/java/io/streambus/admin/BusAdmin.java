@@ -58,4 +58,55 @@ public interface BusAdmin {
    * @param name the model's name, as given to {@link ModelWrites#key(String)}
    */
   Future<List<java.util.Map<String, String>>> modelHash(String topic, String name);
+
+  /** Most entries one {@link #read} call returns: {@value}. */
+  int MAX_READ = 1_000;
+
+  /**
+   * Entries of one partition's stream after {@code after}, oldest first, at most {@code limit}: a page of the stream
+   * read without a consumer group (an {@code XRANGE} with an exclusive start), which changes nothing in Redis. Page on
+   * with the last id returned; follow new entries by asking again with the last id seen. Fails with an
+   * {@link IllegalArgumentException} for a partition the topic does not have, an id that is not one or a limit out of
+   * range.
+   *
+   * @param after an entry id ({@code <millis>-<seq>}); entries after it are returned. Null or {@code 0-0}: from the
+   *     oldest entry
+   * @param limit 1..{@value #MAX_READ}
+   */
+  Future<List<StreamEntry>> read(String topic, int partition, String after, int limit);
+
+  /** One entry of a partition's stream, or null when the stream has no entry with that id (trimmed, or never was). */
+  Future<StreamEntry> entry(String topic, int partition, String id);
+
+  /**
+   * What {@link #resetGroup} would do, changing nothing: per partition, the group's position now and after, the
+   * entries it would skip or deliver again (counted inside Redis, up to {@link GroupReset#COUNT_CAP}), what is pending
+   * (which a reset leaves pending) and the group's live members. {@link GroupReset#applied()} is false. Fails with an
+   * {@link IllegalArgumentException} when the group exists on no partition of the topic, or when {@code to} is an id
+   * ({@link ResetPosition#afterId}) after some partition's last generated id: that is no position the partition has
+   * been at. (A time after a partition's last entry is its end.)
+   */
+  Future<GroupReset> previewReset(String topic, String group, ResetPosition to);
+
+  /**
+   * Moves a consumer group's position on every partition of the topic ({@code XGROUP SETID}): delivery resumes after
+   * {@code to}, so the entries between the old and the new position are skipped (moving forward) or delivered again
+   * (moving back). The result says, per partition, how many (counted as {@link #previewReset} does).
+   *
+   * <p>What is pending stays pending: entries delivered and not yet acknowledged remain held by their consumers (or
+   * are reclaimed, retried and dead-lettered as usual); a reset neither acknowledges nor drops them. Scheduled retries
+   * stay scheduled. Dead letters are not touched.
+   *
+   * <p>Refused while the group has live members (subscriptions whose membership, renewed by their lease renewal, has
+   * not expired): a running reader may be about to deliver from the old position, and its in-flight work would mix
+   * with the new one. Then nothing is moved and the result, with {@link GroupReset#applied()} false, names the
+   * members in {@link GroupReset#liveMembers()}. With {@code force} the reset goes ahead anyway; running members read
+   * from the new position at their next read.
+   *
+   * <p>Each partition moves in one atomic step (the live-member check, the counts and {@code XGROUP SETID}, on the
+   * node that owns the partition in a cluster), but the partitions one after another: a member that joins between
+   * the check over all partitions and a partition's step stops the reset there (that partition's
+   * {@link PartitionReset#applied()} is false, and so is the result's). Fails as {@link #previewReset} does.
+   */
+  Future<GroupReset> resetGroup(String topic, String group, ResetPosition to, boolean force);
 }

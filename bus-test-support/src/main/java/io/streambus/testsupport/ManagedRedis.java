@@ -31,7 +31,8 @@ public final class ManagedRedis implements AutoCloseable {
 
     /**
      * The application user's commands: the union of the roles in docs/security.md (producer, consumer, projector,
-     * dashboard, dead-letter operator) plus {@code XGROUP DESTROY} of the administrator's {@code deleteGroup}. Every
+     * dashboard, dead-letter operator) plus {@code XGROUP DESTROY} and {@code XGROUP SETID} of the administrator's {@code deleteGroup} and
+     * {@code resetGroup}. Every
      * other command, {@code CONFIG}, {@code ACL}, {@code KEYS} and the cluster's slot-changing subcommands included,
      * answers NOPERM.
      */
@@ -47,8 +48,8 @@ public final class ManagedRedis implements AutoCloseable {
             + " +ltrim +expire +persist"
             // dashboard and dead-letter operator
             + " +hkeys +xinfo|stream +zcard +xdel +xrevrange"
-            // administrator: BusAdmin.deleteGroup
-            + " +xgroup|destroy";
+            // administrator: BusAdmin.deleteGroup, BusAdmin.resetGroup
+            + " +xgroup|destroy +xgroup|setid";
 
     static final String ADMIN_USER = "admin";
 

@@ -12,6 +12,9 @@ import io.streambus.admin.ConsumerStats;
 import io.streambus.admin.GroupStats;
 import io.streambus.admin.PartitionStats;
 import io.streambus.admin.TopicStats;
+import io.streambus.admin.GroupReset;
+import io.streambus.admin.ResetPosition;
+import io.streambus.admin.StreamEntry;
 import io.streambus.Topics;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -32,6 +35,8 @@ public final class DefaultBusAdmin implements BusAdmin {
   private final BusOptions options;
   private final TopicRegistry topics;
   private final LagReader lagReader;
+  private final StreamPages pages;
+  private final GroupPositions positions;
 
   public DefaultBusAdmin(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics) {
     this.channel = channel;
@@ -39,6 +44,8 @@ public final class DefaultBusAdmin implements BusAdmin {
     this.options = options;
     this.topics = topics;
     this.lagReader = new LagReader(channel, options.getPublishTimeoutMs());
+    this.pages = new StreamPages(channel, keys, options, topics);
+    this.positions = new GroupPositions(channel, keys, options, topics);
   }
 
   private long deadline() {
@@ -280,5 +287,25 @@ public final class DefaultBusAdmin implements BusAdmin {
         return model;
       });
     });
+  }
+
+  @Override
+  public Future<List<StreamEntry>> read(String topic, int partition, String after, int limit) {
+    return pages.read(topic, partition, after, limit);
+  }
+
+  @Override
+  public Future<StreamEntry> entry(String topic, int partition, String id) {
+    return pages.entry(topic, partition, id);
+  }
+
+  @Override
+  public Future<GroupReset> previewReset(String topic, String group, ResetPosition to) {
+    return positions.preview(topic, group, to);
+  }
+
+  @Override
+  public Future<GroupReset> resetGroup(String topic, String group, ResetPosition to, boolean force) {
+    return positions.reset(topic, group, to, force);
   }
 }

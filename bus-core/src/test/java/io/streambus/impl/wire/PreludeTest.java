@@ -133,6 +133,12 @@ class PreludeTest extends BusTestBase {
     assertThat(run(count, List.of(stream(0)), ids.get(0), "10000").get(1).toLong()).isEqualTo(1_004);
     assertThat(run(count, List.of(stream(0)), ids.get(1_004), "10000").get(1).toLong()).isZero();
     assertThat(run(count, List.of(stream(0)), "0-0", "7").get(1).toLong()).isEqualTo(7);
+    // up to an id (inclusive): across the first batch of 1,000, and within it
+    String between = "return {DONE, countAfter(KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3])}";
+    assertThat(run(between, List.of(stream(0)), ids.get(0), "10000", ids.get(1_003)).get(1).toLong())
+        .isEqualTo(1_003);
+    assertThat(run(between, List.of(stream(0)), ids.get(2), "10000", ids.get(5)).get(1).toLong()).isEqualTo(3);
+    assertThat(run(between, List.of(stream(0)), ids.get(2), "2", ids.get(5)).get(1).toLong()).isEqualTo(2);
   }
 
   @Test

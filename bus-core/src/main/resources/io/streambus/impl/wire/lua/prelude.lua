@@ -50,13 +50,14 @@ local function claimEntry(stream, group, moved, me, holder, idle, id)
   return nil
 end
 
--- The entries of a stream after an id (exclusive), counted up to a cap so that a huge backlog cannot block Redis: the
--- cap means "at least".
-local function countAfter(stream, id, cap)
+-- The entries of a stream after an id (exclusive) and up to `upTo` (inclusive; the end when nil), counted up to a cap
+-- so that a huge backlog cannot block Redis: the cap means "at least".
+local function countAfter(stream, id, cap, upTo)
   local count = 0
   local from = '(' .. id
+  local last = upTo or '+'
   while count < cap do
-    local batch = redis.call('XRANGE', stream, from, '+', 'COUNT', 1000)
+    local batch = redis.call('XRANGE', stream, from, last, 'COUNT', 1000)
     if #batch == 0 then
       break
     end
