@@ -21,7 +21,7 @@ abstract class BusCommand implements Callable<Integer> {
   protected final CliEnvironment environment;
 
   @Mixin
-  ConnectionOptions connection = new ConnectionOptions();
+  ConnectionFlags connection = new ConnectionFlags();
 
   @Option(names = "--json", description = "Print JSON for scripts instead of tables.")
   boolean json;

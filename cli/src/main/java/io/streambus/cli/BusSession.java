@@ -37,7 +37,7 @@ final class BusSession implements AutoCloseable {
   }
 
   /** @throws ConfigException naming the bad setting */
-  static BusSession open(CliEnvironment environment, ConnectionOptions connection) {
+  static BusSession open(CliEnvironment environment, ConnectionFlags connection) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       List<String> args = new ArrayList<>();

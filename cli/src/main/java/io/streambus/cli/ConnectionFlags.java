@@ -11,7 +11,7 @@ import java.util.Map;
  * The connection options every command takes. Each maps onto the setting of the same meaning that the other jars read
  * ({@code BUS_REDIS_URL} ...), laid over the configuration file and the environment.
  */
-final class ConnectionOptions {
+final class ConnectionFlags {
   @Option(names = "--config", paramLabel = "<file>",
       description = "Configuration file (JSON or YAML), as for the other jars; else BUS_CONFIG.")
   String config;
