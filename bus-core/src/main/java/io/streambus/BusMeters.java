@@ -61,4 +61,9 @@ public final class BusMeters {
   public static final String GROUP_PENDING = "streambus.group.pending";
   /** Gauge: handler calls in flight in this process. */
   public static final String IN_FLIGHT = "streambus.inflight";
+  /**
+   * Gauge: 1 while the group is paused ({@code BusAdmin.pauseGroup}) as this process's subscriptions of it last saw
+   * it at their renewal, else 0.
+   */
+  public static final String GROUP_PAUSED = "streambus.group.paused";
 }

@@ -42,7 +42,7 @@ class AclTest extends BusTestBase {
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
   static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim +xrevrange";
   /** What a group reset ({@code BusAdmin.resetGroup}) adds to the dashboard's rules. */
-  static final String GROUP_OPERATOR = DASHBOARD + " +hgetall +xgroup|setid";
+  static final String GROUP_OPERATOR = DASHBOARD + " +hgetall +xgroup|setid +set +del";
 
   @BeforeEach
   void users() {
@@ -135,6 +135,12 @@ class AclTest extends BusTestBase {
           false))).as(user).hasMessageMatching("(?s).*(can't run this command|no permissions to run).*");
     }
     assertThat(redis.command("XINFO", "GROUPS", stream(0))).contains(entries.get(4).id());
+    // pause and resume: the flag on each partition
+    await(as("groups").admin().pauseGroup(topic, "g"));
+    assertThat(await(as("dashboard").admin().topic(topic)).groups().get(0).paused()).isTrue();
+    await(as("groups").admin().resumeGroup(topic, "g"));
+    assertThat(await(as("dashboard").admin().topic(topic)).groups().get(0).paused()).isFalse();
+    assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }
 
   /** Every write a projection may make, and the checks before them, within the projector's permissions. */

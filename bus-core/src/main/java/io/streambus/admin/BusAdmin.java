@@ -42,6 +42,24 @@ public interface BusAdmin {
   Future<Void> deleteGroup(String topic, String group);
 
   /**
+   * Pauses a consumer group, for instance while a service it calls is down: within one lease renewal (a quarter of
+   * the group's smallest claim min idle) every member stops starting messages. Handlers already running finish and
+   * are acknowledged as usual; what members hold (read, queued, waiting for a retry) stays held with its lease renewed,
+   * so no peer reclaims it and nothing is dead-lettered or lost because of the pause; reclaim and due retries wait
+   * too. Members that join while the group is paused start paused. The pause is a flag on every partition
+   * ({@code <prefix>:{<topic>:<p>}:paused:<group>}), kept until {@link #resumeGroup}; {@link GroupStats#paused()}
+   * and the gauge {@code streambus.group.paused} show it. Pausing a paused group changes nothing.
+   */
+  Future<Void> pauseGroup(String topic, String group);
+
+  /**
+   * Ends {@link #pauseGroup}: within one lease renewal the members start what they hold, in order, and read on
+   * where they were. Resuming a group that is not paused changes nothing. A subscription paused by its own
+   * {@code Subscription.pause()} stays paused.
+   */
+  Future<Void> resumeGroup(String topic, String group);
+
+  /**
    * With ordered processing ({@link Ordering}), which member of {@code group} owns each partition of {@code topic}:
    * partition number to consumer name, null for a partition nobody owns now (between owners, or a group without
    * ordering). Every partition of the topic is in the map.

@@ -27,10 +27,19 @@ import java.util.TreeMap;
  * @param scheduledRetries failed messages waiting for their backoff to end
  * @param owners with ordered processing ({@link Ordering}), the member that owns each partition: partition number to
  *     consumer name, for the partitions that have an owner now; empty for a group without ordering
+ * @param paused whether the group is paused ({@link BusAdmin#pauseGroup}; summed: on any partition)
  */
 public record GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
                          long oldestUndeliveredAgeMs, long oldestPendingAgeMs, long scheduledRetries,
-                         List<ConsumerStats> consumers, Map<Integer, String> owners) {
+                         List<ConsumerStats> consumers, Map<Integer, String> owners, boolean paused) {
+
+  /** Stats of a group that is not paused. */
+  public GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
+                    long oldestUndeliveredAgeMs, long oldestPendingAgeMs, long scheduledRetries,
+                    List<ConsumerStats> consumers, Map<Integer, String> owners) {
+    this(name, lag, pending, lastDeliveredId, entriesRead, oldestUndeliveredAgeMs, oldestPendingAgeMs,
+        scheduledRetries, consumers, owners, false);
+  }
 
   /** A group's figures without partition owners (a group without ordered processing). */
   public GroupStats(String name, long lag, long pending, String lastDeliveredId, long entriesRead,
@@ -55,7 +64,7 @@ public record GroupStats(String name, long lag, long pending, String lastDeliver
     return new GroupStats(name, lag + other.lag, pending + other.pending, null, read,
         Math.max(oldestUndeliveredAgeMs, other.oldestUndeliveredAgeMs),
         Math.max(oldestPendingAgeMs, other.oldestPendingAgeMs), scheduledRetries + other.scheduledRetries,
-        new ArrayList<>(merged.values()), allOwners);
+        new ArrayList<>(merged.values()), allOwners, paused || other.paused);
   }
 
   public JsonObject toJson() {
@@ -64,7 +73,7 @@ public record GroupStats(String name, long lag, long pending, String lastDeliver
     JsonObject json = new JsonObject().put("name", name).put("lag", lag).put("pending", pending)
         .put("lastDeliveredId", lastDeliveredId).put("entriesRead", entriesRead)
         .put("oldestUndeliveredAgeMs", oldestUndeliveredAgeMs).put("oldestPendingAgeMs", oldestPendingAgeMs)
-        .put("scheduledRetries", scheduledRetries).put("consumers", cs);
+        .put("scheduledRetries", scheduledRetries).put("paused", paused).put("consumers", cs);
     if (!owners.isEmpty()) {
       JsonObject o = new JsonObject();
       owners.forEach((partition, owner) -> o.put(Integer.toString(partition), owner));

@@ -10,17 +10,84 @@ import picocli.CommandLine.Parameters;
 
 import java.time.Instant;
 
-/** {@code streambus group reset ...}. */
+/** {@code streambus group reset|pause|resume ...}. */
 @Command(name = "group", mixinStandardHelpOptions = true, description = "Change a consumer group.",
-    subcommands = GroupCommand.Reset.class, footerHeading = "%nExample:%n",
-    footer = "  streambus group reset orders billing --to -1h")
+    subcommands = {GroupCommand.Reset.class, GroupCommand.Pause.class, GroupCommand.Resume.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  streambus group reset orders billing --to -1h", "  streambus group pause orders billing"})
 final class GroupCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a group command is required: reset");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a group command is required: reset, pause or resume");
+  }
+
+  /** Pause and resume: the same arguments, one admin call. */
+  abstract static class Switch extends BusCommand {
+    @Parameters(index = "0", paramLabel = "<topic>", description = "The topic.")
+    String topic;
+
+    @Parameters(index = "1", paramLabel = "<group>", description = "The consumer group.")
+    String group;
+
+    Switch(CliEnvironment environment) {
+      super(environment);
+    }
+
+    abstract boolean pausing();
+
+    @Override
+    int run(BusSession session) {
+      KnownTopics.requireKnown(session, topic);
+      io.streambus.Topics.requireValidName("group", group);
+      if (pausing()) {
+        session.await(session.bus().admin().pauseGroup(topic, group));
+      } else {
+        session.await(session.bus().admin().resumeGroup(topic, group));
+      }
+      if (json) {
+        print(new io.vertx.core.json.JsonObject().put("topic", topic).put("group", group).put("paused", pausing()));
+      } else {
+        out().println("group '" + group + "' of '" + topic + "' " + (pausing()
+            ? "paused: its members start nothing new within one lease renewal; what they hold stays theirs"
+            : "resumed: its members go on where they were within one lease renewal"));
+      }
+      return Cli.OK;
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+      description = {"Pause a consumer group (for example while a service it calls is down): within one lease renewal "
+          + "its members start nothing new. What runs finishes and is acknowledged; what they hold keeps its lease, "
+          + "so nothing is reclaimed, retried or dead-lettered because of the pause. Members that join meanwhile "
+          + "start paused. Lasts until 'group resume'; 'groups' shows it."},
+      footerHeading = "%nExample:%n", footer = "  streambus group pause orders billing")
+  static final class Pause extends Switch {
+    Pause(CliEnvironment environment) {
+      super(environment);
+    }
+
+    @Override
+    boolean pausing() {
+      return true;
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true,
+      description = "Resume a paused consumer group: its members go on where they were within one lease renewal.",
+      footerHeading = "%nExample:%n", footer = "  streambus group resume orders billing")
+  static final class Resume extends Switch {
+    Resume(CliEnvironment environment) {
+      super(environment);
+    }
+
+    @Override
+    boolean pausing() {
+      return false;
+    }
   }
 
   @Command(name = "reset", mixinStandardHelpOptions = true,

@@ -49,12 +49,13 @@ final class GroupsCommand extends BusCommand {
       out().println("topic '" + topic + "' has no consumer groups");
       return Cli.OK;
     }
-    Table table = new Table("GROUP", "LAG", "LAG-TIME", "PENDING", "OLDEST-PENDING", "RETRIES", "CONSUMERS",
-        "OWNERS");
+    Table table = new Table("GROUP", "STATE", "LAG", "LAG-TIME", "PENDING", "OLDEST-PENDING", "RETRIES",
+        "CONSUMERS", "OWNERS");
     for (GroupStats g : groups) {
       String owners = g.owners().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
           .collect(Collectors.joining(","));
-      table.row(g.name(), g.lag(), g.lag() == 0 ? "0" : Render.duration(g.oldestUndeliveredAgeMs()), g.pending(),
+      table.row(g.name(), g.paused() ? "paused" : "running", g.lag(),
+          g.lag() == 0 ? "0" : Render.duration(g.oldestUndeliveredAgeMs()), g.pending(),
           g.pending() == 0 ? "-" : Render.duration(g.oldestPendingAgeMs()), g.scheduledRetries(),
           g.consumers().size(), owners.isEmpty() ? "-" : owners);
     }

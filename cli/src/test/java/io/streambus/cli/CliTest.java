@@ -135,6 +135,23 @@ class CliTest {
   }
 
   @Test
+  void groupPauseAndResumeSwitchTheGroupAndGroupsShowsIt() {
+    await(bus.publish(topic, "one"));
+    await(bus.subscribe(topic, "billing", m -> Future.succeededFuture(), new ConsumerOptions().setBlockMs(200)));
+    Run paused = run("group", "pause", topic, "billing");
+    assertThat(paused.code()).isZero();
+    assertThat(paused.out()).contains("group 'billing' of '" + topic + "' paused");
+    assertThat(await(bus.admin().topic(topic)).groups().get(0).paused()).isTrue();
+    assertThat(run("groups", topic).out()).containsPattern("billing\\s+paused\\s+");
+    assertThat(run("groups", topic, "--json").jsonArray().getJsonObject(0).getBoolean("paused")).isTrue();
+    Run resumed = run("group", "resume", topic, "billing", "--json");
+    assertThat(resumed.code()).isZero();
+    assertThat(new JsonObject(resumed.out()).getBoolean("paused")).isFalse();
+    assertThat(run("groups", topic).out()).containsPattern("billing\\s+running\\s+");
+    assertThat(run("group", "pause", "no-such-topic", "billing").code()).isEqualTo(Cli.NOT_FOUND);
+  }
+
+  @Test
   void groupsShowLagPendingAndConsumers() {
     await(bus.subscribe(topic, "holding", m -> Promise.<Void>promise().future(),
         new ConsumerOptions().setMaxInFlight(2).setConsumerName("holder").setBlockMs(200)
@@ -147,8 +164,8 @@ class CliTest {
     Run table = run("groups", topic);
     assertThat(table.code()).isZero();
     String row = table.out().lines().filter(l -> l.startsWith("holding ")).findFirst().orElseThrow();
-    assertThat(row.split("\\s+")).startsWith("holding", "3");
-    assertThat(row.split("\\s+")[3]).isEqualTo("2");
+    assertThat(row.split("\\s+")).startsWith("holding", "running", "3");
+    assertThat(row.split("\\s+")[4]).isEqualTo("2");
     assertThat(table.out()).containsPattern("holding\\s+holder\\s+2\\s+");
     Run json = run("groups", topic, "--json");
     JsonObject g = json.jsonArray().getJsonObject(0);

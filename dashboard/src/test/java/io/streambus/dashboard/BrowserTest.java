@@ -452,6 +452,20 @@ class BrowserTest {
     assertThat(file).isNotEmptyFile();
   }
 
+  @Test
+  @Order(8)
+  void aPausedGroupShowsPausedUntilItIsResumed() {
+    By badge = By.cssSelector("#groups tr[data-topic='shop'][data-group='billing'] [data-field='state']");
+    await(bus.admin().pauseGroup("shop", "billing"));
+    try {
+      wait.until(d -> "PAUSED".equals(d.findElement(badge).getAttribute("data-state")));
+      assertThat(driver.findElement(badge).getText()).isEqualTo("paused");
+    } finally {
+      await(bus.admin().resumeGroup("shop", "billing"));
+    }
+    wait.until(d -> !"PAUSED".equals(d.findElement(badge).getAttribute("data-state")));
+  }
+
   private Path screenshot(String name) {
     try {
       // a subclass's run (another server) keeps its own pictures

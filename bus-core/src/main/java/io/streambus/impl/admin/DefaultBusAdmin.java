@@ -208,9 +208,11 @@ public final class DefaultBusAdmin implements BusAdmin {
         });
     Future<Map<Integer, String>> owner = send(Request.cmd(Command.GET).arg(keys.owner(topic, p, name)))
         .map(r -> r == null ? Map.of() : Map.of(p, ownerName(r.toString())));
-    return Future.all(List.of(lag, undeliveredAge, pendingAge, retries, consumers, owner)).map(cf -> new GroupStats(name,
-        lag.result(), pending, lastDelivered, entriesRead, undeliveredAge.result(), pendingAge.result(),
-        retries.result(), consumers.result(), owner.result()));
+    Future<Boolean> paused = send(Request.cmd(Command.EXISTS).arg(keys.paused(topic, p, name)))
+        .map(r -> r.toInteger() == 1);
+    return Future.all(List.of(lag, undeliveredAge, pendingAge, retries, consumers, owner, paused)).map(cf ->
+        new GroupStats(name, lag.result(), pending, lastDelivered, entriesRead, undeliveredAge.result(),
+            pendingAge.result(), retries.result(), consumers.result(), owner.result(), paused.result()));
   }
 
   /** The consumer name in an owner key's value ({@code consumer|token}: the token is not for display). */
@@ -239,7 +241,35 @@ public final class DefaultBusAdmin implements BusAdmin {
             .recover(e -> e.getMessage() != null && e.getMessage().contains("no such key")
                 ? Future.succeededFuture() : Future.failedFuture(e)));
         all.add(send(Request.cmd(Command.DEL).arg(keys.retries(topic, p, group))
-            .arg(keys.members(topic, p, group)).arg(keys.moved(topic, p, group)).arg(keys.owner(topic, p, group))));
+            .arg(keys.members(topic, p, group)).arg(keys.moved(topic, p, group)).arg(keys.owner(topic, p, group))
+            .arg(keys.paused(topic, p, group))));
+      }
+      return Future.all(all).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<Void> pauseGroup(String topic, String group) {
+    return eachPartition(topic, group, p -> Request.cmd(Command.SET).arg(keys.paused(topic, p, group)).arg("1"));
+  }
+
+  @Override
+  public Future<Void> resumeGroup(String topic, String group) {
+    return eachPartition(topic, group, p -> Request.cmd(Command.DEL).arg(keys.paused(topic, p, group)));
+  }
+
+  /** Sends one command per partition of the topic, each about the group's key on that partition. */
+  private Future<Void> eachPartition(String topic, String group, java.util.function.IntFunction<Request> command) {
+    try {
+      Topics.requireValidName("topic", topic);
+      Topics.requireValidName("group", group);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return partitions(topic).compose(partitions -> {
+      List<Future<?>> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(send(command.apply(p)));
       }
       return Future.all(all).mapEmpty();
     });

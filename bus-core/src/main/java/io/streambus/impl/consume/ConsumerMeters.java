@@ -28,6 +28,8 @@ final class ConsumerMeters {
   final Timer endToEnd;
   /** Shared by every subscription of this topic and group in the process. */
   final AtomicLong inFlight;
+  /** Shared as well: 1 while the group is paused. */
+  private final AtomicLong paused;
   private final Meters meters;
   private final String topic;
   private final String group;
@@ -50,6 +52,11 @@ final class ConsumerMeters {
     handlerFailed = meters.handlerTimer(topic, group, false);
     endToEnd = meters.endToEnd(topic, group);
     inFlight = meters.gauge(BusMeters.IN_FLIGHT, "Handler calls in flight in this process", topic, group, -1);
+    paused = meters.gauge(BusMeters.GROUP_PAUSED, "1 while the group is paused", topic, group, -1);
+  }
+
+  void groupPaused(boolean on) {
+    paused.set(on ? 1 : 0);
   }
 
   void handlerTime(boolean success, long startedNanos) {

@@ -32,6 +32,7 @@ final class ConsumerScope {
   private final String[] deadLetters;
   private final String[] delayed;
   private final String[] owners;
+  private final String[] paused;
   /** Ordered processing (partition or key): partitions are owned, one member each. */
   final boolean ordered;
 
@@ -56,6 +57,7 @@ final class ConsumerScope {
     this.deadLetters = new String[partitions];
     this.delayed = new String[partitions];
     this.owners = new String[partitions];
+    this.paused = new String[partitions];
     this.ordered = options.getOrdering() != Ordering.NONE;
     for (int p = 0; p < partitions; p++) {
       streams[p] = keys.stream(topic, p);
@@ -65,11 +67,17 @@ final class ConsumerScope {
       deadLetters[p] = keys.deadLetters(topic, p);
       delayed[p] = keys.delayed(topic, p);
       owners[p] = keys.owner(topic, p, group);
+      paused[p] = keys.paused(topic, p, group);
     }
   }
 
   String stream(int partition) {
     return streams[partition];
+  }
+
+  /** The group's pause flag on {@code partition} ({@code BusAdmin.pauseGroup}). */
+  String paused(int partition) {
+    return paused[partition];
   }
 
   String members(int partition) {

@@ -113,6 +113,14 @@ public final class DefaultSubscription implements Subscription {
     }
 
     @Override
+    public void groupPaused(boolean paused) {
+      scope.meters.groupPaused(paused);
+      if (state.group(paused)) {
+        readers.forEach(PartitionReader::kick);
+      }
+    }
+
+    @Override
     public void fenced() {
       scope.listener.onRedisError(scope.stream(0), "membership", new BusException("consumer name '"
           + scope.consumer + "' of group '" + scope.group + "' was taken over by another process; this subscription "

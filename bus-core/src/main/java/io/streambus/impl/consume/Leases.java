@@ -34,6 +34,12 @@ final class Leases implements Dispatcher.Leased {
 
     /** Once, when another process took over this consumer name: every held entry is lost. */
     void fenced();
+
+    /**
+     * When a renewal finds the group paused ({@code BusAdmin.pauseGroup}) or no longer paused; told before the
+     * {@link #renewed()} of that renewal, and at the join when the group is paused already.
+     */
+    void groupPaused(boolean paused);
   }
 
   /** An entry held by this subscription. */
@@ -57,6 +63,10 @@ final class Leases implements Dispatcher.Leased {
   private final String[] owners;
   /** The group's live members (consumer names, sorted) as the last renewal of partition 0 saw them. */
   private List<String> members = List.of();
+  /** Per partition, whether the last renewal found the group's pause flag there. */
+  private final boolean[] pausedOn;
+  /** The group is paused: nothing held starts (it waits, its lease renewed) until a renewal finds it resumed. */
+  private boolean groupPaused;
   /** When the last renewal that reached every partition was sent (System.nanoTime). */
   private long renewedAtNanos = System.nanoTime();
   private long timer = -1;
@@ -70,6 +80,7 @@ final class Leases implements Dispatcher.Leased {
     this.groupMinIdleMs = scope.options.getClaimMinIdleMs();
     this.owners = new String[scope.partitions];
     Arrays.fill(owners, "");
+    this.pausedOn = new boolean[scope.partitions];
     for (int p = 0; p < scope.partitions; p++) {
       held.add(new HashMap<>());
     }
@@ -98,6 +109,9 @@ final class Leases implements Dispatcher.Leased {
    */
   @Override
   public boolean fresh(DefaultMessage message) {
+    if (groupPaused) {
+      return false;
+    }
     Held h = held.get(message.partition()).get(message.id().value());
     if (h == null) {
       return false;
@@ -179,6 +193,7 @@ final class Leases implements Dispatcher.Leased {
       }
       adoptIdle(others);
       renewedAtNanos = System.nanoTime();
+      followPause();
       return others;
     });
   }
@@ -238,6 +253,7 @@ final class Leases implements Dispatcher.Leased {
       adoptIdle(others[0]);
       if (ar.succeeded() && !fenced) {
         renewedAtNanos = sentAt;
+        followPause();
         events.renewed();
       }
       schedule();
@@ -265,14 +281,32 @@ final class Leases implements Dispatcher.Leased {
     }
   }
 
-  /** Records the owner and members a renewal reply reports. */
+  /** Records the owner, the pause flag and the members a renewal reply reports. */
   private void view(int partition, RenewScript.Reply r) {
     owners[partition] = r.owner();
+    pausedOn[partition] = r.paused();
     if (partition == 0) {
       List<String> names = new ArrayList<>(r.members());
       names.sort(null);
       members = names;
     }
+  }
+
+  /** The group is paused while the flag is on any partition (a pause or resume in progress sets them one by one). */
+  private void followPause() {
+    boolean paused = false;
+    for (boolean p : pausedOn) {
+      paused |= p;
+    }
+    if (paused != groupPaused) {
+      groupPaused = paused;
+      events.groupPaused(paused);
+    }
+  }
+
+  /** Whether the last renewal found the group paused. */
+  boolean groupPaused() {
+    return groupPaused;
   }
 
   /** When the last renewal that reached every partition was sent (System.nanoTime). */
@@ -315,7 +349,8 @@ final class Leases implements Dispatcher.Leased {
     // a member is live while it renews: it counts for the group's smallest claim min idle until it has missed a
     // whole claim min idle of renewals (its time to live); a partition's owner keeps it while it renews, and a dead
     // owner's partitions move after a claim min idle (the ownership's)
-    return new RenewScript(scope.stream(partition), scope.members(partition), scope.settleOwner(partition),
+    return new RenewScript(scope.stream(partition), scope.members(partition), scope.paused(partition),
+        scope.settleOwner(partition),
         scope.group, scope.consumer, scope.token, claimMinIdle, System.currentTimeMillis(), claimMinIdle, join,
         claimMinIdle, scope.options.getOrdering().name(), ids).run(scope.commands, scope.deadline());
   }

@@ -80,6 +80,14 @@ public final class Keys {
     return stream(topic, partition) + ":owner:" + group;
   }
 
+  /**
+   * String: present while the group is paused ({@code BusAdmin.pauseGroup}), on every partition of the topic; each
+   * member reads it at every renewal and starts nothing new while it is there.
+   */
+  public String paused(String topic, int partition, String group) {
+    return stream(topic, partition) + ":paused:" + group;
+  }
+
   /** Hash: topic name to partition count. */
   public String registry() {
     return prefix + ":topics";

@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * @param stream        the partition's stream
  * @param members       the group's members hash on the partition
+ * @param paused        the group's pause flag on the partition
  * @param owner         the partition's owner key with ordered processing, else null
  * @param group         the consumer group
  * @param consumer      this consumer's name
@@ -28,7 +29,7 @@ import java.util.Set;
  * @param ordering      its ordering's name (NONE, PARTITION, KEY)
  * @param held          the ids it holds
  */
-public record RenewScript(String stream, String members, String owner, String group, String consumer, String token,
+public record RenewScript(String stream, String members, String paused, String owner, String group, String consumer, String token,
                           long claimMinIdleMs, long now, long memberTtlMs, boolean join, long ownerTtlMs,
                           String ordering, List<String> held) implements Script.Call {
   private static final Script SCRIPT = new Script("renew");
@@ -38,10 +39,12 @@ public record RenewScript(String stream, String members, String owner, String gr
    * {@link Outcome#FENCED}: another process took this consumer name. {@link Outcome#CONFLICT} (joining only): a live
    * member, {@code conflictMember}, uses another ordering, {@code conflictOrdering}; this one did not join. {@link
    * Outcome#DONE}: the smallest claim min idle among the other live members (-1 when none); whether joining replaced a
-   * live member of the same name; the partition's owner's consumer name ("" when none, or without an owner key); the
-   * live members' names; the held ids lost (pending on another consumer, or acknowledged by one).
+   * live member of the same name; the partition's owner's consumer name ("" when none, or without an owner key);
+   * whether the group is paused; the live members' names; the held ids lost (pending on another consumer, or
+   * acknowledged by one).
    */
-  public record Reply(Outcome outcome, long othersMinIdle, boolean tookOver, String owner, List<String> members,
+  public record Reply(Outcome outcome, long othersMinIdle, boolean tookOver, String owner, boolean paused,
+                      List<String> members,
                       List<String> lost, String conflictMember, String conflictOrdering) {
   }
 
@@ -52,7 +55,7 @@ public record RenewScript(String stream, String members, String owner, String gr
 
   @Override
   public void addTo(Request r) {
-    r.arg(owner == null ? 2 : 3).arg(stream).arg(members);
+    r.arg(owner == null ? 3 : 4).arg(stream).arg(members).arg(paused);
     if (owner != null) {
       r.arg(owner);
     }
@@ -64,15 +67,15 @@ public record RenewScript(String stream, String members, String owner, String gr
   static Reply reply(Response r) {
     Outcome o = SCRIPT.outcome(r, OUTCOMES);
     if (o == Outcome.FENCED) {
-      return new Reply(o, -1, false, "", List.of(), List.of(), null, null);
+      return new Reply(o, -1, false, "", false, List.of(), List.of(), null, null);
     }
     if (o == Outcome.CONFLICT) {
       SCRIPT.need(r, 3, o);
-      return new Reply(o, -1, false, "", List.of(), List.of(), r.get(1).toString(), r.get(2).toString());
+      return new Reply(o, -1, false, "", false, List.of(), List.of(), r.get(1).toString(), r.get(2).toString());
     }
-    SCRIPT.need(r, 6, o);
-    int count = r.get(4).toInteger();
-    int at = 5;
+    SCRIPT.need(r, 7, o);
+    int count = r.get(5).toInteger();
+    int at = 6;
     SCRIPT.need(r, at + count + 1, o);
     List<String> names = new ArrayList<>(count);
     for (int i = at; i < at + count; i++) {
@@ -85,6 +88,7 @@ public record RenewScript(String stream, String members, String owner, String gr
     for (int i = at + 1; i <= at + lostCount; i++) {
       lost.add(r.get(i).toString());
     }
-    return new Reply(o, r.get(1).toLong(), r.get(2).toInteger() == 1, r.get(3).toString(), names, lost, null, null);
+    return new Reply(o, r.get(1).toLong(), r.get(2).toInteger() == 1, r.get(3).toString(), r.get(4).toInteger() == 1,
+        names, lost, null, null);
   }
 }

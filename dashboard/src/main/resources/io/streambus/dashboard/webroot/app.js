@@ -293,8 +293,10 @@
         cell('deliveredRate', true), cell('ackedRate', true), cell('consumers', true)));
         row.classList.toggle('selected', t.topic === state.selected);
         const badge = row.querySelector('[data-field=state]');
-        badge.dataset.state = g.state;
-        badge.textContent = g.state.replace('_', ' ').toLowerCase();
+        // a paused group (BusAdmin.pauseGroup) shows that first: its lag grows on purpose
+        const shown = g.paused ? 'PAUSED' : g.state;
+        badge.dataset.state = shown;
+        badge.textContent = shown.replace('_', ' ').toLowerCase();
         setNumber(row.querySelector('[data-field=lag]'), g.lag, formatInt);
         setNumber(row.querySelector('[data-field=lagMs]'), g.oldestUndeliveredAgeMs, formatDuration);
         setNumber(row.querySelector('[data-field=pending]'), g.pending, formatInt);

@@ -1,17 +1,18 @@
 -- Renews this consumer's leases on one partition, keeps its membership of the group and, with ordered processing,
 -- its ownership of the partition, in one step.
--- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|ordering|expiresAt"), KEYS[3] (ordered
--- processing only) the partition's owner key ("consumer|token")
+-- KEYS[1] stream, KEYS[2] members hash of the group (consumer -> "token|claimMinIdle|ordering|expiresAt"), KEYS[3] the
+-- group's pause flag on the partition, KEYS[4] (ordered processing only) the partition's owner key ("consumer|token")
 -- ARGV[1] group, ARGV[2] this consumer, ARGV[3] its token (one per running subscription), ARGV[4] its claim min
 -- idle (ms), ARGV[5] now (ms), ARGV[6] membership time to live (ms), ARGV[7] 'join' (a subscription starting: it
 -- takes the name over from whichever process held it, which that process learns at its next step) or 'renew',
 -- ARGV[8] ownership time to live (ms), ARGV[9] its ordering (none, partition, key), ARGV[10..] ids it holds
 -- Returns {fenced} when another process took this consumer name (this one must not touch an entry again),
 -- {conflict, member, ordering} when joining a group whose live member uses another ordering (it does not join),
--- else {done, othersMinIdle, tookOver, owner, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
+-- else {done, othersMinIdle, tookOver, owner, paused, memberCount, members..., lostCount, lost ids..., trimmed ids...}:
 -- othersMinIdle is the smallest claim min idle among the other live members (-1 when none); tookOver is 1 when
 -- joining replaced a live member of the same name; owner is the partition's owner's consumer name ('' when none, and
--- without KEYS[3]), its lease renewed here when it is this subscription; members are the live members' names; a lost
+-- without KEYS[4]), its lease renewed here when it is this subscription; paused is 1 while the group is paused;
+-- members are the live members' names; a lost
 -- id is pending on another consumer or was acknowledged by one (a peer claimed it after our lease ran out); a trimmed
 -- id's entry no longer exists (not a lost lease, and not renewed: reclaim acknowledges and counts it).
 -- Renewal is XCLAIM <self> 0 ... JUSTID on ids still pending on this consumer only: it resets their idle time
@@ -75,11 +76,11 @@ if not seenMe then
   live[#live + 1] = me
 end
 local owner = ''
-if KEYS[3] then
-  local o = redis.call('GET', KEYS[3])
+if KEYS[4] then
+  local o = redis.call('GET', KEYS[4])
   if o then
     if o == me .. '|' .. token then
-      redis.call('PEXPIRE', KEYS[3], ARGV[8])
+      redis.call('PEXPIRE', KEYS[4], ARGV[8])
     end
     owner = string.match(o, '^(.*)|[^|]*$') or o
   end
@@ -103,7 +104,7 @@ for from = 1, #mine, 500 do
   args[#args + 1] = 'JUSTID'
   redis.call('XCLAIM', unpack(args))
 end
-local out = {DONE, others, tookOver, owner, #live}
+local out = {DONE, others, tookOver, owner, redis.call('EXISTS', KEYS[3]), #live}
 for _, name in ipairs(live) do out[#out + 1] = name end
 out[#out + 1] = #lost
 for _, id in ipairs(lost) do out[#out + 1] = id end
