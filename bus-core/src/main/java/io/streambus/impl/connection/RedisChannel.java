@@ -26,12 +26,15 @@ import java.util.function.Function;
  * and the old connection closed after what was sent on it has been answered (see {@link #degraded}).
  */
 public final class RedisChannel {
+  private static final String TLS_FAILED = "TLS handshake with Redis failed";
   private final Vertx vertx;
   private final Redis client;
   private final String name;
   private final Backoff backoff;
   private final int selectDb;
   private final ClusterRoutes routes;
+  /** Where the channel connects, {@code host:port} of each seed (no credentials), for error messages. */
+  private final String addresses;
   /** Written under this object's lock; volatile so that sending, the hot path, reads it without the lock. */
   private volatile RedisConnection connection;
   private Future<RedisConnection> connecting;
@@ -44,10 +47,12 @@ public final class RedisChannel {
   /**
    * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
    * @param routes how to reach a given node in a cluster, null when not a cluster
+   * @param addresses {@code host:port} of the seeds, named when a TLS handshake fails
    */
-  public RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
-               long reconnectMaxMs) {
+  public RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, String addresses,
+                      long reconnectInitialMs, long reconnectMaxMs) {
     this.vertx = vertx;
+    this.addresses = addresses;
     this.selectDb = selectDb;
     this.routes = routes;
     this.client = client;
@@ -81,7 +86,7 @@ public final class RedisChannel {
   }
 
   private void connect(Promise<RedisConnection> promise) {
-    client.connect().compose(this::own).onComplete(ar -> {
+    client.connect().compose(this::own).recover(e -> Future.failedFuture(tlsFailed(e))).onComplete(ar -> {
       synchronized (this) {
         connecting = null;
         if (ar.succeeded() && !closed) {
@@ -353,14 +358,29 @@ public final class RedisChannel {
     Backoff backoff = retryBackoff != null ? retryBackoff : new Backoff(20, 500);
     long delay = backoff.nextDelay();
     if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
-      String tls = RedisErrors.tlsFailure(e);
-      promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
-          + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
+      promise.tryFail(tlsFailed(e));
     } else if (System.currentTimeMillis() + delay >= deadline) {
       promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
     } else {
       vertx.setTimer(delay, t -> attempt(op, deadline, reply, promise, backoff));
     }
+  }
+
+  /**
+   * {@code e} as the bus reports a failed TLS handshake, naming the address tried (the node the cluster client
+   * names, else the seeds), or {@code e} itself when it is not one or is already reported so.
+   */
+  private Throwable tlsFailed(Throwable e) {
+    String tls = RedisErrors.tlsFailure(e);
+    if (tls == null || (e instanceof BusException && e.getMessage().startsWith(TLS_FAILED))) {
+      return e;
+    }
+    String at = RedisErrors.tlsFailureAddress(e);
+    // the cluster client's text may name a node with its password: an SSLException of the reason alone stands in
+    // for it as the cause (which also keeps the failure from being retried, see RedisErrors.isRetryable)
+    Throwable cause = RedisErrors.hasSslException(e) ? e : new javax.net.ssl.SSLHandshakeException(tls);
+    return new BusException(TLS_FAILED + " at " + (at != null ? at : addresses) + " (" + name + "): " + tls
+        + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", cause);
   }
 
   public Future<Void> close() {
