@@ -12,6 +12,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -27,6 +28,8 @@ import java.util.function.Function;
  */
 public final class RedisChannel {
   private static final String TLS_FAILED = "TLS handshake with Redis failed";
+  /** The longest a replaced cluster connection waits for its markers' answers before it is closed anyway. */
+  private static final long RETIRE_MAX_MS = 30_000;
   private final Vertx vertx;
   private final Redis client;
   private final String name;
@@ -204,7 +207,9 @@ public final class RedisChannel {
    * masters promoted since the connection was made, so that closing it closes them instead of pooling them.
    */
   private void retire(RedisConnection old, RedisConnection current) {
-    routes.drain(old, current).compose(v -> routes.drain(old, current)).onComplete(v -> old.close());
+    // bounded: a socket that went half-open would never answer its marker, and the connection would never close
+    routes.drain(old, current).compose(v -> routes.drain(old, current)).timeout(RETIRE_MAX_MS, TimeUnit.MILLISECONDS)
+        .onComplete(v -> old.close());
   }
 
   /** Drops {@code c} if it is still the current connection: the next command reconnects. */
