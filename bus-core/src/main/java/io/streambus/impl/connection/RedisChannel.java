@@ -89,7 +89,7 @@ public final class RedisChannel {
   }
 
   private void connect(Promise<RedisConnection> promise) {
-    client.connect().compose(this::own).recover(e -> Future.failedFuture(tlsFailed(e))).onComplete(ar -> {
+    open().onComplete(ar -> {
       synchronized (this) {
         connecting = null;
         if (ar.succeeded() && !closed) {
@@ -126,6 +126,11 @@ public final class RedisChannel {
       c.close();
       return Future.failedFuture(e);
     });
+  }
+
+  /** A new connection, made ours ({@link #own}); a TLS failure reported as the bus reports it. */
+  private Future<RedisConnection> open() {
+    return client.connect().compose(this::own).recover(e -> Future.failedFuture(tlsFailed(e)));
   }
 
   /** What a lost socket of {@code c} does: drops it, or on a cluster only the node's socket (see {@link #lost}). */
@@ -172,7 +177,7 @@ public final class RedisChannel {
         return;
       }
     }
-    client.connect().compose(this::own).onComplete(ar -> {
+    open().onComplete(ar -> {
       boolean swapped = false;
       synchronized (this) {
         if (ar.succeeded() && !closed && connection == old) {
