@@ -98,7 +98,13 @@ class ClusterTlsTest extends BusTestBase {
       return Future.succeededFuture();
     }, fastConsumer()));
     for (int n = 1; n <= 600; n++) {
-      await(bus.publish(topic, new JsonObject().put("n", n)));
+      long sentAt = System.currentTimeMillis();
+      try {
+        await(bus.publish(topic, new JsonObject().put("n", n)));
+      } catch (BusException e) {
+        throw new AssertionError("publish " + n + " failed after " + (System.currentTimeMillis() - sentAt) + " ms",
+            e);
+      }
     }
     eventually(Duration.ofSeconds(30), () -> seen.size() == 594, "594 consumed over TLS");
     assertThat(seen).containsAll(IntStream.rangeClosed(1, 600).filter(n -> n % 100 != 0).boxed().toList());
