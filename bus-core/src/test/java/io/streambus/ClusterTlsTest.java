@@ -39,8 +39,8 @@ class ClusterTlsTest extends BusTestBase {
     }
   }
 
-  @Test
-  void publishesConsumesAndDeadLettersOnEveryMasterOverTls() {
+  /** Starts the TLS cluster; its nodes' TLS ports, in start order. */
+  private List<Integer> startTlsCluster() {
     certs = TestCertificates.create();
     List<Integer> tlsPorts = new CopyOnWriteArrayList<>();
     cluster = RedisCluster.start(3, 0, node -> {
@@ -50,10 +50,44 @@ class ClusterTlsTest extends BusTestBase {
       args.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes"));
       return args.toArray(String[]::new);
     });
-    StreamBus bus = bus(new BusOptions().setTopology(BusOptions.Topology.CLUSTER)
-        .setConnectionStrings(List.of("rediss://127.0.0.1:" + tlsPorts.get(0)))
+    return tlsPorts;
+  }
+
+  private BusOptions options(int seedPort) {
+    return new BusOptions().setTopology(BusOptions.Topology.CLUSTER)
+        .setConnectionStrings(List.of("rediss://app:secret-password@127.0.0.1:" + seedPort))
         .setTlsCaPemPath(certs.file("ca.crt")).setTlsCertPemPath(certs.file("client.crt"))
-        .setTlsKeyPemPath(certs.file("client.key")).setKeyPrefix("test").setPartitions(ClusterTest.PARTITIONS));
+        .setTlsKeyPemPath(certs.file("client.key")).setKeyPrefix("test").setPartitions(ClusterTest.PARTITIONS);
+  }
+
+  /**
+   * docs/security.md: a CA that did not sign the servers' certificates fails at once with "TLS handshake with Redis
+   * failed" and the address tried, on a cluster as on one server, instead of being retried until the deadline as if
+   * Redis were down (the cluster client reports every node's failure in one message, no cause attached).
+   */
+  @Test
+  void aWrongCaFailsFastNamingTheAddress() {
+    List<Integer> tlsPorts = startTlsCluster();
+    StreamBus bus = bus(options(tlsPorts.get(0)).setTlsCaPemPath(certs.file("other-ca.crt"))
+        .setPublishTimeoutMs(20_000));
+    long started = System.currentTimeMillis();
+    Throwable ping = awaitFailure(bus.ping());
+    Throwable publish = awaitFailure(bus.publish(topic, "never stored"));
+    Throwable subscribe = awaitFailure(bus.subscribe(topic, "g", m -> Future.succeededFuture(), fastConsumer()));
+    long ms = System.currentTimeMillis() - started;
+    System.out.printf("wrong CA on a cluster: ping, publish and subscribe failed in %d ms in all; ping: %s%n", ms,
+        ping.getMessage());
+    assertThat(ms).as("ms for the three to fail (their deadlines are 20 s)").isLessThan(5_000);
+    for (Throwable e : List.of(ping, publish, subscribe)) {
+      assertThat(e).hasMessageContaining("TLS handshake with Redis failed")
+          .hasMessageContaining("127.0.0.1:" + tlsPorts.get(0)).hasMessageNotContaining("secret-password");
+    }
+  }
+
+  @Test
+  void publishesConsumesAndDeadLettersOnEveryMasterOverTls() {
+    List<Integer> tlsPorts = startTlsCluster();
+    StreamBus bus = bus(options(tlsPorts.get(0)).setConnectionStrings(List.of("rediss://127.0.0.1:" + tlsPorts.get(0))));
     Set<Integer> seen = ConcurrentHashMap.newKeySet();
     await(bus.subscribe(topic, "g", m -> {
       int n = m.json().getInteger("n");
@@ -64,7 +98,13 @@ class ClusterTlsTest extends BusTestBase {
       return Future.succeededFuture();
     }, fastConsumer()));
     for (int n = 1; n <= 600; n++) {
-      await(bus.publish(topic, new JsonObject().put("n", n)));
+      long sentAt = System.currentTimeMillis();
+      try {
+        await(bus.publish(topic, new JsonObject().put("n", n)));
+      } catch (BusException e) {
+        throw new AssertionError("publish " + n + " failed after " + (System.currentTimeMillis() - sentAt) + " ms",
+            e);
+      }
     }
     eventually(Duration.ofSeconds(30), () -> seen.size() == 594, "594 consumed over TLS");
     assertThat(seen).containsAll(IntStream.rangeClosed(1, 600).filter(n -> n % 100 != 0).boxed().toList());

@@ -72,8 +72,10 @@ class TlsTest extends BusTestBase {
     StreamBus bus = bus(tlsOptions().setTlsCaPemPath(file("other-ca.crt")).setPublishTimeoutMs(20_000));
     long started = System.currentTimeMillis();
     Throwable e = awaitFailure(bus.ping());
-    assertThat(System.currentTimeMillis() - started).as("ms to fail").isLessThan(3_000);
-    assertThat(e).hasMessageContaining("TLS");
+    long ms = System.currentTimeMillis() - started;
+    System.out.printf("TLS failure reported in %d ms: %s%n", ms, e);
+    assertThat(ms).as("ms to fail").isLessThan(3_000);
+    assertThat(e).hasMessageContaining("TLS handshake with Redis failed at 127.0.0.1:" + tlsPort);
   }
 
   @Test
@@ -81,7 +83,9 @@ class TlsTest extends BusTestBase {
     StreamBus bus = bus(tlsOptions().setTlsCertPemPath(null).setTlsKeyPemPath(null).setPublishTimeoutMs(20_000));
     long started = System.currentTimeMillis();
     Throwable e = awaitFailure(bus.ping());
-    assertThat(System.currentTimeMillis() - started).as("ms to fail").isLessThan(3_000);
-    assertThat(e).hasMessageContaining("TLS");
+    long ms = System.currentTimeMillis() - started;
+    System.out.printf("TLS failure reported in %d ms: %s%n", ms, e);
+    assertThat(ms).as("ms to fail").isLessThan(3_000);
+    assertThat(e).hasMessageContaining("TLS handshake with Redis failed at 127.0.0.1:" + tlsPort);
   }
 }

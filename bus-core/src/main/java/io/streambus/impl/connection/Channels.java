@@ -21,6 +21,8 @@ public final class Channels {
   private final BusOptions options;
   private final int selectDb;
   private final ClusterRoutes routes;
+  /** {@code host:port} of every connection string, for messages: never the credentials some of them hold. */
+  private final String addresses;
   /** Weak: a closed channel is forgotten once nothing else refers to it. */
   private final Set<RedisChannel> live = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -31,6 +33,20 @@ public final class Channels {
     boolean cluster = options.getTopology() == BusOptions.Topology.CLUSTER;
     this.selectDb = cluster ? 0 : database(options.getConnectionString());
     this.routes = cluster ? new ClusterRoutes(options.getKeyPrefix()) : null;
+    this.addresses = String.join(", ", options.getConnectionStrings().stream().map(Channels::address).toList());
+  }
+
+  /** {@code host:port} of a connection string ({@code rediss://user:password@host:port/0}). */
+  static String address(String connectionString) {
+    try {
+      URI uri = URI.create(connectionString);
+      if (uri.getHost() != null) {
+        return uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+      }
+    } catch (IllegalArgumentException e) {
+      // validated by BusOptions before a bus exists; a string it let through is named without what precedes '@'
+    }
+    return connectionString.substring(connectionString.lastIndexOf('@') + 1);
   }
 
   /** The database number in a connection string's path ({@code redis://host:port/3}), 0 when absent. */
@@ -44,8 +60,8 @@ public final class Channels {
   }
 
   public RedisChannel create(String name) {
-    RedisChannel channel = new RedisChannel(vertx, client, name, selectDb, routes, options.getReconnectInitialMs(),
-        options.getReconnectMaxMs());
+    RedisChannel channel = new RedisChannel(vertx, client, name, selectDb, routes, addresses,
+        options.getReconnectInitialMs(), options.getReconnectMaxMs());
     live.add(channel);
     return channel;
   }

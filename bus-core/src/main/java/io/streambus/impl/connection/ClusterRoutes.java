@@ -87,7 +87,22 @@ public final class ClusterRoutes {
    * anything, so recycling them is harmless.
    */
   public Future<Void> own(RedisConnection c) {
-    return c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).compose(reply -> {
+    return taintMasters(c.send(Request.cmd(Command.CLUSTER).arg("SLOTS")), c, false);
+  }
+
+  /**
+   * Like {@link #own}, for a connection {@code old} about to be closed: completes once every current master's
+   * socket of it has answered its marker (or failed it: a dead master's), so that what was sent on it before has
+   * been answered, and never fails. The masters are asked on {@code current}, whose sockets all answered lately
+   * (one of {@code old}'s, to a node that died, would fail the question).
+   */
+  public Future<Void> drain(RedisConnection old, RedisConnection current) {
+    return taintMasters(current.send(Request.cmd(Command.CLUSTER).arg("SLOTS")), old, true).otherwiseEmpty();
+  }
+
+  /** @param join wait for every master's marker, failed or not, instead of failing at the first failure */
+  private Future<Void> taintMasters(Future<Response> slots, RedisConnection c, boolean join) {
+    return slots.compose(reply -> {
       Map<String, int[]> masters = new LinkedHashMap<>();
       for (Response range : reply) {
         Response master = range.get(2);
@@ -99,7 +114,7 @@ public final class ClusterRoutes {
         all.add(batch(c, List.of(Request.cmd(Command.SELECT).arg(0),
             Request.cmd(Command.EXISTS).arg(keyInSlots(range[0], range[1])))));
       }
-      return Future.all(all).mapEmpty();
+      return (join ? Future.join(all) : Future.all(all)).mapEmpty();
     });
   }
 

@@ -12,34 +12,50 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * One long-lived Redis connection that reconnects by itself. Commands sent on it are pipelined (nothing waits for
  * the previous reply). The bus keeps one channel for commands and one per blocking read loop, because a blocking
  * XREADGROUP holds its connection until it returns.
+ *
+ * <p>On a cluster the connection is the client's cluster connection: one socket per node, and a new one can only be
+ * made once every node of the slot map answers. A node's lost socket therefore does not drop it: the sockets to the
+ * other masters carry on, commands for the lost master's slots are retried on it until the slot map names the
+ * promoted replica, and a replacement is connected in the background, swapped in once the cluster lets it connect,
+ * and the old connection closed after what was sent on it has been answered (see {@link #degraded}).
  */
 public final class RedisChannel {
+  private static final String TLS_FAILED = "TLS handshake with Redis failed";
+  /** The longest a replaced cluster connection waits for its markers' answers before it is closed anyway. */
+  private static final long RETIRE_MAX_MS = 30_000;
   private final Vertx vertx;
   private final Redis client;
   private final String name;
   private final Backoff backoff;
   private final int selectDb;
   private final ClusterRoutes routes;
+  /** Where the channel connects, {@code host:port} of each seed (no credentials), for error messages. */
+  private final String addresses;
   /** Written under this object's lock; volatile so that sending, the hot path, reads it without the lock. */
   private volatile RedisConnection connection;
   private Future<RedisConnection> connecting;
   private int failures;
+  /** The cluster connection a replacement is being connected for (see {@link #degraded}), else null. */
+  private RedisConnection replacing;
   private volatile boolean closed;
   private final Deadlines deadlines;
 
   /**
    * @param selectDb the database of the connection string (see {@link #own}); ignored in a cluster
    * @param routes how to reach a given node in a cluster, null when not a cluster
+   * @param addresses {@code host:port} of the seeds, named when a TLS handshake fails
    */
-  public RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, long reconnectInitialMs,
-               long reconnectMaxMs) {
+  public RedisChannel(Vertx vertx, Redis client, String name, int selectDb, ClusterRoutes routes, String addresses,
+                      long reconnectInitialMs, long reconnectMaxMs) {
     this.vertx = vertx;
+    this.addresses = addresses;
     this.selectDb = selectDb;
     this.routes = routes;
     this.client = client;
@@ -73,7 +89,7 @@ public final class RedisChannel {
   }
 
   private void connect(Promise<RedisConnection> promise) {
-    client.connect().compose(this::own).onComplete(ar -> {
+    open().onComplete(ar -> {
       synchronized (this) {
         connecting = null;
         if (ar.succeeded() && !closed) {
@@ -81,8 +97,7 @@ public final class RedisChannel {
           connection = c;
           failures = 0;
           backoff.reset();
-          c.exceptionHandler(e -> invalidate(c));
-          c.endHandler(v -> invalidate(c));
+          watch(c);
         } else {
           failures++;
           if (ar.succeeded()) {
@@ -111,6 +126,95 @@ public final class RedisChannel {
       c.close();
       return Future.failedFuture(e);
     });
+  }
+
+  /** A new connection, made ours ({@link #own}); a TLS failure reported as the bus reports it. */
+  private Future<RedisConnection> open() {
+    return client.connect().compose(this::own).recover(e -> Future.failedFuture(tlsFailed(e)));
+  }
+
+  /** What a lost socket of {@code c} does: drops it, or on a cluster only the node's socket (see {@link #lost}). */
+  private void watch(RedisConnection c) {
+    c.exceptionHandler(e -> lost(c));
+    c.endHandler(v -> lost(c));
+  }
+
+  /**
+   * {@code c} lost a socket or failed a command with a connection problem. Standalone, the connection is of no
+   * further use: dropped, the next command reconnects. On a cluster the socket may have been one master's among
+   * several: see {@link #degraded}.
+   */
+  private void lost(RedisConnection c) {
+    if (routes == null) {
+      invalidate(c);
+    } else {
+      degraded(c);
+    }
+  }
+
+  /**
+   * Keeps the cluster connection {@code c} in use and connects a replacement in the background, retrying with the
+   * reconnect backoff. Dropping {@code c} at once would cost every partition the failover of one master: its
+   * in-flight commands to the healthy masters would fail, and no new cluster connection can be made while the dead
+   * master is in the slot map (the client connects to every node, and fails if one refuses).
+   */
+  private void degraded(RedisConnection c) {
+    synchronized (this) {
+      if (closed || connection != c || replacing == c) {
+        return;
+      }
+      replacing = c;
+    }
+    replace(c);
+  }
+
+  private void replace(RedisConnection old) {
+    synchronized (this) {
+      if (closed || connection != old) {
+        if (replacing == old) {
+          replacing = null;
+        }
+        return;
+      }
+    }
+    open().onComplete(ar -> {
+      boolean swapped = false;
+      synchronized (this) {
+        if (ar.succeeded() && !closed && connection == old) {
+          connection = ar.result();
+          replacing = null;
+          backoff.reset();
+          swapped = true;
+        } else if (ar.failed() && !closed && connection == old) {
+          long delay = backoff.nextDelay();
+          vertx.setTimer(delay, t -> replace(old));
+          return;
+        } else if (replacing == old) {
+          replacing = null;
+        }
+      }
+      if (ar.failed()) {
+        return;
+      }
+      if (swapped) {
+        watch(ar.result());
+        retire(old, ar.result());
+      } else {
+        ar.result().close();
+      }
+    });
+  }
+
+  /**
+   * Closes a replaced cluster connection once its masters have answered what was sent to them: a marker on each
+   * master's socket, answered after everything sent before it (replies come in order), twice, so that a command
+   * that read the old connection just before the swap is answered too. The markers also taint the sockets of
+   * masters promoted since the connection was made, so that closing it closes them instead of pooling them.
+   */
+  private void retire(RedisConnection old, RedisConnection current) {
+    // bounded: a socket that went half-open would never answer its marker, and the connection would never close
+    routes.drain(old, current).compose(v -> routes.drain(old, current)).timeout(RETIRE_MAX_MS, TimeUnit.MILLISECONDS)
+        .onComplete(v -> old.close());
   }
 
   /** Drops {@code c} if it is still the current connection: the next command reconnects. */
@@ -166,7 +270,7 @@ public final class RedisChannel {
   private <T> Future<T> once(Function<RedisConnection, Future<T>> op) {
     return connection().compose(c -> op.apply(c).onFailure(e -> {
       if (dropsConnection(e)) {
-        invalidate(c);
+        lost(c);
       }
     }));
   }
@@ -241,7 +345,7 @@ public final class RedisChannel {
     }
     sent.onComplete(ar -> {
       if (ar.failed() && dropsConnection(ar.cause())) {
-        invalidate(c);
+        lost(c);
       }
       attempted(ar, op, deadline, reply, promise, retryBackoff);
     });
@@ -264,14 +368,29 @@ public final class RedisChannel {
     Backoff backoff = retryBackoff != null ? retryBackoff : new Backoff(20, 500);
     long delay = backoff.nextDelay();
     if (e instanceof BusException.Closed || !RedisErrors.isRetryable(e)) {
-      String tls = RedisErrors.tlsFailure(e);
-      promise.tryFail(tls == null ? e : new BusException("TLS handshake with Redis failed (" + name + "): " + tls
-          + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", e));
+      promise.tryFail(tlsFailed(e));
     } else if (System.currentTimeMillis() + delay >= deadline) {
       promise.tryFail(new BusException.Timeout("Redis unavailable until the deadline (" + name + "): " + e));
     } else {
       vertx.setTimer(delay, t -> attempt(op, deadline, reply, promise, backoff));
     }
+  }
+
+  /**
+   * {@code e} as the bus reports a failed TLS handshake, naming the address tried (the node the cluster client
+   * names, else the seeds), or {@code e} itself when it is not one or is already reported so.
+   */
+  private Throwable tlsFailed(Throwable e) {
+    String tls = RedisErrors.tlsFailure(e);
+    if (tls == null || (e instanceof BusException && e.getMessage().startsWith(TLS_FAILED))) {
+      return e;
+    }
+    String at = RedisErrors.tlsFailureAddress(e);
+    // the cluster client's text may name a node with its password: an SSLException of the reason alone stands in
+    // for it as the cause (which also keeps the failure from being retried, see RedisErrors.isRetryable)
+    Throwable cause = RedisErrors.hasSslException(e) ? e : new javax.net.ssl.SSLHandshakeException(tls);
+    return new BusException(TLS_FAILED + " at " + (at != null ? at : addresses) + " (" + name + "): " + tls
+        + "; check tlsCaPemPath, tlsCertPemPath and tlsKeyPemPath", cause);
   }
 
   public Future<Void> close() {

@@ -2,6 +2,8 @@ package io.streambus.impl.connection;
 
 import io.streambus.impl.wire.Replies;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Recognises Redis error replies. The client reports them as an exception of an internal type whose message is the
@@ -12,6 +14,11 @@ public final class RedisErrors {
       "BUSY", "OOM", "NOAUTH", "WRONGPASS", "NOPERM", "READONLY", "MOVED", "ASK", "TRYAGAIN", "CLUSTERDOWN",
       "MASTERDOWN", "CROSSSLOT", "EXECABORT", "NOREPLICAS", "MISCONF", "UNBLOCKED", "NOPROTO");
   /** Replies that mean "the server is not ready now": retried like a lost connection. */
+  /** An SSLException rendered as text by {@code Throwable.toString()}: its class, then its message. */
+  private static final Pattern SSL_IN_TEXT = Pattern.compile("javax\\.net\\.ssl\\.\\w+: ([^\\n]*)");
+  /** {@code - rediss://[user:password@]host:port: ...javax.net.ssl...}: the address only, never the credentials. */
+  private static final Pattern ADDRESS_BEFORE_SSL = Pattern.compile(
+      "rediss?://(?:[^@\\s]*@)?([^\\s/@]+:\\d+)[^\\n]*javax\\.net\\.ssl\\.");
   private static final Set<String> TRANSIENT = Set.of("LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN",
       "READONLY", "MOVED", "ASK");
 
@@ -59,12 +66,42 @@ public final class RedisErrors {
 
   /**
    * The message of a TLS failure in {@code t}'s causes (an untrusted certificate on either side, a protocol
-   * mismatch), else null. Retrying cannot fix the configuration, so such failures are reported at once.
+   * mismatch), else null. Retrying cannot fix the configuration, so such failures are reported at once. The cluster
+   * client reports a failed connect as one exception with no cause, its message listing each node's failure as
+   * text ({@code ... - rediss://host:port: javax.net.ssl.SSLHandshakeException: <reason>}): that text counts too.
    */
   public static String tlsFailure(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof javax.net.ssl.SSLException) {
         return String.valueOf(c.getMessage());
+      }
+      Matcher m = c.getMessage() == null ? null : SSL_IN_TEXT.matcher(c.getMessage());
+      if (m != null && m.find()) {
+        return m.group(1);
+      }
+    }
+    return null;
+  }
+
+  /** True when an {@link javax.net.ssl.SSLException} itself is among {@code t}'s causes (not only its text). */
+  public static boolean hasSslException(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The {@code host:port} the cluster client names with the TLS failure in {@code t}'s message, or null when it
+   * names none (its failure to read the slot map from any seed names no address).
+   */
+  public static String tlsFailureAddress(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      Matcher m = c.getMessage() == null ? null : ADDRESS_BEFORE_SSL.matcher(c.getMessage());
+      if (m != null && m.find()) {
+        return m.group(1);
       }
     }
     return null;
