@@ -61,6 +61,35 @@ class LostReplyDeliveryCountTest extends BusTestBase {
     }
   }
 
+  /**
+   * A read handed a message over in Redis (its count is 1) and the reply was lost with the connection. The reader
+   * takes it back before its next read without counting a delivery: the handler sees delivery 1, as the delivery
+   * that was lost never reached anything (before the fix the recovery's XCLAIM counted it: delivery 2).
+   */
+  @Test
+  void whatALostReadReplyHandedOverReachesTheHandlerAsItsFirstDelivery() {
+    try (FaultProxy proxy = FaultProxy.start(redis.host(), redis.port())) {
+      StreamBus bus = bus(busOptions().setPartitions(1).setConnectionString(proxy.uri()).setReconnectMaxMs(200));
+      StreamBus direct = bus(busOptions().setPartitions(1));
+      List<Integer> deliveries = new CopyOnWriteArrayList<>();
+      await(bus.subscribe(topic, "g", m -> {
+        deliveries.add(m.deliveryCount());
+        return Future.succeededFuture();
+      }, fastConsumer().setBlockMs(10_000).setClaimMinIdleMs(10_000)));
+      eventually(Duration.ofSeconds(10), () -> "1".equals(ClusterTest.infoField(redis.command("INFO", "clients"),
+          "blocked_clients")), "the reader's read parked");
+
+      proxy.holdReplies(true);
+      await(direct.publish(topic, "handed over in a lost reply"));
+      eventually(Duration.ofSeconds(10), () -> deliveryCountInRedis() == 1, "the parked read took it (reply held)");
+      proxy.dropConnections();
+      proxy.holdReplies(false);
+
+      eventually(Duration.ofSeconds(15), () -> !deliveries.isEmpty() && settled(bus), "handled and acknowledged");
+      assertThat(deliveries).containsExactly(1);
+    }
+  }
+
   private String zcard() {
     return redis.command("ZCARD", stream(0) + ":retry:g");
   }
