@@ -188,9 +188,17 @@ final class PartitionReader {
       reading = false;
       wiring.budget().readDone(n);
       if (ar.failed()) {
-        // a connection loss makes onError recover again; any other error leaves them to the stale claim
-        recovering = false;
-        onError(ar.cause());
+        Throwable e = ar.cause(); // the claimer reported it
+        if (e instanceof BusException.Closed) {
+          running = false;
+        }
+        if (!running) {
+          signalIdle();
+          return;
+        }
+        // another connection loss: try again; any other error leaves them to the stale claim
+        recovering = RedisErrors.code(e) == null;
+        retryLater();
         return;
       }
       List<Replies.Entry> entries = ar.result().entries();
