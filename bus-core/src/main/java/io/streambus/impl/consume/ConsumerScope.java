@@ -25,6 +25,7 @@ final class ConsumerScope {
   final ConsumerListener listener;
   final ConsumerMeters meters;
   private final long commandTimeoutMs;
+  private final Keys keys;
   private final String[] streams;
   private final String[] members;
   private final String[] retries;
@@ -48,6 +49,7 @@ final class ConsumerScope {
     this.partitions = partitions;
     this.options = options;
     this.commandTimeoutMs = commandTimeoutMs;
+    this.keys = keys;
     this.listener = listener;
     this.meters = meters;
     this.streams = new String[partitions];
@@ -113,6 +115,16 @@ final class ConsumerScope {
   }
 
   /** The deadline of a command sent now (epoch ms): the bus's command timeout from now. */
+  /** The key recording what this subscription's {@code seq}-th claim on {@code partition} took (claim.lua). */
+  String claimRecord(int partition, long seq) {
+    return keys.claimRecord(topic, partition, token, seq);
+  }
+
+  /** How long a command may be sent again after a lost reply: until its deadline, this long after it was sent. */
+  long commandTimeoutMs() {
+    return commandTimeoutMs;
+  }
+
   long deadline() {
     return System.currentTimeMillis() + commandTimeoutMs;
   }

@@ -95,7 +95,7 @@ public final class DefaultSubscription implements Subscription {
     int readCount = Math.max(1, (options.getMaxInFlight() + partitions - 1) / partitions);
     boolean canUnblock = busOptions.getTopology() != BusOptions.Topology.SENTINEL;
     PartitionReader.Wiring wiring = new PartitionReader.Wiring(slots, intake, state, groups,
-        sequencing.pending(claimer, reclaim));
+        sequencing.pending(claimer));
     for (int p = 0; p < partitions; p++) {
       RedisChannel channel = channels.create("reader of " + scope.stream(p));
       readChannels.add(channel);

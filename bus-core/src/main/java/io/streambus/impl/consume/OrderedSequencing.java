@@ -1,5 +1,6 @@
 package io.streambus.impl.consume;
 
+import io.streambus.impl.wire.Replies;
 import io.vertx.core.Future;
 
 import java.util.List;
@@ -62,7 +63,7 @@ final class OrderedSequencing implements Sequencing {
   }
 
   @Override
-  public PartitionReader.Pending pending(Claimer claimer, ReclaimLoop reclaim) {
+  public PartitionReader.Pending pending(Claimer claimer) {
     return new PartitionReader.Pending() {
       @Override
       public boolean adoptFirst() {
@@ -77,6 +78,11 @@ final class OrderedSequencing implements Sequencing {
       @Override
       public boolean lostReply(int partition) {
         return true;
+      }
+
+      @Override
+      public Future<Replies.Claimed> recover(int partition, String afterId, int n) {
+        throw new IllegalStateException("ordered processing adopts what a lost read handed over");
       }
     };
   }

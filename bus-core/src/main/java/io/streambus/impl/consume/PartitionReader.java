@@ -35,9 +35,17 @@ final class PartitionReader {
 
     /**
      * A read failed with its connection: entries Redis handed over in the lost reply sit pending on this consumer,
-     * unknown to it. True when the reader is to adopt them before its next read; else they are recovered here.
+     * unknown to it. True when the reader is to adopt them before its next read; else it takes them back with
+     * {@link #recover} before its next read.
      */
     boolean lostReply(int partition);
+
+    /**
+     * Takes back up to n of the entries a lost read reply handed to this consumer (newer than {@code afterId}, the
+     * newest the partition's reads brought, null for none; delivered once), without counting a delivery: that one
+     * never reached anything. Only when {@link #lostReply} is false.
+     */
+    Future<Replies.Claimed> recover(int partition, String afterId, int n);
   }
 
   /** What the reader is connected to: where slots come from, where entries go, and what to do on trouble. */
@@ -54,6 +62,10 @@ final class PartitionReader {
   private final Backoff backoff;
   private boolean running;
   private boolean adopting;
+  /** A read lost its reply: what it handed over is taken back before the next read. */
+  private boolean recovering;
+  /** The newest id a read (or a recovery) of this partition brought this consumer; null for none yet. */
+  private String lastId;
   private boolean reading;
   private boolean waiting;
   private RedisConnection identified;
@@ -118,6 +130,10 @@ final class PartitionReader {
       adopt(n);
       return;
     }
+    if (recovering) {
+      recover(n);
+      return;
+    }
     long blockMs = scope.options.getBlockMs();
     Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(scope.group).arg(scope.consumer)
         .arg("COUNT").arg(n).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(stream).arg(">");
@@ -133,6 +149,9 @@ final class PartitionReader {
       if (ar.succeeded()) {
         backoff.reset();
         List<Replies.Entry> entries = Replies.readGroup(ar.result());
+        if (!entries.isEmpty()) {
+          lastId = entries.get(entries.size() - 1).id();
+        }
         for (Replies.Entry e : entries) {
           wiring.intake().accept(partition, e.id(), e.fields(), 1, sentAt);
         }
@@ -164,6 +183,36 @@ final class PartitionReader {
     });
   }
 
+  private void recover(int n) {
+    wiring.pending().recover(partition, lastId, n).onComplete(ar -> {
+      reading = false;
+      wiring.budget().readDone(n);
+      if (ar.failed()) {
+        Throwable e = ar.cause(); // the claimer reported it
+        if (e instanceof BusException.Closed) {
+          running = false;
+        }
+        if (!running) {
+          signalIdle();
+          return;
+        }
+        // another connection loss: try again; any other error leaves them to the stale claim
+        recovering = RedisErrors.code(e) == null;
+        retryLater();
+        return;
+      }
+      List<Replies.Entry> entries = ar.result().entries();
+      if (!entries.isEmpty()) {
+        // in id order: the lost read's entries were the newest this consumer got
+        lastId = entries.get(entries.size() - 1).id();
+      }
+      if (entries.size() + ar.result().trimmed() < n) {
+        recovering = false;
+      }
+      loop();
+    });
+  }
+
   private void onError(Throwable e) {
     if (!running) {
       signalIdle();
@@ -190,6 +239,8 @@ final class PartitionReader {
       // entries Redis handed over in a lost reply sit pending on this consumer, unknown to it
       if (wiring.pending().lostReply(partition)) {
         adopting = true;
+      } else {
+        recovering = true;
       }
     }
     retryLater();

@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Takes over messages that sat pending on another consumer (or, after a lost read reply, on this one) for longer than
- * the claim min idle: their holder died or stalled, since live holders renew their leases. Also recovers this
- * consumer's own pending entries at start (a restart under a fixed name) and after a lost read reply. Used from the
- * subscription's context only.
+ * Takes over messages that sat pending on any consumer of the group, this one included, for longer than the claim min
+ * idle: their holder died or stalled, since live holders renew their leases. Also recovers this consumer's own pending
+ * entries at start (a restart under a fixed name). Used from the subscription's context only.
  */
 final class ReclaimLoop {
   private final ConsumerScope scope;
@@ -17,7 +16,6 @@ final class ReclaimLoop {
   private final RunState state;
   private final Periodic periodic;
   private long staleNotBefore;
-  private boolean stopped;
 
   ReclaimLoop(ConsumerScope scope, Claimer claimer, RunState state) {
     this.scope = scope;
@@ -40,18 +38,7 @@ final class ReclaimLoop {
   }
 
   void stop() {
-    stopped = true;
     periodic.stop();
-  }
-
-  /**
-   * A read failed with its connection: entries Redis handed over in the lost reply now sit in this consumer's
-   * pending list, unknown to it. Take them back at once rather than after the claim min idle.
-   */
-  void recoverOwn(int partition) {
-    if (!stopped) {
-      claimer.claim(partition, "own", 0);
-    }
   }
 
   private Future<?> tick() {

@@ -15,7 +15,7 @@ interface Sequencing extends Settlement.Turns {
   Intake.Handlers handlers();
 
   /** What the readers do with entries pending on this consumer that no read brought. */
-  PartitionReader.Pending pending(Claimer claimer, ReclaimLoop reclaim);
+  PartitionReader.Pending pending(Claimer claimer);
 
   /** What the due loop claims of the group's retry set. */
   DueLoop.DueRetries dueRetries(Claimer claimer);

@@ -1,5 +1,6 @@
 package io.streambus.impl.consume;
 
+import io.streambus.impl.wire.Replies;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
@@ -7,8 +8,8 @@ import java.util.List;
 
 /**
  * No ordering: every partition is read from the start, messages go straight to the slots, a failed one is retried
- * through the group's retry set (any member claims it once due), and a lost read reply's entries are claimed back at
- * once. Used from the subscription's context only.
+ * through the group's retry set (any member claims it once due), and a lost read reply's entries are taken back by
+ * the reader before its next read. Used from the subscription's context only.
  */
 final class UnorderedSequencing implements Sequencing {
   private final ConsumerScope scope;
@@ -28,7 +29,7 @@ final class UnorderedSequencing implements Sequencing {
   }
 
   @Override
-  public PartitionReader.Pending pending(Claimer claimer, ReclaimLoop reclaim) {
+  public PartitionReader.Pending pending(Claimer claimer) {
     return new PartitionReader.Pending() {
       @Override
       public boolean adoptFirst() {
@@ -42,8 +43,12 @@ final class UnorderedSequencing implements Sequencing {
 
       @Override
       public boolean lostReply(int partition) {
-        reclaim.recoverOwn(partition);
         return false;
+      }
+
+      @Override
+      public Future<Replies.Claimed> recover(int partition, String afterId, int n) {
+        return claimer.recoverLostRead(partition, afterId, n);
       }
     };
   }

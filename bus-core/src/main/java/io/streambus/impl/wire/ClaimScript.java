@@ -17,16 +17,21 @@ import java.util.Set;
  * @param stream   the partition's stream
  * @param retries  the group's retry set on the partition
  * @param moved    the group's moved set on the partition (an entry taken from another consumer is recorded there)
+ * @param record   this claim's record ({@link Keys#claimRecord}): a key of its own per claim, so that the claim sent
+ *     again after a lost reply answers what the first run took instead of claiming (and counting) once more
  * @param group    the consumer group
  * @param consumer this consumer's name
  * @param mode     which entries
  * @param limit    the most entries to claim
  * @param now      now (epoch ms): a scheduled retry is due when its time has come
  * @param minIdleMs the idle time from which an entry is stale (ms)
+ * @param after    mode {@link Mode#LOST}: the newest id the partition's reads brought this consumer, null for none
+ * @param keepMs   how long the record is kept (ms): at least as long as the bus may send the claim again
  * @param held     ids this consumer holds right now (handling or acknowledging them): never claimed
  */
-public record ClaimScript(String stream, String retries, String moved, String group, String consumer, Mode mode,
-                          int limit, long now, long minIdleMs, List<String> held) implements Script.Call {
+public record ClaimScript(String stream, String retries, String moved, String record, String group, String consumer,
+                          Mode mode, int limit, long now, long minIdleMs, String after, long keepMs, List<String> held)
+    implements Script.Call {
   private static final Script SCRIPT = new Script("claim");
   private static final Set<Outcome> OUTCOMES = EnumSet.of(Outcome.DONE);
 
@@ -36,10 +41,18 @@ public record ClaimScript(String stream, String retries, String moved, String gr
     DUE,
     /** Entries idle for at least the min idle on any consumer, this one included. */
     STALE,
-    /** Entries pending on this very consumer (after a restart under a fixed name, or a lost read reply). */
-    OWN;
+    /**
+     * Entries pending on this very consumer (after a restart under a fixed name: the process that held it may have
+     * died holding them, so a delivery is counted).
+     */
+    OWN,
+    /**
+     * Entries that a read whose reply was lost handed to this consumer: pending on it, newer than {@code after},
+     * delivered once; taken without counting a delivery (the lost one never reached anything).
+     */
+    LOST;
 
-    /** The mode named {@code name} ('due', 'stale' or 'own'). */
+    /** The mode named {@code name} ('due', 'stale', 'own' or 'lost'). */
     public static Mode named(String name) {
       return valueOf(name.toUpperCase(Locale.ROOT));
     }
@@ -52,8 +65,9 @@ public record ClaimScript(String stream, String retries, String moved, String gr
 
   @Override
   public void addTo(Request r) {
-    r.arg(3).arg(stream).arg(retries).arg(moved).arg(group).arg(consumer).arg(mode.name().toLowerCase(Locale.ROOT))
-        .arg(limit).arg(now).arg(minIdleMs);
+    r.arg(4).arg(stream).arg(retries).arg(moved).arg(record).arg(group).arg(consumer)
+        .arg(mode.name().toLowerCase(Locale.ROOT)).arg(limit).arg(now).arg(minIdleMs).arg(after == null ? "-" : after)
+        .arg(keepMs);
     held.forEach(r::arg);
   }
 

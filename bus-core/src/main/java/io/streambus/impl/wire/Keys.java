@@ -88,6 +88,15 @@ public final class Keys {
     return stream(topic, partition) + ":paused:" + group;
   }
 
+  /**
+   * String: what one claim request of a running subscription ({@code token}, its {@code seq}-th claim) took, kept for
+   * as long as the bus may send that request again after a lost reply (claim.lua): the request sent again answers the
+   * same entries instead of claiming, and counting a delivery, once more.
+   */
+  public String claimRecord(String topic, int partition, String token, long seq) {
+    return stream(topic, partition) + ":claim:" + token + ":" + seq;
+  }
+
   /** Hash: topic name to partition count. */
   public String registry() {
     return prefix + ":topics";

@@ -81,8 +81,9 @@ class AckScriptTest extends BusTestBase {
 
   /** claim.lua 'stale' as member {@code name}, min idle 0: takes whatever is pending on others. */
   private void claimStale(String name) {
-    await(new ClaimScript(stream(0), keys.retries(topic, 0, "g"), keys.moved(topic, 0, "g"), "g", name,
-        ClaimScript.Mode.STALE, 10, System.currentTimeMillis(), 0, List.of())
+    await(new ClaimScript(stream(0), keys.retries(topic, 0, "g"), keys.moved(topic, 0, "g"),
+        keys.claimRecord(topic, 0, "tok-" + name, System.nanoTime()), "g", name, ClaimScript.Mode.STALE, 10,
+        System.currentTimeMillis(), 0, null, 5_000, List.of())
         .run(channel, System.currentTimeMillis() + 5_000));
   }
 
