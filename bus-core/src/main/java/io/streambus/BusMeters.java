@@ -61,4 +61,30 @@ public final class BusMeters {
   public static final String GROUP_PENDING = "streambus.group.pending";
   /** Gauge: handler calls in flight in this process. */
   public static final String IN_FLIGHT = "streambus.inflight";
+  /** Counter: requests stored for a responder ({@link StreamBus#request}); tag {@code topic}. */
+  public static final String REQUEST_SENT = "streambus.request.sent";
+  /**
+   * Counter: replies handed to a waiting request, tag {@code outcome} = {@code success} / {@code failure} (the
+   * responder failed).
+   */
+  public static final String REQUEST_REPLIED = "streambus.request.replied";
+  /** Counter: requests that got no reply within their timeout. */
+  public static final String REQUEST_TIMEOUT = "streambus.request.timeout";
+  /** Counter: requests refused at once because no responder served the topic's partition (nothing was stored). */
+  public static final String REQUEST_NO_RESPONDER = "streambus.request.no_responder";
+  /** Counter: requests failed because the requesting bus closed while they waited. */
+  public static final String REQUEST_CANCELLED = "streambus.request.cancelled";
+  /**
+   * Counter: replies that found no waiting request (it had timed out or been answered already: a redelivered request
+   * answered twice); dropped.
+   */
+  public static final String REQUEST_LATE = "streambus.request.late";
+  /**
+   * Counter (responder side, tags {@code topic}, {@code group}): requests acknowledged without a reply because their
+   * deadline had passed, tag {@code when} = {@code before_start} (not handed to the handler) / {@code after_failure}
+   * (the handler failed after the deadline: not retried).
+   */
+  public static final String REQUEST_EXPIRED = "streambus.request.expired";
+  /** Timer: from sending a request to its reply being handed over (replies of both outcomes). */
+  public static final String REQUEST_ROUND_TRIP = "streambus.request.round_trip";
 }
