@@ -157,6 +157,8 @@ public final class Requester implements ReplyInbox.Sink {
                 fail(w, new RequestFailed(RequestFailed.Kind.NO_RESPONDER, topic, requestId, null, null,
                     "no responder serves topic '" + topic + "'"));
               }
+            } else if (System.currentTimeMillis() >= deadline) {
+              timedOut(w); // the store's deadline was the request's: whether it was stored is unknown
             } else if (finish(w)) {
               fail(w, ar.cause());
             }
