@@ -105,6 +105,43 @@ class RequestProcessTest extends BusTestBase {
         .isLessThan(CLAIM_MIN_IDLE_MS + RECLAIM_MS + 2_000);
   }
 
+  @Test
+  void aRequesterKilledWithRequestsInFlightLeavesNothingBehindAfterItsReplyTtl() throws Exception {
+    long ttl = 2_000;
+    StreamBus responder = bus();
+    java.util.Set<String> replyTo = ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.Promise<OutgoingReply> answer = io.vertx.core.Promise.promise();
+    await(responder.respond(topic, "g", r -> {
+      replyTo.add(r.header("bus-reply-to"));
+      held.incrementAndGet();
+      return answer.future();
+    }, fastConsumer()));
+    Path log = Files.createTempFile("streambus-requester-", ".log");
+    Process requester = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        RequestRequesterMain.class.getName(), redis.uri(), topic, Long.toString(ttl), "10")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    children.add(requester);
+    eventually(Duration.ofSeconds(60), () -> held.get() == 10, () -> "the 10 requests in the handler: " + read(log));
+    String inbox = "test:{replies:" + replyTo.iterator().next() + "}";
+    assertThat(redis.command("EXISTS", inbox)).isEqualTo("1");
+
+    requester.destroyForcibly(); // SIGKILL, 10 requests in flight
+    assertThat(requester.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long killed = System.nanoTime();
+    eventually(Duration.ofSeconds(10), () -> redis.command("EXISTS", inbox).equals("0"), "the reply stream gone");
+    long goneAfter = (System.nanoTime() - killed) / 1_000_000;
+    answer.complete(OutgoingReply.text("to nobody"));
+    eventually(Duration.ofSeconds(10), () -> settled(responder), "the 10 requests answered and acknowledged");
+    BuildConsole.println("RequestProcessTest: a requester SIGKILLed with 10 requests in flight: its reply stream gone "
+        + goneAfter + " ms after the kill (reply TTL " + ttl + " ms); the 10 answers after it created nothing");
+    assertThat(goneAfter).isLessThan(ttl + 1_000);
+    assertThat(read(log)).doesNotContain("COMPLETED");
+    // nothing else of the dead instance: no reply stream of any instance is left (the responder never requested)
+    assertThat(redis.command("KEYS", "test:{replies:*")).isNullOrEmpty();
+  }
+
   private static String read(Path log) {
     try {
       return Files.readString(log);
