@@ -32,7 +32,7 @@ public final class Presence {
   private final long ttlMs;
   private final long commandTimeoutMs;
   private final Running running;
-  private long timer = -1;
+  private volatile long timer = -1;
   private volatile boolean withdrawn;
 
   public Presence(Vertx vertx, RedisChannel commands, Keys keys, String topic, int partitions, String group,
