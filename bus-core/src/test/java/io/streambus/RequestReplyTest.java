@@ -2,11 +2,9 @@ package io.streambus;
 
 import io.streambus.BusException.RequestFailed;
 import io.streambus.testsupport.BuildConsole;
-import io.streambus.testsupport.FaultProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,31 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Requests over streams against a real Redis: the round trip, each typed failure (timeout, no responder, the
  * responder's failure after its retries or at once, cancelled), deadlines (a request not started after its deadline),
- * replies reaching the instance that asked and no other, duplicates and strays dropped and counted, and the reply
- * stream's time to live.
+ * replies reaching the instance that asked and no other. Run on the managed-Redis profiles too
+ * ({@link ManagedRequestReplyTest}, {@link ServerlessRequestReplyTest}); what needs a fault proxy is in
+ * {@link RequestFaultsTest}.
  */
 class RequestReplyTest extends BusTestBase {
-  private final List<FaultProxy> proxies = new ArrayList<>();
-
-  @AfterEach
-  void closeProxies() {
-    closeBuses(); // first: a bus behind a proxy closes while it can still reach Redis
-    proxies.forEach(FaultProxy::close);
-  }
-
-  private FaultProxy proxy() {
-    FaultProxy p = FaultProxy.start(redis.host(), redis.port());
-    proxies.add(p);
-    return p;
-  }
-
-  private static RequestFailed requestFailure(Future<?> f) {
+  static RequestFailed requestFailure(Future<?> f) {
     Throwable e = awaitFailure(f);
     assertThat(e).isInstanceOf(RequestFailed.class);
     return (RequestFailed) e;
   }
 
-  private String inboxOf(String instance) {
+  static String inboxOf(String instance) {
     return "test:{replies:" + instance + "}";
   }
 
@@ -149,40 +134,6 @@ class RequestReplyTest extends BusTestBase {
     BuildConsole.println("RequestReplyTest: after the last responder closed: NO_RESPONDER after " + ms + " ms");
   }
 
-  /**
-   * A responder cut off from Redis (as a dead one: it renews nothing any more) stops counting as present within the
-   * responder time to live after its last renewal, which is at most a third of it before the cut.
-   */
-  @Test
-  void aRespondersPresenceLapsesWithinItsTimeToLiveWhenItCanNoLongerRenewIt() {
-    long ttl = 1_500;
-    BusOptions options = busOptions();
-    options.getRequests().setResponderTtlMs(ttl);
-    StreamBus requester = bus(new BusOptions(options));
-    FaultProxy proxy = proxy();
-    StreamBus responder = bus(new BusOptions(options).setConnectionString(proxy.uri()));
-    await(responder.respond(topic, "g", r -> Future.succeededFuture(OutgoingReply.text("ok")), fastConsumer()));
-    assertThat(await(requester.request(topic, "up?")).text()).isEqualTo("ok");
-
-    proxy.refuse(true);
-    long cut = System.nanoTime();
-    // requests sent meanwhile are stored (the presence has not lapsed yet) and time out; then NO_RESPONDER
-    long lapsedAfter = -1;
-    while ((System.nanoTime() - cut) / 1_000_000 < 3 * ttl) {
-      Future<Reply> f = requester.request(OutgoingMessage.text(topic, "gone?"), 200);
-      RequestFailed e = requestFailure(f);
-      if (e.kind() == RequestFailed.Kind.NO_RESPONDER) {
-        lapsedAfter = (System.nanoTime() - cut) / 1_000_000;
-        break;
-      }
-      assertThat(e.kind()).isEqualTo(RequestFailed.Kind.TIMEOUT);
-    }
-    BuildConsole.println("RequestReplyTest: responder cut off: NO_RESPONDER " + lapsedAfter + " ms after the cut"
-        + " (responder time to live " + ttl + " ms)");
-    assertThat(lapsedAfter).as("ms from the cut to NO_RESPONDER").isBetween(0L, ttl + 500);
-    proxy.refuse(false);
-  }
-
   @Test
   void aResponderThatKeepsFailingAnswersWithItsErrorOnceItsRetriesAreUsedUp() {
     StreamBus requester = bus();
@@ -240,8 +191,8 @@ class RequestReplyTest extends BusTestBase {
     }
     eventually(Duration.ofSeconds(5), () -> started.get() == 3, "the 3 requests in the handler");
     String inbox = inboxOf(replyTo.iterator().next());
-    assertThat(redis.command("EXISTS", inbox)).isEqualTo("1");
-    long pttl = Long.parseLong(redis.command("PTTL", inbox));
+    assertThat(on(inbox, "EXISTS", inbox)).isEqualTo("1");
+    long pttl = Long.parseLong(on(inbox, "PTTL", inbox));
     assertThat(pttl).isBetween(1L, RequestOptions.DEFAULT_REPLY_TTL_MS);
 
     await(requester.close());
@@ -249,43 +200,9 @@ class RequestReplyTest extends BusTestBase {
     for (Future<Reply> f : sent) {
       assertThat(requestFailure(f).kind()).isEqualTo(RequestFailed.Kind.CANCELLED);
     }
-    assertThat(redis.command("EXISTS", inbox)).isEqualTo("0");
+    assertThat(on(inbox, "EXISTS", inbox)).isEqualTo("0");
     assertThat(count(BusMeters.REQUEST_CANCELLED)).isEqualTo(3);
     assertThat(awaitFailure(requester.request(topic, "after"))).isInstanceOf(BusException.Closed.class);
-  }
-
-  /** A requester that died (cut off from Redis: it renews nothing) leaves no reply stream behind after its TTL. */
-  @Test
-  void aDeadRequestersReplyStreamExpiresAndLateRepliesDoNotCreateItAgain() {
-    long ttl = 1_000;
-    BusOptions options = busOptions();
-    options.getRequests().setReplyTtlMs(ttl);
-    FaultProxy proxy = proxy();
-    StreamBus requester = bus(new BusOptions(options).setConnectionString(proxy.uri()));
-    StreamBus responder = bus();
-    Set<String> replyTo = ConcurrentHashMap.newKeySet();
-    Promise<OutgoingReply> answer = Promise.promise();
-    await(responder.respond(topic, "g", r -> {
-      replyTo.add(r.header("bus-reply-to"));
-      return answer.future();
-    }, fastConsumer()));
-    Future<Reply> waiting = requester.request(OutgoingMessage.text(topic, "q"), 20_000);
-    eventually(Duration.ofSeconds(5), () -> replyTo.size() == 1, "the request in the handler");
-    String inbox = inboxOf(replyTo.iterator().next());
-
-    proxy.refuse(true);
-    long cut = System.nanoTime();
-    eventually(Duration.ofSeconds(5), () -> redis.command("EXISTS", inbox).equals("0"), "the reply stream expired");
-    long goneAfter = (System.nanoTime() - cut) / 1_000_000;
-    BuildConsole.println("RequestReplyTest: requester cut off: its reply stream gone " + goneAfter + " ms after the"
-        + " cut (reply TTL " + ttl + " ms)");
-    assertThat(goneAfter).isLessThan(ttl + 1_000);
-
-    answer.complete(OutgoingReply.text("too late"));
-    eventually(Duration.ofSeconds(5), () -> settled(responder), "the answered request acknowledged");
-    assertThat(redis.command("EXISTS", inbox)).as("a reply to a dead requester creates nothing").isEqualTo("0");
-    assertThat(waiting.isComplete()).isFalse();
-    proxy.refuse(false);
   }
 
   /**
@@ -328,45 +245,6 @@ class RequestReplyTest extends BusTestBase {
         .tag("topic", topic).timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS)) + " ms");
   }
 
-  /**
-   * A reply sent twice (the responder's first confirmation lost on a dropped connection, so it sent the reply again)
-   * is handed over once; the second, and a stray reply of an unknown request id, are dropped and counted.
-   */
-  @Test
-  void aDuplicateReplyAndAStrayOneAreDroppedAndCounted() {
-    StreamBus requester = bus();
-    FaultProxy proxy = proxy();
-    StreamBus responder = bus(busOptions().setConnectionString(proxy.uri()));
-    Set<String> replyTo = ConcurrentHashMap.newKeySet();
-    await(responder.respond(topic, "g", r -> {
-      replyTo.add(r.header("bus-reply-to"));
-      // what the responder sends now reaches Redis, and its confirmations stay in the proxy
-      proxy.holdReplies(true);
-      return Future.succeededFuture(OutgoingReply.text("once"));
-    }, fastConsumer()));
-
-    Reply reply = await(requester.request(OutgoingMessage.text(topic, "q"), 20_000));
-    assertThat(reply.text()).isEqualTo("once");
-    proxy.dropConnections(); // the reply's confirmation is lost: the responder sends it again on a new connection
-    proxy.holdReplies(false);
-    eventually(Duration.ofSeconds(10), () -> count(BusMeters.REQUEST_LATE) == 1,
-        () -> "the second reply counted late, got " + count(BusMeters.REQUEST_LATE));
-    assertThat(count(BusMeters.REQUEST_REPLIED)).isEqualTo(1);
-
-    // a stray reply: an id nobody waits for, while a real request waits
-    Promise<OutgoingReply> answer = Promise.promise();
-    StreamBus second = bus();
-    await(second.respond(topic + "-2", "g", r -> answer.future(), fastConsumer()));
-    Future<Reply> waiting = requester.request(OutgoingMessage.text(topic + "-2", "q2"), 20_000);
-    String inbox = inboxOf(replyTo.iterator().next());
-    redis.command("XADD", inbox, "*", "request-id", "no-such-request", "topic", topic, "responder", "x",
-        "outcome", "ok", "payload", "stray");
-    eventually(Duration.ofSeconds(5), () -> count(BusMeters.REQUEST_LATE) == 2, "the stray reply counted");
-    assertThat(waiting.isComplete()).isFalse();
-    answer.complete(OutgoingReply.text("mine"));
-    assertThat(await(waiting).text()).isEqualTo("mine");
-  }
-
   @Test
   void aPlainMessageOnAResponderTopicIsDeadLetteredAsNotARequest() {
     StreamBus responder = bus();
@@ -377,7 +255,7 @@ class RequestReplyTest extends BusTestBase {
     }, fastConsumer()));
     await(responder.publish(topic, "just an event"));
     eventually(Duration.ofSeconds(5), () -> on(dlq(0), "XLEN", dlq(0)).equals("1"), "dead-lettered");
-    assertThat(redis.command("XRANGE", dlq(0), "-", "+")).contains("not a request");
+    assertThat(on(dlq(0), "XRANGE", dlq(0), "-", "+")).contains("not a request");
     assertThat(calls.get()).isZero();
   }
 

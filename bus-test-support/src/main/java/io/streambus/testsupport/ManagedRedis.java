@@ -31,9 +31,9 @@ public final class ManagedRedis implements AutoCloseable {
 
     /**
      * The application user's commands: the union of the roles in docs/security.md (producer, consumer, projector,
-     * dashboard, dead-letter operator) plus {@code XGROUP DESTROY} of the administrator's {@code deleteGroup}. Every
-     * other command, {@code CONFIG}, {@code ACL}, {@code KEYS} and the cluster's slot-changing subcommands included,
-     * answers NOPERM.
+     * requester, dashboard, dead-letter operator) plus {@code XGROUP DESTROY} of the administrator's
+     * {@code deleteGroup}. Every other command, {@code CONFIG}, {@code ACL}, {@code KEYS} and the cluster's
+     * slot-changing subcommands included, answers NOPERM.
      */
     public static final String APP_RULES = "-@all +hello +ping +select +exists +cluster|slots"
             // producer
@@ -45,6 +45,8 @@ public final class ManagedRedis implements AutoCloseable {
             // projector
             + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append +sadd +srem +zincrby +lpush +rpush"
             + " +ltrim +expire +persist"
+            // requester (requests: the reply stream is read with XREAD; DEL of it on close is the consumer's)
+            + " +xread"
             // dashboard and dead-letter operator
             + " +hkeys +xinfo|stream +zcard +xdel +xrevrange"
             // administrator: BusAdmin.deleteGroup
