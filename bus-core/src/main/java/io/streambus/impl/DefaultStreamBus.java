@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The bus: one Redis client, the shared command channel, the publisher, and the live subscriptions. */
@@ -112,7 +113,7 @@ public final class DefaultStreamBus implements StreamBus {
   private static String instanceId() {
     String name = generatedConsumerName();
     return name.substring(0, name.lastIndexOf('-')) + "-"
-        + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
   }
 
   /**

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,7 +120,7 @@ public final class Requester implements ReplyInbox.Sink {
     String requestId = UUID.randomUUID().toString();
     long deadline = System.currentTimeMillis() + timeoutMs;
     // encoded now: the caller may change the message once request() has returned
-    java.util.List<Object> fields = EntryCodec.encode(message, Map.of(ReplyCodec.REQUEST_ID, requestId,
+    List<Object> fields = EntryCodec.encode(message, Map.of(ReplyCodec.REQUEST_ID, requestId,
         ReplyCodec.REPLY_TO, instance, ReplyCodec.DEADLINE, Long.toString(deadline)));
     Promise<Reply> promise = Promise.promise();
     Waiting w = new Waiting(topic, requestId, promise, Vertx.currentContext());
@@ -133,7 +134,8 @@ public final class Requester implements ReplyInbox.Sink {
       waiting.put(requestId, w);
       s.result().context().runOnContext(v -> {
         if (waiting.containsKey(requestId)) {
-          w.timer = vertx.setTimer(timeoutMs, t -> timedOut(w));
+          // from now to the deadline the request carries (the first request waited for its reply stream)
+          w.timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), t -> timedOut(w));
         }
       });
       if (closed) {
