@@ -139,6 +139,7 @@ public class BusException extends RuntimeException {
       this.errorType = errorType;
     }
 
+    /** Why the request failed. */
     public Kind kind() {
       return kind;
     }

@@ -103,14 +103,17 @@ public final class OutgoingReply {
     return this;
   }
 
+  /** The payload bytes (as given, not copied). */
   public Buffer payload() {
     return payload;
   }
 
+  /** The payload's content type, passed on to the requester as given. */
   public String contentType() {
     return contentType;
   }
 
+  /** The headers added so far, in the order added (a read-only view). */
   public Map<String, String> headers() {
     return Collections.unmodifiableMap(headers);
   }
