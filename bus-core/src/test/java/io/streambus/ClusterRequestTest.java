@@ -69,8 +69,8 @@ class ClusterRequestTest extends BusTestBase {
     List<Future<Reply>> fromA = new ArrayList<>();
     List<Future<Reply>> fromB = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      fromA.add(a.request(OutgoingMessage.text(topic, "a" + i).key("k" + i), 20_000));
-      fromB.add(b.request(OutgoingMessage.text(topic, "b" + i).key("k" + i), 20_000));
+      fromA.add(a.request(OutgoingMessage.text(topic, "a" + i).key("k" + i), 60_000));
+      fromB.add(b.request(OutgoingMessage.text(topic, "b" + i).key("k" + i), 60_000));
     }
     for (int i = 0; i < n; i++) {
       assertThat(await(fromA.get(i)).text()).isEqualTo("re:a" + i);

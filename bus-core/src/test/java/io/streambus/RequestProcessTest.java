@@ -66,7 +66,7 @@ class RequestProcessTest extends BusTestBase {
     for (int i = 0; i < n; i++) {
       StreamBus via = i % 2 == 0 ? a : b;
       int index = i;
-      sent.add(via.request(OutgoingMessage.text(topic, (i % 2 == 0 ? "a" : "b") + i), 30_000)
+      sent.add(via.request(OutgoingMessage.text(topic, (i % 2 == 0 ? "a" : "b") + i), 60_000)
           .onSuccess(r -> repliedAt.put(index, System.nanoTime())));
       if (i == n / 3) {
         eventually(Duration.ofSeconds(20), () -> repliedAt.size() > n / 6, "a sixth answered");

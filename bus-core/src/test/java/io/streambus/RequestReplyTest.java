@@ -225,8 +225,8 @@ class RequestReplyTest extends BusTestBase {
     List<Future<Reply>> fromA = new ArrayList<>();
     List<Future<Reply>> fromB = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      fromA.add(a.request(OutgoingMessage.text(topic, "a" + i), 20_000));
-      fromB.add(b.request(OutgoingMessage.text(topic, "b" + i), 20_000));
+      fromA.add(a.request(OutgoingMessage.text(topic, "a" + i), 60_000));
+      fromB.add(b.request(OutgoingMessage.text(topic, "b" + i), 60_000));
     }
     Set<String> requestIds = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < n; i++) {
