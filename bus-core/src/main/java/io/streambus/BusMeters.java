@@ -85,6 +85,14 @@ public final class BusMeters {
    * (the handler failed after the deadline: not retried).
    */
   public static final String REQUEST_EXPIRED = "streambus.request.expired";
+  /**
+   * Counter (responder side, tags {@code topic}, {@code group}): replies added to a requester's reply stream, tag
+   * {@code outcome} = {@code success} / {@code failure}. A request answered twice (redelivered after its reply) is
+   * counted twice here and once in {@link #REQUEST_REPLIED}, the other in {@link #REQUEST_LATE}.
+   */
+  public static final String REQUEST_ANSWERED = "streambus.request.answered";
+  /** Counter (responder side): replies not added because the requester's reply stream was gone (it died or closed). */
+  public static final String REQUEST_ANSWER_DROPPED = "streambus.request.answer.dropped";
   /** Timer: from sending a request to its reply being handed over (replies of both outcomes). */
   public static final String REQUEST_ROUND_TRIP = "streambus.request.round_trip";
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -84,9 +85,15 @@ class ClusterRequestTest extends BusTestBase {
       assertThat(on(inbox, "EXISTS", inbox)).isEqualTo("1");
       nodes.add(cluster.nodeForSlotOwner(inbox).uri());
     }
-    assertThat(count(BusMeters.REQUEST_LATE)).isZero();
+    // each request handed over once; a request answered twice (at least once: a peer reclaimed it from a member
+    // that stalled past the claim min idle) had its second answer dropped and counted, never handed over
+    eventually(Duration.ofSeconds(10),
+        () -> count(BusMeters.REQUEST_LATE) == count(BusMeters.REQUEST_ANSWERED) - 2L * n,
+        () -> "late " + count(BusMeters.REQUEST_LATE) + ", answered " + count(BusMeters.REQUEST_ANSWERED));
+    assertThat(count(BusMeters.REQUEST_REPLIED)).isEqualTo(2L * n);
     BuildConsole.println("ClusterRequestTest: " + 2 * n + " requests over " + ClusterTest.PARTITIONS
-        + " partitions answered to their own bus; the 2 reply streams on " + nodes.size() + " master(s)");
+        + " partitions answered to their own bus; the 2 reply streams on " + nodes.size() + " master(s); "
+        + count(BusMeters.REQUEST_LATE) + " second answers dropped");
 
     // the presence is per partition, on the partition's master: a topic nobody serves fails at once everywhere
     for (int i = 0; i < 12; i++) {

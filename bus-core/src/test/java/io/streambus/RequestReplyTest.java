@@ -239,10 +239,16 @@ class RequestReplyTest extends BusTestBase {
     }
     assertThat(requestIds).hasSize(2 * n);
     assertThat(count(BusMeters.REQUEST_REPLIED)).isEqualTo(2L * n);
-    assertThat(count(BusMeters.REQUEST_LATE)).isZero();
+    // each request handed over once; a request answered twice (at least once: a peer reclaimed it from a member
+    // that stalled past the claim min idle) had its second answer dropped and counted, never handed over
+    eventually(Duration.ofSeconds(10),
+        () -> count(BusMeters.REQUEST_LATE) == count(BusMeters.REQUEST_ANSWERED) - 2L * n,
+        () -> "late " + count(BusMeters.REQUEST_LATE) + ", answered " + count(BusMeters.REQUEST_ANSWERED));
+    assertThat(count(BusMeters.REQUEST_REPLIED)).isEqualTo(2L * n);
     BuildConsole.println("RequestReplyTest: " + 2 * n + " concurrent requests from two buses, each answered to its"
         + " own: round trip mean " + String.format("%.1f", registry.find(BusMeters.REQUEST_ROUND_TRIP)
-        .tag("topic", topic).timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS)) + " ms");
+        .tag("topic", topic).timer().mean(java.util.concurrent.TimeUnit.MILLISECONDS)) + " ms; "
+        + count(BusMeters.REQUEST_LATE) + " second answers dropped");
   }
 
   @Test

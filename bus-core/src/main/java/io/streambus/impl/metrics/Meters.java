@@ -34,6 +34,8 @@ public final class Meters {
       Map.entry(BusMeters.REQUEST_NO_RESPONDER, "Requests refused because no responder served the topic"),
       Map.entry(BusMeters.REQUEST_CANCELLED, "Requests failed because their bus closed"),
       Map.entry(BusMeters.REQUEST_LATE, "Replies that found no waiting request (dropped)"),
+      Map.entry(BusMeters.REQUEST_ANSWERED, "Replies added to a requester's reply stream"),
+      Map.entry(BusMeters.REQUEST_ANSWER_DROPPED, "Replies not added: the requester's reply stream was gone"),
       Map.entry(BusMeters.REQUEST_EXPIRED, "Requests acknowledged without a reply because their deadline had passed"));
 
   private final MeterRegistry registry;

@@ -91,7 +91,7 @@ public final class Responder implements MessageHandler {
         OutgoingReply reply = ar.result() == null ? OutgoingReply.empty() : ar.result();
         // a failed send fails the delivery: retried, so the requester still gets an answer (perhaps two: it keeps one)
         return new ReplyScript(inbox, ReplyCodec.success(requestId, topic, consumer, reply))
-            .run(commands, System.currentTimeMillis() + commandTimeoutMs).mapEmpty();
+            .run(commands, System.currentTimeMillis() + commandTimeoutMs).map(added -> counted(added, "success"));
       }
       Throwable error = ar.cause();
       if (System.currentTimeMillis() >= deadline) {
@@ -105,10 +105,24 @@ public final class Responder implements MessageHandler {
         text = text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "..." : text;
         List<Object> fields = ReplyCodec.failure(requestId, topic, consumer, error.getClass().getName(), text);
         return new ReplyScript(inbox, fields).run(commands, System.currentTimeMillis() + commandTimeoutMs)
-            .transform(sent -> Future.failedFuture(error));
+            .transform(sent -> {
+              if (sent.succeeded()) {
+                counted(sent.result(), "failure");
+              }
+              return Future.failedFuture(error);
+            });
       }
       return Future.failedFuture(error);
     });
+  }
+
+  private Void counted(boolean added, String outcome) {
+    if (added) {
+      meters.counter(BusMeters.REQUEST_ANSWERED, topic, group, "outcome", outcome).increment();
+    } else {
+      meters.counter(BusMeters.REQUEST_ANSWER_DROPPED, topic, group).increment();
+    }
+    return null;
   }
 
   /** The handler's answer, or a failure when it throws, answers null as a future, or runs past {@code budgetMs}. */
