@@ -10,8 +10,10 @@ import io.vertx.core.Future;
  * {@link BusException.NonRetryable}) the requester gets the failure ({@link BusException.RequestFailed.Kind#RESPONDER_FAILED}).
  * A handler that throws is treated as one that returned a failed future.
  *
- * <p>The handler runs at most until the request's deadline (and within {@link ConsumerOptions#getHandlerTimeoutMs()}):
- * past it the call counts as failed with a timeout, and the request, retried, is not started again.
+ * <p>The handler runs at most until the request's deadline (and within {@link ConsumerOptions#getHandlerTimeoutMs()}
+ * less a margin for sending the reply): a call still running then fails with {@link BusException.Timeout}. A failure
+ * after the deadline is not retried: the request is acknowledged without a reply (the requester has given up) and
+ * counted in {@link BusMeters#REQUEST_EXPIRED}.
  */
 @FunctionalInterface
 public interface RequestHandler {

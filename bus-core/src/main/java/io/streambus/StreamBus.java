@@ -169,8 +169,9 @@ public interface StreamBus {
    *   {@link BusException.NonRetryable}), with its error;</li>
    *   <li>{@code CANCELLED} when this bus is closed while the request waits.</li>
    * </ul>
-   * The request is stored with the publish deadline ({@link PublishOptions#getPublishTimeoutMs()}, within the request's
-   * timeout); failing that, the future fails as a publish would ({@link BusException.Timeout}...). The request is a
+   * The request is stored within the publish deadline ({@link PublishOptions#getPublishTimeoutMs()}) and the request's
+   * own: a store that fails before the request's deadline fails the future as a publish would (a Redis error,
+   * {@link BusException.Timeout}), one that reaches it fails it with {@code TIMEOUT}. The request is a
    * plain entry of the topic with three headers ({@code bus-request-id}, {@code bus-reply-to}, {@code bus-deadline},
    * replacing any of the message's own of those names), so every group of the topic sees it; each responder group
    * answers it, and the first answer wins. Delayed delivery and idempotency keys are refused
