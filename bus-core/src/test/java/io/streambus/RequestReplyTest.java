@@ -108,6 +108,27 @@ class RequestReplyTest extends BusTestBase {
   }
 
   @Test
+  void aHandlerStillRunningAtTheDeadlineIsNotRetriedAndItsRequestIsAcknowledgedWithoutAReply() {
+    StreamBus requester = bus();
+    StreamBus responder = bus();
+    AtomicInteger calls = new AtomicInteger();
+    await(responder.respond(topic, "g", r -> {
+      calls.incrementAndGet();
+      return Promise.<OutgoingReply>promise().future(); // never answers
+    }, fastConsumer().setMaxDeliveries(5)));
+
+    assertThat(requestFailure(requester.request(OutgoingMessage.text(topic, "slow"), 400)).kind())
+        .isEqualTo(RequestFailed.Kind.TIMEOUT);
+
+    eventually(Duration.ofSeconds(10), () -> count(BusMeters.REQUEST_EXPIRED) == 1, "the overrun counted");
+    eventually(Duration.ofSeconds(5), () -> settled(requester), "the request acknowledged");
+    assertThat(registry.find(BusMeters.REQUEST_EXPIRED).tag("when", "after_failure").counter().count()).isEqualTo(1);
+    assertThat(calls.get()).as("handler calls: not retried").isEqualTo(1);
+    assertThat(on(dlq(0), "EXISTS", dlq(0))).as("not dead-lettered").isEqualTo("0");
+    assertThat(count(BusMeters.REQUEST_ANSWERED)).isZero();
+  }
+
+  @Test
   void withoutAResponderARequestFailsAtOnceAndIsNotStored() {
     StreamBus requester = bus();
     long t0 = System.nanoTime();
