@@ -2,7 +2,7 @@
  * Streambus: an event bus for Vert.x services on Redis Streams consumer groups. Only the API packages are exported
  * ({@code io.streambus}, and {@code io.streambus.admin}: the read model and the operator's actions); the
  * implementation ({@code io.streambus.impl} and its sub-packages: connection, wire, metrics, topic, publish, consume,
- * admin) is not.
+ * admin, request) is not.
  */
 module io.streambus {
   requires transitive io.vertx.core;

@@ -94,4 +94,74 @@ public class BusException extends RuntimeException {
       super(message);
     }
   }
+
+  /**
+   * A request ({@link StreamBus#request}) got no reply, or a failure for one; {@link #kind()} says which, as Vert.x's
+   * {@code ReplyFailure} does for its event bus.
+   */
+  public static final class RequestFailed extends BusException {
+    /** Why a request failed. */
+    public enum Kind {
+      /** No reply came before the request's timeout. The request may still be handled (or have been). */
+      TIMEOUT,
+      /**
+       * No responder served the topic when the request was sent: nothing was stored, no responder will ever see it.
+       */
+      NO_RESPONDER,
+      /**
+       * The responder's handler failed: after its retries (the request was dead-lettered after
+       * {@link ConsumerOptions#getMaxDeliveries()} deliveries) or at once for a failure it marked final
+       * ({@link NonRetryable}). {@link #errorType()} and the message carry the responder's error.
+       */
+      RESPONDER_FAILED,
+      /** The requesting bus was closed while the request waited for its reply. */
+      CANCELLED
+    }
+
+    private final Kind kind;
+    private final String topic;
+    private final String requestId;
+    private final String responder;
+    private final String errorType;
+
+    /**
+     * @param responder the consumer name of the responder that failed, null unless {@code kind} is
+     *     {@link Kind#RESPONDER_FAILED}
+     * @param errorType the class name of the responder's error, null unless {@code kind} is {@link Kind#RESPONDER_FAILED}
+     */
+    public RequestFailed(Kind kind, String topic, String requestId, String responder, String errorType,
+                         String message) {
+      super(message);
+      this.kind = kind;
+      this.topic = topic;
+      this.requestId = requestId;
+      this.responder = responder;
+      this.errorType = errorType;
+    }
+
+    /** Why the request failed. */
+    public Kind kind() {
+      return kind;
+    }
+
+    /** The topic the request was sent to. */
+    public String topic() {
+      return topic;
+    }
+
+    /** The request's id (null when it failed before it had one). */
+    public String requestId() {
+      return requestId;
+    }
+
+    /** The responder that failed ({@link Kind#RESPONDER_FAILED}), else null. */
+    public String responder() {
+      return responder;
+    }
+
+    /** The class name of the responder's error ({@link Kind#RESPONDER_FAILED}), else null. */
+    public String errorType() {
+      return errorType;
+    }
+  }
 }

@@ -66,4 +66,38 @@ public final class BusMeters {
    * it at their renewal, else 0.
    */
   public static final String GROUP_PAUSED = "streambus.group.paused";
+  /** Counter: requests stored for a responder ({@link StreamBus#request}); tag {@code topic}. */
+  public static final String REQUEST_SENT = "streambus.request.sent";
+  /**
+   * Counter: replies handed to a waiting request, tag {@code outcome} = {@code success} / {@code failure} (the
+   * responder failed).
+   */
+  public static final String REQUEST_REPLIED = "streambus.request.replied";
+  /** Counter: requests that got no reply within their timeout. */
+  public static final String REQUEST_TIMEOUT = "streambus.request.timeout";
+  /** Counter: requests refused at once because no responder served the topic's partition (nothing was stored). */
+  public static final String REQUEST_NO_RESPONDER = "streambus.request.no_responder";
+  /** Counter: requests failed because the requesting bus closed while they waited. */
+  public static final String REQUEST_CANCELLED = "streambus.request.cancelled";
+  /**
+   * Counter: replies that found no waiting request (it had timed out or been answered already: a redelivered request
+   * answered twice); dropped.
+   */
+  public static final String REQUEST_LATE = "streambus.request.late";
+  /**
+   * Counter (responder side, tags {@code topic}, {@code group}): requests acknowledged without a reply because their
+   * deadline had passed, tag {@code when} = {@code before_start} (not handed to the handler) / {@code after_failure}
+   * (the handler failed after the deadline: not retried).
+   */
+  public static final String REQUEST_EXPIRED = "streambus.request.expired";
+  /**
+   * Counter (responder side, tags {@code topic}, {@code group}): replies added to a requester's reply stream, tag
+   * {@code outcome} = {@code success} / {@code failure}. A request answered twice (redelivered after its reply) is
+   * counted twice here and once in {@link #REQUEST_REPLIED}, the other in {@link #REQUEST_LATE}.
+   */
+  public static final String REQUEST_ANSWERED = "streambus.request.answered";
+  /** Counter (responder side): replies not added because the requester's reply stream was gone (it died or closed). */
+  public static final String REQUEST_ANSWER_DROPPED = "streambus.request.answer.dropped";
+  /** Timer: from sending a request to its reply being handed over (replies of both outcomes). */
+  public static final String REQUEST_ROUND_TRIP = "streambus.request.round_trip";
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The options of a bus, by concern: where Redis is and how to reach it ({@link #getConnection()}), how topics are
- * laid out and trimmed ({@link #getTopics()}), and how messages are published ({@link #getPublish()}). Each part
+ * laid out and trimmed ({@link #getTopics()}), how messages are published ({@link #getPublish()}), and how requests
+ * wait for their replies ({@link #getRequests()}). Each part
  * validates its own fields and is converted to JSON by a generated converter; a refused field is reported as an
  * {@link OptionException} whose {@link OptionException#field() field} names it ({@code publish.publishTimeoutMs}).
  *
@@ -131,12 +132,14 @@ public class BusOptions {
   private ConnectionOptions connection;
   private TopicOptions topics;
   private PublishOptions publish;
+  private RequestOptions requests;
 
   /** The defaults of every part. */
   public BusOptions() {
     connection = new ConnectionOptions();
     topics = new TopicOptions();
     publish = new PublishOptions();
+    requests = new RequestOptions();
   }
 
   /** A deep copy of {@code other}. */
@@ -144,10 +147,12 @@ public class BusOptions {
     connection = new ConnectionOptions(other.connection);
     topics = new TopicOptions(other.topics);
     publish = new PublishOptions(other.publish);
+    requests = new RequestOptions(other.requests);
   }
 
   /**
-   * Reads what {@link #toJson()} writes: {@code {"connection": {...}, "topics": {...}, "publish": {...}}}; missing
+   * Reads what {@link #toJson()} writes: {@code {"connection": {...}, "topics": {...}, "publish": {...},
+   * "requests": {...}}}; missing
    * fields keep their defaults. The single fields of earlier versions at the top ({@code {"partitions": 4}},
    * {@code connectionString} for one endpoint) are read into their part as well.
    *
@@ -174,13 +179,15 @@ public class BusOptions {
    * @throws OptionException naming the first invalid field
    */
   public BusOptions validate() {
-    if (connection == null || topics == null || publish == null) {
-      throw new OptionException(connection == null ? "connection" : topics == null ? "topics" : "publish",
-          "the connection, topics and publish options must not be null");
+    if (connection == null || topics == null || publish == null || requests == null) {
+      throw new OptionException(connection == null ? "connection" : topics == null ? "topics"
+          : publish == null ? "publish" : "requests", "the connection, topics, publish and requests options must not be"
+          + " null");
     }
     connection.validate();
     topics.validate();
     publish.validate();
+    requests.validate();
     return this;
   }
 
@@ -231,6 +238,21 @@ public class BusOptions {
    */
   public BusOptions setPublish(PublishOptions publish) {
     this.publish = publish;
+    return this;
+  }
+
+  /** How requests wait for their replies (the object itself). */
+  public RequestOptions getRequests() {
+    return requests;
+  }
+
+  /**
+   * Sets how requests wait for their replies (kept as given, not copied).
+   *
+   * @return this
+   */
+  public BusOptions setRequests(RequestOptions requests) {
+    this.requests = requests;
     return this;
   }
 
@@ -546,6 +568,6 @@ public class BusOptions {
   @Override
   public String toString() {
     return new JsonObject().put("connection", new JsonObject(connection.toString()))
-        .put("topics", topics.toJson()).put("publish", publish.toJson()).encode();
+        .put("topics", topics.toJson()).put("publish", publish.toJson()).put("requests", requests.toJson()).encode();
   }
 }

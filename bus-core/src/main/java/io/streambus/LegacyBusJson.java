@@ -11,7 +11,7 @@ import java.util.Set;
  * it alone.
  */
 final class LegacyBusJson {
-  private static final Set<String> PARTS = Set.of("connection", "topics", "publish");
+  private static final Set<String> PARTS = Set.of("connection", "topics", "publish", "requests");
 
   private LegacyBusJson() {
   }

@@ -140,6 +140,63 @@ public interface StreamBus {
    */
   Future<Subscription> project(String topic, String group, Projection projection, ConsumerOptions options);
 
+  /**
+   * Sends a request to {@code topic} (see {@link #request(OutgoingMessage, long)}) and waits for its reply at most
+   * {@link RequestOptions#getRequestTimeoutMs()}.
+   */
+  default Future<Reply> request(String topic, Object payload) {
+    try {
+      return request(OutgoingMessage.of(topic, payload));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** {@link #request(OutgoingMessage, long)} with {@link RequestOptions#getRequestTimeoutMs()}. */
+  Future<Reply> request(OutgoingMessage request);
+
+  /**
+   * Sends a request: a message of {@code request}'s topic that a {@link #respond responder} group answers, and whose
+   * reply comes back to this bus instance only. The future succeeds with the reply, or fails with a
+   * {@link BusException.RequestFailed} whose {@link BusException.RequestFailed#kind() kind} says why:
+   * <ul>
+   *   <li>{@code NO_RESPONDER} at once, when no responder serves the topic's partition (none is running, or the last
+   *   one died at least {@link RequestOptions#getResponderTtlMs()} ago): the request is not stored;</li>
+   *   <li>{@code TIMEOUT} when no reply came within {@code timeoutMs}; the request may still be handled, but a
+   *   responder does not start it after its deadline (now + {@code timeoutMs}, sent with it), and a reply that comes
+   *   later is dropped (counted in {@link BusMeters#REQUEST_LATE});</li>
+   *   <li>{@code RESPONDER_FAILED} when the responder's handler failed for good (after its retries, or at once for a
+   *   {@link BusException.NonRetryable}), with its error;</li>
+   *   <li>{@code CANCELLED} when this bus is closed while the request waits.</li>
+   * </ul>
+   * The request is stored within the publish deadline ({@link PublishOptions#getPublishTimeoutMs()}) and the request's
+   * own: a store that fails before the request's deadline fails the future as a publish would (a Redis error,
+   * {@link BusException.Timeout}), one that reaches it fails it with {@code TIMEOUT}. The request is a
+   * plain entry of the topic with three headers ({@code bus-request-id}, {@code bus-reply-to}, {@code bus-deadline},
+   * replacing any of the message's own of those names), so every group of the topic sees it; each responder group
+   * answers it, and the first answer wins. Delayed delivery and idempotency keys are refused
+   * ({@link IllegalArgumentException}). Each request is answered at most once to its caller: a second reply
+   * (a redelivered request answered again) is dropped and counted ({@link BusMeters#REQUEST_LATE}).
+   *
+   * @param timeoutMs how long to wait for the reply, in {@link RequestOptions#REQUEST_TIMEOUT_MS}
+   */
+  Future<Reply> request(OutgoingMessage request, long timeoutMs);
+
+  /**
+   * Answers the requests of {@code topic} as a member of {@code group}: a subscription ({@link #subscribe}) whose
+   * handler's result is sent back to each requester. Members of a group share the requests; leases, reclaim,
+   * retries and dead letters apply as to any message. A request whose deadline has passed when its turn comes is not
+   * handed to {@code handler}: it is acknowledged, counted in {@link BusMeters#REQUEST_EXPIRED}, and not answered. An
+   * entry of the topic without the request headers (a plain publish) is dead-lettered as not a request. While the
+   * subscription runs it tells requesters that the topic is served (renewed three times per
+   * {@link RequestOptions#getResponderTtlMs()}; withdrawn when it closes).
+   *
+   * <p>A reply is sent before its request is acknowledged, so a responder that dies in between answers again after
+   * the redelivery; the requester drops the second answer. A request dead-lettered without reaching a handler (its
+   * consumers died holding it until its deliveries ran out) is not answered: its requester times out.
+   */
+  Future<Subscription> respond(String topic, String group, RequestHandler handler, ConsumerOptions options);
+
   /** The dead letters of a topic: list, count, replay, delete, purge. */
   DeadLetters deadLetters(String topic);
 
@@ -157,8 +214,9 @@ public interface StreamBus {
   BusOptions options();
 
   /**
-   * Closes every subscription (draining as {@link Subscription#close()} does), fails publishes still waiting, and
-   * closes the Redis connections. Idempotent.
+   * Closes every subscription (draining as {@link Subscription#close()} does), fails publishes still waiting, fails
+   * the requests still waiting for a reply ({@link BusException.RequestFailed.Kind#CANCELLED}), deletes this bus's
+   * reply stream, and closes the Redis connections. Idempotent.
    */
   Future<Void> close();
 }

@@ -37,6 +37,11 @@ class AclTest extends BusTestBase {
   /** A consumer that projects into read models: the model writes project.lua may make, and TYPE for its checks. */
   static final String PROJECTOR = CONSUMER + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append"
       + " +sadd +srem +zincrby +lpush +rpush +ltrim +expire +persist";
+  /**
+   * A producer that sends requests: its reply stream is read with XREAD and deleted on close (DEL); a responder is a
+   * consumer (presence.lua, reply.lua use only the consumer's commands).
+   */
+  static final String REQUESTER = PRODUCER + " +xread +del";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
       + " +xrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
@@ -50,6 +55,7 @@ class AclTest extends BusTestBase {
     user("producer", PRODUCER);
     user("consumer", CONSUMER);
     user("projector", PROJECTOR);
+    user("requester", REQUESTER);
     user("dashboard", DASHBOARD);
     user("operator", DEAD_LETTER_OPERATOR);
     user("groups", GROUP_OPERATOR);
@@ -193,5 +199,19 @@ class AclTest extends BusTestBase {
     Throwable e = awaitFailure(bus.ping());
     assertThat(System.currentTimeMillis() - started).as("ms to fail").isLessThan(2_000);
     assertThat(e).hasMessageContaining("WRONGPASS").hasMessageNotContaining("wrong@");
+  }
+
+  @Test
+  void aRequesterAndAResponderWorkWithTheirRoles() {
+    StreamBus responder = as("consumer");
+    StreamBus requester = as("requester");
+    Subscription sub = await(responder.respond(topic, "g",
+        r -> Future.succeededFuture(OutgoingReply.text("re:" + r.text())), fastConsumer()));
+    assertThat(await(requester.request(topic, "q")).text()).isEqualTo("re:q");
+    await(sub.close()); // withdraws its presence
+    assertThat(((BusException.RequestFailed) awaitFailure(requester.request(topic, "q"))).kind())
+        .isEqualTo(BusException.RequestFailed.Kind.NO_RESPONDER);
+    await(requester.close()); // deletes its reply stream
+    assertThat(redis.command("ACL", "LOG")).as("commands the server refused").isEmpty();
   }
 }

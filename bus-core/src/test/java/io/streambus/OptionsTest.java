@@ -20,7 +20,8 @@ class OptionsTest {
         .setPublishWaitReplicas(1).setIdempotencyWindowMs(3_600_000).setTrimPolicy(BusOptions.TrimPolicy.MAXLEN).setMaxLen(99)
         .setRetentionMs(77_000).setTopicTrim("events", BusOptions.TopicTrim.retention(java.time.Duration.ofDays(30)))
         .setTopicTrim("capped", BusOptions.TopicTrim.maxLen(5)).setTopicTrim("kept", BusOptions.TopicTrim.none()).setTrimIntervalMs(555)
-        .setReconnectInitialMs(11).setReconnectMaxMs(222);
+        .setReconnectInitialMs(11).setReconnectMaxMs(222)
+        .setRequests(new RequestOptions().setRequestTimeoutMs(2_500).setResponderTtlMs(900).setReplyTtlMs(4_000));
   }
 
   @Test
@@ -54,7 +55,11 @@ class OptionsTest {
   void busOptionsAreWrittenByPartAndTheSingleFieldsOfEarlierVersionsAreStillRead() {
     BusOptions o = customBus();
     JsonObject json = o.toJson();
-    assertThat(json.fieldNames()).containsExactlyInAnyOrder("connection", "topics", "publish");
+    assertThat(json.fieldNames()).containsExactlyInAnyOrder("connection", "topics", "publish", "requests");
+    assertThat(json.getJsonObject("requests")).isEqualTo(new JsonObject().put("requestTimeoutMs", 2_500)
+        .put("responderTtlMs", 900).put("replyTtlMs", 4_000));
+    assertThat(new BusOptions(new JsonObject().put("requests", new JsonObject().put("requestTimeoutMs", 7)))
+        .getRequests().getRequestTimeoutMs()).isEqualTo(7);
     assertThat(json.getJsonObject("publish").getLong("publishTimeoutMs")).isEqualTo(1234);
     assertThat(o.getConnection().getTopology()).isEqualTo(BusOptions.Topology.CLUSTER);
     assertThat(o.getTopics().getPartitions()).isEqualTo(3);
@@ -79,6 +84,13 @@ class OptionsTest {
     assertThat(field(() -> new BusOptions().setPartitions(0).validate())).isEqualTo("topics.partitions");
     assertThat(field(() -> new BusOptions().setPublishTimeoutMs(3_600_001).validate()))
         .isEqualTo("publish.publishTimeoutMs");
+    assertThat(field(() -> new BusOptions().setRequests(new RequestOptions().setRequestTimeoutMs(0)).validate()))
+        .isEqualTo("requests.requestTimeoutMs");
+    assertThat(field(() -> new BusOptions().setRequests(new RequestOptions().setResponderTtlMs(299)).validate()))
+        .isEqualTo("requests.responderTtlMs");
+    assertThat(field(() -> new BusOptions().setRequests(null).validate())).isEqualTo("requests");
+    assertThat(field(() -> new BusOptions(new JsonObject().put("requests",
+        new JsonObject().put("replyTtlMs", "long"))))).isEqualTo("requests.replyTtlMs");
     assertThat(field(() -> new BusOptions().setConnectionString("http://x").validate()))
         .isEqualTo("connection.connectionStrings");
     assertThat(field(() -> new BusOptions().setTopicPartitions(Map.of("orders", 0)).validate()))

@@ -8,6 +8,10 @@ import io.streambus.impl.connection.SentinelWatch;
 import io.streambus.impl.consume.DefaultSubscription;
 import io.streambus.impl.metrics.Meters;
 import io.streambus.impl.publish.Publisher;
+import io.streambus.impl.request.Presence;
+import io.streambus.impl.request.Requester;
+import io.streambus.impl.request.Responder;
+import io.streambus.impl.request.ResponderSubscription;
 import io.streambus.impl.topic.TopicRegistry;
 import io.streambus.impl.topic.TopicTrimmer;
 import io.streambus.impl.tracing.Tracing;
@@ -23,6 +27,8 @@ import io.streambus.MessageHandler;
 import io.streambus.MessageId;
 import io.streambus.OutgoingMessage;
 import io.streambus.Projection;
+import io.streambus.Reply;
+import io.streambus.RequestHandler;
 import io.streambus.StreamBus;
 import io.streambus.Subscription;
 import io.streambus.Topics;
@@ -48,6 +54,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The bus: one Redis client, the shared command channel, the publisher, and the live subscriptions. */
@@ -67,6 +74,9 @@ public final class DefaultStreamBus implements StreamBus {
   private final Publisher publisher;
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final DefaultBusAdmin admin;
+  private final Requester requester;
+  /** The presences of the running responders, withdrawn first when the bus closes. */
+  private final Set<Presence> presences = ConcurrentHashMap.newKeySet();
   /** Null unless the topology is SENTINEL. */
   private final SentinelWatch sentinelWatch;
   private volatile Future<Void> closing;
@@ -94,6 +104,17 @@ public final class DefaultStreamBus implements StreamBus {
     trimmer.start();
     this.publisher = new Publisher(commands, keys, options, topics, meters, tracing);
     this.admin = new DefaultBusAdmin(commands, keys, options, topics);
+    this.requester = new Requester(vertx, commands, channels::create, keys, options, topics, meters, instanceId());
+  }
+
+  /**
+   * {@code <host>-<pid>-<random>}: names this bus instance's reply stream, unique even when a process restarts with
+   * the same pid (a container), and tells an operator whose stream it is.
+   */
+  private static String instanceId() {
+    String name = generatedConsumerName();
+    return name.substring(0, name.lastIndexOf('-')) + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL);
   }
 
   /**
@@ -164,6 +185,48 @@ public final class DefaultStreamBus implements StreamBus {
     return join(topic, group, "projection", projection, options, (context, opts, partitions, onClosed) ->
         new DefaultSubscription(vertx, context, channels, keys, topic, group, consumerName(opts), partitions,
             projection, opts, this.options, meters, tracing, onClosed));
+  }
+
+  @Override
+  public Future<Reply> request(OutgoingMessage request) {
+    return request(request, options.getRequests().getRequestTimeoutMs());
+  }
+
+  @Override
+  public Future<Reply> request(OutgoingMessage request, long timeoutMs) {
+    if (closing != null) {
+      return Future.failedFuture(new BusException.Closed("the bus is closed"));
+    }
+    if (request == null) {
+      return Future.failedFuture(new IllegalArgumentException("request must not be null"));
+    }
+    return requester.request(request, timeoutMs);
+  }
+
+  @Override
+  public Future<Subscription> respond(String topic, String group, RequestHandler handler, ConsumerOptions options) {
+    int[] partitions = new int[1];
+    return join(topic, group, "handler", handler, options, (context, opts, n, onClosed) -> {
+      partitions[0] = n;
+      String consumer = consumerName(opts);
+      Responder responder = new Responder(vertx, commands, keys, meters, topic, group, consumer, handler, opts,
+          this.options.getPublishTimeoutMs());
+      return new DefaultSubscription(vertx, context, channels, keys, topic, group, consumer, n, responder, opts,
+          this.options, meters, tracing, onClosed);
+    }).compose(sub -> {
+      Presence presence = new Presence(vertx, commands, keys, topic, partitions[0], group, sub.consumerName(),
+          this.options.getRequests().getResponderTtlMs(), this.options.getPublishTimeoutMs(), () -> !sub.isClosed());
+      presences.add(presence);
+      return presence.start()
+          .<Subscription>map(v -> new ResponderSubscription(sub, () -> {
+            presences.remove(presence);
+            return presence.withdraw();
+          }))
+          .recover(e -> {
+            presences.remove(presence);
+            return presence.withdraw().transform(x -> sub.close()).transform(x -> Future.failedFuture(e));
+          });
+    });
   }
 
   /** Builds a subscription of a handler or a projection, once its topic's partition count is known. */
@@ -245,10 +308,16 @@ public final class DefaultStreamBus implements StreamBus {
   @Override
   public synchronized Future<Void> close() {
     if (closing == null) {
-      List<Future<Void>> subs = new ArrayList<>();
-      new ArrayList<>(subscriptions).forEach(s -> subs.add(s.close()));
+      // responders leave first, so that no request is stored for them any more while they drain
+      List<Future<Void>> withdrawn = new ArrayList<>();
+      new ArrayList<>(presences).forEach(p -> withdrawn.add(p.withdraw()));
       trimmer.stop();
-      closing = Future.join(subs).transform(x -> commands.close()).transform(x -> {
+      closing = Future.join(withdrawn).transform(w -> {
+        List<Future<Void>> subs = new ArrayList<>();
+        new ArrayList<>(subscriptions).forEach(s -> subs.add(s.close()));
+        subs.add(requester.close());
+        return Future.join(subs);
+      }).transform(x -> commands.close()).transform(x -> {
         if (sentinelWatch != null) {
           sentinelWatch.close();
         }

@@ -53,6 +53,7 @@ class ImplLayersTest {
         .layer("bus").definedBy("io.streambus.impl")
         .layer("publish").definedBy("io.streambus.impl.publish..")
         .layer("consume").definedBy("io.streambus.impl.consume..")
+        .layer("request").definedBy("io.streambus.impl.request..")
         .layer("admin").definedBy("io.streambus.impl.admin..")
         .layer("topic").definedBy("io.streambus.impl.topic..")
         .layer("tracing").definedBy("io.streambus.impl.tracing..")
@@ -62,12 +63,15 @@ class ImplLayersTest {
         .whereLayer("bus").mayNotBeAccessedByAnyLayer()
         .whereLayer("publish").mayOnlyBeAccessedByLayers("bus")
         .whereLayer("consume").mayOnlyBeAccessedByLayers("bus")
+        .whereLayer("request").mayOnlyBeAccessedByLayers("bus")
         .whereLayer("admin").mayOnlyBeAccessedByLayers("bus")
-        .whereLayer("topic").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin")
+        .whereLayer("topic").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "request", "admin")
         .whereLayer("tracing").mayOnlyBeAccessedByLayers("bus", "publish", "consume")
-        .whereLayer("wire").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic", "tracing")
-        .whereLayer("metrics").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic")
-        .whereLayer("connection").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "admin", "topic", "wire")
+        .whereLayer("wire").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "request", "admin", "topic",
+            "tracing")
+        .whereLayer("metrics").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "request", "admin", "topic")
+        .whereLayer("connection").mayOnlyBeAccessedByLayers("bus", "publish", "consume", "request", "admin", "topic",
+            "wire")
         .check(classes);
   }
 

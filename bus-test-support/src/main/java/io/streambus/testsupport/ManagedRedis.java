@@ -31,10 +31,9 @@ public final class ManagedRedis implements AutoCloseable {
 
     /**
      * The application user's commands: the union of the roles in docs/security.md (producer, consumer, projector,
-     * dashboard, dead-letter operator) plus {@code XGROUP DESTROY} and {@code XGROUP SETID} of the administrator's {@code deleteGroup} and
-     * {@code resetGroup}. Every
-     * other command, {@code CONFIG}, {@code ACL}, {@code KEYS} and the cluster's slot-changing subcommands included,
-     * answers NOPERM.
+     * requester, dashboard, dead-letter operator) plus {@code XGROUP DESTROY} and {@code XGROUP SETID} of the
+     * administrator's {@code deleteGroup} and {@code resetGroup}. Every other command, {@code CONFIG}, {@code ACL},
+     * {@code KEYS} and the cluster's slot-changing subcommands included, answers NOPERM.
      */
     public static final String APP_RULES = "-@all +hello +ping +select +exists +cluster|slots"
             // producer
@@ -46,6 +45,8 @@ public final class ManagedRedis implements AutoCloseable {
             // projector
             + " +type +hincrby +hincrbyfloat +incr +decr +decrby +incrbyfloat +append +sadd +srem +zincrby +lpush +rpush"
             + " +ltrim +expire +persist"
+            // requester (requests: the reply stream is read with XREAD; DEL of it on close is the consumer's)
+            + " +xread"
             // dashboard and dead-letter operator
             + " +hkeys +xinfo|stream +zcard +xdel +xrevrange"
             // administrator: BusAdmin.deleteGroup, BusAdmin.resetGroup

@@ -27,7 +27,16 @@ public final class Meters {
       Map.entry(BusMeters.SKIPPED, "Entries replayed to another group"),
       Map.entry(BusMeters.LEASE_LOST, "Messages whose lease this consumer lost while holding them"),
       Map.entry(BusMeters.TRIMMED, "Entries trimmed after every group acknowledged them"),
-      Map.entry(BusMeters.TRIMMED_UNACKED, "Entries cut by the MAXLEN cap before every group acknowledged them"));
+      Map.entry(BusMeters.TRIMMED_UNACKED, "Entries cut by the MAXLEN cap before every group acknowledged them"),
+      Map.entry(BusMeters.REQUEST_SENT, "Requests stored for a responder"),
+      Map.entry(BusMeters.REQUEST_REPLIED, "Replies handed to a waiting request"),
+      Map.entry(BusMeters.REQUEST_TIMEOUT, "Requests that got no reply within their timeout"),
+      Map.entry(BusMeters.REQUEST_NO_RESPONDER, "Requests refused because no responder served the topic"),
+      Map.entry(BusMeters.REQUEST_CANCELLED, "Requests failed because their bus closed"),
+      Map.entry(BusMeters.REQUEST_LATE, "Replies that found no waiting request (dropped)"),
+      Map.entry(BusMeters.REQUEST_ANSWERED, "Replies added to a requester's reply stream"),
+      Map.entry(BusMeters.REQUEST_ANSWER_DROPPED, "Replies not added: the requester's reply stream was gone"),
+      Map.entry(BusMeters.REQUEST_EXPIRED, "Requests acknowledged without a reply because their deadline had passed"));
 
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -50,6 +59,24 @@ public final class Meters {
   public Counter counter(String name, String topic, String group) {
     return counters.computeIfAbsent(name + '|' + topic + '|' + group, k -> Counter.builder(name)
         .description(DESCRIPTIONS.get(name)).tag("topic", topic).tag("group", group).register(registry));
+  }
+
+  /** A counter with one more tag than {@link #counter(String, String, String)}; {@code group} may be null for none. */
+  public Counter counter(String name, String topic, String group, String tag, String value) {
+    return counters.computeIfAbsent(name + '|' + topic + '|' + group + '|' + tag + '=' + value, k -> {
+      Counter.Builder b = Counter.builder(name).description(DESCRIPTIONS.get(name)).tag("topic", topic).tag(tag, value);
+      if (group != null) {
+        b.tag("group", group);
+      }
+      return b.register(registry);
+    });
+  }
+
+  /** The requests' round-trip timer of a topic: from sending a request to its reply being handed over. */
+  public Timer roundTrip(String topic) {
+    return timers.computeIfAbsent(BusMeters.REQUEST_ROUND_TRIP + '|' + topic,
+        k -> Timer.builder(BusMeters.REQUEST_ROUND_TRIP).description("From sending a request to its reply")
+            .tag("topic", topic).publishPercentileHistogram().register(registry));
   }
 
   public Timer handlerTimer(String topic, String group, boolean success) {

@@ -97,6 +97,23 @@ public final class Keys {
     return stream(topic, partition) + ":claim:" + token + ":" + seq;
   }
 
+  /**
+   * Sorted set: the responders present on a partition ({@code group|consumer}, scored by when their presence lapses,
+   * Redis's clock): a request is stored only while one is (request.lua).
+   */
+  public String presence(String topic, int partition) {
+    return stream(topic, partition) + ":responders";
+  }
+
+  /**
+   * Stream: the replies to the requests of one bus instance, in a slot of its own ({@code {replies:<instance>}}: an
+   * instance id is never a partition number, so this never meets a partition's tag), with a time to live its bus
+   * renews.
+   */
+  public String inbox(String instance) {
+    return prefix + ":{replies:" + instance + "}";
+  }
+
   /** Hash: topic name to partition count. */
   public String registry() {
     return prefix + ":topics";

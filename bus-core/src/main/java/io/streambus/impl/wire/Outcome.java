@@ -22,7 +22,9 @@ public enum Outcome {
   /** A check refused the step before anything was written; the reason follows. */
   INVALID("invalid"),
   /** Joining refused: a live member of the group uses another ordering; its name and ordering follow. */
-  CONFLICT("conflict");
+  CONFLICT("conflict"),
+  /** A request found no live responder serving the partition: nothing was stored. */
+  UNSERVED("unserved");
 
   private static final Outcome[] ALL = values();
 

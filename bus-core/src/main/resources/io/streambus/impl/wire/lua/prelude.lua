@@ -5,9 +5,10 @@
 -- done (the step did what it was asked), not_ours (the entry or the partition is another consumer's now), fenced
 -- (another process took this consumer name), gone (the entry no longer exists), settled (the entry is pending nowhere:
 -- settled already, by a run whose reply a dropped connection lost), invalid (a check refused the step: nothing was
--- written), conflict (the group's live members use another ordering).
-local DONE, NOT_OURS, FENCED, GONE, SETTLED, INVALID, CONFLICT =
-  'done', 'not_ours', 'fenced', 'gone', 'settled', 'invalid', 'conflict'
+-- written), conflict (the group's live members use another ordering), unserved (a request found no live responder:
+-- nothing was stored).
+local DONE, NOT_OURS, FENCED, GONE, SETTLED, INVALID, CONFLICT, UNSERVED =
+  'done', 'not_ours', 'fenced', 'gone', 'settled', 'invalid', 'conflict', 'unserved'
 
 -- Redis's clock in ms: the clock that stamps the entry ids, the same for every client whatever their clocks' skew
 -- (scripts replicate their effects, Redis >= 5).
