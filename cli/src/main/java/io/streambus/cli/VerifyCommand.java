@@ -1,0 +1,366 @@
+package io.streambus.cli;
+
+import io.streambus.ConsumerOptions;
+import io.streambus.Message;
+import io.streambus.Ordering;
+import io.streambus.OutgoingMessage;
+import io.streambus.StartPosition;
+import io.streambus.StreamBus;
+import io.streambus.Subscription;
+import io.streambus.Topics;
+import io.streambus.admin.TopicStats;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/** {@code streambus verify}: publishes numbered messages to a scratch topic, consumes them, and counts what is lost. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Check the bus end to end against your own Redis: publish --count sequence-numbered messages to a "
+        + "scratch topic (a fresh name unless --topic), consume them with a group of --consumers subscriptions of the "
+        + "bus itself, and report how many were published, confirmed (the publish succeeded), delivered, lost "
+        + "(confirmed but not delivered by the end of the settle time), duplicated (delivered more than once) and, "
+        + "with --keys, out of order (a message handled after a later one of its key), with the publish-to-handler "
+        + "latency (p50/p90/p99/max).",
+        "--chaos runs longer at a steady --rate, prints a line every --report-every seconds, retries failed "
+            + "publishes (counted) instead of giving up, and still reports lost and duplicated at the end: run it "
+            + "while you kill consumers or fail Redis over (docs/cli.md).",
+        "Progress goes to standard error; the report to standard output (a table, or --json). The scratch topic "
+            + "is left in place (use a scratch --key-prefix to keep it apart). Exit code 0: nothing lost (and, with "
+            + "--keys, nothing out of order); 5: messages lost; 6: out of order; 1: publishing failed outside --chaos."},
+    footerHeading = "%nExamples:%n", footer = {"  streambus verify --count 10000 --partitions 4 --consumers 3",
+        "  streambus verify --count 5000 --keys 50 --rate 1000 --json",
+        "  streambus verify --chaos --rate 200 --duration 600 --key-prefix verify"})
+final class VerifyCommand extends BusCommand {
+  /** Most publishes awaiting their answer at once. */
+  private static final int WINDOW = 256;
+  /** Longest list of lost sequence numbers printed. */
+  private static final int MAX_LISTED = 1_000;
+  private static final String RUN_HEADER = "verify-run";
+  /** With --chaos, how long past the settle time failed publishes are still retried (a failover may take this). */
+  private static final int RETRY_GRACE_S = 60;
+
+  @Option(names = "--count", paramLabel = "<n>", description = "Messages to publish (default 1000; with --chaos: "
+      + "--rate x --duration).")
+  Integer count;
+
+  @Option(names = "--rate", paramLabel = "<per-second>", description = "Publish at most this many a second "
+      + "(default: as fast as the bus confirms; with --chaos 100).")
+  Integer rate;
+
+  @Option(names = "--duration", paramLabel = "<seconds>", defaultValue = "300",
+      description = "With --chaos: how long to publish (default ${DEFAULT-VALUE}).")
+  int durationS;
+
+  @Option(names = "--keys", paramLabel = "<n>", defaultValue = "0", description = "Spread the messages over n "
+      + "partition keys and check each key's order (the group uses key ordering); 0 (default): no keys.")
+  int keys;
+
+  @Option(names = "--partitions", paramLabel = "<n>", defaultValue = "2",
+      description = "Partitions of the scratch topic (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--consumers", paramLabel = "<n>", defaultValue = "2",
+      description = "Subscriptions of the group consuming it (default ${DEFAULT-VALUE}).")
+  int consumers;
+
+  @Option(names = "--settle", paramLabel = "<seconds>", defaultValue = "10", description = "After publishing, how "
+      + "long without any delivery to wait for the missing messages before calling them lost (default "
+      + "${DEFAULT-VALUE}).")
+  int settleS;
+
+  @Option(names = "--topic", paramLabel = "<topic>", description = "The scratch topic (default verify-<time>-<random>);"
+      + " refused if it has entries already.")
+  String topic;
+
+  @Option(names = "--group", paramLabel = "<group>", defaultValue = "verify",
+      description = "The consuming group (default ${DEFAULT-VALUE}).")
+  String group;
+
+  @Option(names = "--chaos", description = "Long run at a steady rate, tolerating publish failures (see above).")
+  boolean chaos;
+
+  @Option(names = "--report-every", paramLabel = "<seconds>", defaultValue = "5",
+      description = "Seconds between progress lines (default ${DEFAULT-VALUE}).")
+  int reportEveryS;
+
+  VerifyCommand(CliEnvironment environment) {
+    super(environment);
+  }
+
+  @Override
+  int run(BusSession session) {
+    int n = validate();
+    String scratch = topic != null ? topic : "verify-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC).format(Instant.now()) + "-" + Integer.toHexString(ThreadLocalRandom.current()
+        .nextInt(0x1000, 0x10000));
+    Topics.requireValidName("--topic", scratch);
+    Topics.requireValidName("--group", group);
+    requireEmpty(session, scratch);
+    String run = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    StreamBus bus = session.busWithPartitions(scratch, partitions);
+    VerifyTally tally = new VerifyTally(n);
+    err().println("verify: topic " + scratch + " (" + partitions + " partitions), group " + group + ", " + consumers
+        + " consumers, " + n + " messages" + (keys > 0 ? " over " + keys + " keys" : "")
+        + (rate != null ? " at " + rate + "/s" : ""));
+    err().flush();
+
+    List<Subscription> subscriptions = new ArrayList<>();
+    ConsumerOptions options = new ConsumerOptions().setStartPosition(StartPosition.BEGINNING).setBlockMs(500)
+        .setOrdering(keys > 0 ? Ordering.KEY : Ordering.NONE);
+    for (int i = 0; i < consumers; i++) {
+      subscriptions.add(session.await(bus.subscribe(scratch, group, m -> handle(m, run, tally),
+          new ConsumerOptions(options).setConsumerName(group + "-" + run + "-" + i))));
+    }
+    long started = System.nanoTime();
+    Progress progress = new Progress(tally, started);
+    publish(bus, scratch, run, tally, progress);
+    settle(tally, progress);
+    for (Subscription s : subscriptions) {
+      session.await(s.close());
+    }
+    return report(scratch, tally, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private int validate() {
+    if (partitions < 1 || partitions > 1024) {
+      throw new IllegalArgumentException("--partitions must be 1..1024, was " + partitions);
+    }
+    if (consumers < 1 || consumers > 64) {
+      throw new IllegalArgumentException("--consumers must be 1..64, was " + consumers);
+    }
+    if (keys < 0 || keys > 1_000_000) {
+      throw new IllegalArgumentException("--keys must be 0..1000000, was " + keys);
+    }
+    if (rate != null && (rate < 1 || rate > 1_000_000)) {
+      throw new IllegalArgumentException("--rate must be 1..1000000, was " + rate);
+    }
+    if (settleS < 1 || settleS > 3600) {
+      throw new IllegalArgumentException("--settle must be 1..3600 seconds, was " + settleS);
+    }
+    if (reportEveryS < 1 || reportEveryS > 3600) {
+      throw new IllegalArgumentException("--report-every must be 1..3600 seconds, was " + reportEveryS);
+    }
+    if (chaos) {
+      if (rate == null) {
+        rate = 100;
+      }
+      if (durationS < 1 || durationS > 86_400) {
+        throw new IllegalArgumentException("--duration must be 1..86400 seconds, was " + durationS);
+      }
+    }
+    long n = count != null ? count : chaos ? (long) rate * durationS : 1_000;
+    if (n < 1 || n > 10_000_000) {
+      throw new IllegalArgumentException((count != null ? "--count" : "--rate x --duration") + " must be 1..10000000,"
+          + " was " + n);
+    }
+    return (int) n;
+  }
+
+  private void requireEmpty(BusSession session, String scratch) {
+    if (!session.await(session.bus().admin().topics()).contains(scratch)) {
+      return;
+    }
+    TopicStats stats = session.await(session.bus().admin().topic(scratch));
+    long entries = stats.partitions().stream().mapToLong(p -> p.length()).sum();
+    if (entries > 0) {
+      throw new IllegalArgumentException("--topic " + scratch + " has " + entries + " entries already: verify needs "
+          + "a topic of its own (leave out --topic for a fresh one)");
+    }
+  }
+
+  private static Future<Void> handle(Message m, String run, VerifyTally tally) {
+    String seq = m.header("verify-seq");
+    if (!run.equals(m.header(RUN_HEADER)) || seq == null) {
+      tally.foreign();
+      return Future.succeededFuture();
+    }
+    int n;
+    try {
+      n = Integer.parseInt(seq);
+    } catch (NumberFormatException e) {
+      tally.foreign();
+      return Future.succeededFuture();
+    }
+    tally.delivered(n, m.key(), m.id().value());
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Sends every sequence number once, paced by --rate, at most {@link #WINDOW} unanswered; with --chaos a failed
+   * publish goes back in line (with the same idempotency key, so that one the bus stored before failing is not
+   * stored twice) until it succeeds or the settle time after the last new one has passed.
+   */
+  private void publish(StreamBus bus, String scratch, String run, VerifyTally tally, Progress progress) {
+    Semaphore window = new Semaphore(WINDOW);
+    ConcurrentLinkedQueue<Integer> retries = new ConcurrentLinkedQueue<>();
+    long start = System.nanoTime();
+    long intervalNanos = rate == null ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
+    int next = 0;
+    long sentAny = 0;
+    long lastNewNanos = System.nanoTime();
+    while (true) {
+      Integer seq = retries.poll();
+      if (seq == null && next < tally.count()) {
+        seq = next++;
+        lastNewNanos = System.nanoTime();
+      }
+      if (seq == null) {
+        if (window.availablePermits() == WINDOW && retries.isEmpty()) {
+          return;
+        }
+        if (System.nanoTime() - lastNewNanos > TimeUnit.SECONDS.toNanos(settleS + RETRY_GRACE_S)) {
+          // the bus keeps failing: what is still unconfirmed is reported so, not lost
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        progress.maybePrint();
+        continue;
+      }
+      if (intervalNanos > 0) {
+        long due = start + sentAny * intervalNanos;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+      sentAny++;
+      acquire(window);
+      int s = seq;
+      tally.sending(s);
+      OutgoingMessage m = OutgoingMessage.json(scratch, new JsonObject().put("run", run).put("seq", s))
+          .header(RUN_HEADER, run).header("verify-seq", Integer.toString(s));
+      if (keys > 0) {
+        m.key("key-" + (s % keys));
+      }
+      if (chaos) {
+        m.idempotencyKey("verify-" + run + "-" + s);
+      }
+      bus.publish(m).onComplete(ar -> {
+        if (ar.succeeded()) {
+          tally.confirmed(s);
+        } else {
+          tally.publishFailed();
+          if (chaos) {
+            retries.add(s);
+          }
+        }
+        window.release();
+      });
+      if (chaos && !retries.isEmpty()) {
+        // the bus is failing: give it a moment rather than spin through the retries
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+      progress.maybePrint();
+    }
+  }
+
+  /** Waits until every confirmed message was delivered, or --settle seconds pass without any delivery. */
+  private void settle(VerifyTally tally, Progress progress) {
+    long quiet = TimeUnit.SECONDS.toNanos(settleS);
+    while (tally.missing() > 0 && tally.nanosSinceProgress() < quiet) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      progress.maybePrint();
+    }
+  }
+
+  private int report(String scratch, VerifyTally tally, long elapsedMs) {
+    List<Integer> lost = tally.lost();
+    long unordered = tally.outOfOrder();
+    int code = !lost.isEmpty() ? Cli.LOST : unordered > 0 ? Cli.OUT_OF_ORDER
+        : !chaos && tally.publishFailures() > 0 ? Cli.FAILED : Cli.OK;
+    String verdict = switch (code) {
+      case Cli.OK -> "ok: nothing lost" + (keys > 0 ? ", nothing out of order" : "");
+      case Cli.LOST -> "LOST: " + lost.size() + " confirmed messages never delivered";
+      case Cli.OUT_OF_ORDER -> "OUT OF ORDER: " + unordered + " messages handled after a later one of their key";
+      default -> "FAILED: " + tally.publishFailures() + " publishes failed (the run is incomplete)";
+    };
+    double[] latency = tally.latencyMs();
+    if (json) {
+      print(new JsonObject().put("topic", scratch).put("group", group).put("partitions", partitions)
+          .put("consumers", consumers).put("keys", keys).put("chaos", chaos).put("elapsedMs", elapsedMs)
+          .put("published", tally.sent()).put("confirmed", tally.confirmedCount())
+          .put("publishFailures", tally.publishFailures()).put("delivered", tally.deliveredCount())
+          .put("deliveredUnconfirmed", tally.deliveredUnconfirmed()).put("lost", lost.size())
+          .put("lostSeqs", tally.lostJson(MAX_LISTED)).put("duplicated", tally.duplicatedMessages())
+          .put("extraDeliveries", tally.extraDeliveries()).put("outOfOrder", unordered)
+          .put("foreign", tally.foreignCount()).put("latencyMs", tally.latencyJson()).put("exitCode", code)
+          .put("verdict", verdict));
+      return code;
+    }
+    out().println("topic " + scratch + "  group " + group + "  partitions " + partitions + "  consumers "
+        + consumers + "  keys " + keys + "  " + Render.duration(elapsedMs));
+    Table t = new Table("PUBLISHED", "CONFIRMED", "FAILED-PUBLISHES", "DELIVERED", "LOST", "DUPLICATED",
+        "OUT-OF-ORDER");
+    t.row(tally.sent(), tally.confirmedCount(), tally.publishFailures(), tally.deliveredCount(), lost.size(),
+        tally.duplicatedMessages(), keys > 0 ? unordered : "-");
+    t.print(out());
+    if (latency.length > 0) {
+      out().println();
+      new Table("LATENCY", "P50", "P90", "P99", "MAX").row("publish-to-handler", ms(latency[0]), ms(latency[1]),
+          ms(latency[2]), ms(latency[3])).print(out());
+    }
+    if (tally.deliveredUnconfirmed() > 0) {
+      out().println(tally.deliveredUnconfirmed() + " delivered although their publish failed (stored, then the "
+          + "answer was lost): not counted as lost or duplicated");
+    }
+    if (!lost.isEmpty()) {
+      out().println("lost: " + lost.stream().limit(MAX_LISTED).map(String::valueOf)
+          .collect(Collectors.joining(", ")) + (lost.size() > MAX_LISTED ? ", ..." : ""));
+    }
+    out().println(verdict);
+    return code;
+  }
+
+  private static String ms(double value) {
+    return String.format(Locale.ROOT, "%.1fms", value);
+  }
+
+  private static void acquire(Semaphore window) {
+    try {
+      window.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(Cli.FAILED, "interrupted");
+    }
+  }
+
+  /** A progress line on stderr every --report-every seconds. */
+  private final class Progress {
+    private final VerifyTally tally;
+    private final long started;
+    private long nextNanos;
+
+    Progress(VerifyTally tally, long started) {
+      this.tally = tally;
+      this.started = started;
+      this.nextNanos = started + TimeUnit.SECONDS.toNanos(reportEveryS);
+    }
+
+    void maybePrint() {
+      long now = System.nanoTime();
+      if (now < nextNanos) {
+        return;
+      }
+      nextNanos = now + TimeUnit.SECONDS.toNanos(reportEveryS);
+      err().println(String.format(Locale.ROOT, "verify: %5ds  published %d  confirmed %d  failed-publishes %d  "
+              + "delivered %d  missing %d  duplicated %d", TimeUnit.NANOSECONDS.toSeconds(now - started),
+          tally.sent(), tally.confirmedCount(), tally.publishFailures(), tally.deliveredCount(), tally.missing(),
+          tally.duplicatedMessages()));
+      err().flush();
+    }
+  }
+}
