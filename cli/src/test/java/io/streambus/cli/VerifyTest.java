@@ -3,6 +3,7 @@ package io.streambus.cli;
 import io.streambus.BusOptions;
 import io.streambus.StreamBus;
 import io.streambus.admin.StreamEntry;
+import io.streambus.testsupport.FaultProxy;
 import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.Future;
@@ -66,13 +67,16 @@ class VerifyTest {
   }
 
   private static Run run(String... args) {
+    return runWith(Map.of(), redis.uri(), new StringWriter(), args);
+  }
+
+  private static Run runWith(Map<String, String> env, String url, StringWriter err, String... args) {
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Cli.commandLine(new CliEnvironment(Map.of(), new ByteArrayInputStream(new byte[0])));
+    CommandLine cli = Cli.commandLine(new CliEnvironment(env, new ByteArrayInputStream(new byte[0])));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--redis-url", redis.uri(), "--key-prefix", "cli"));
+    all.addAll(List.of("--redis-url", url, "--key-prefix", "cli"));
     int code = cli.execute(all.toArray(String[]::new));
     return new Run(code, out.toString(), err.toString());
   }
@@ -144,6 +148,37 @@ class VerifyTest {
     assertThat(r.err().lines().filter(l -> l.matches("verify:\\s+\\d+s\\s+published \\d+ .*")).count())
         .isGreaterThanOrEqualTo(2);
     assertThat(r.json().getBoolean("chaos")).isTrue();
+  }
+
+  @Test
+  void chaosModeRetriesPublishesThatFailWhileRedisIsUnreachableAndLosesNothing(TestInfo info) throws Exception {
+    String topic = topic(info);
+    try (FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port())) {
+      StringWriter err = new StringWriter();
+      CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> runWith(
+          Map.of("BUS_PUBLISH_TIMEOUT_MS", "500"), proxy.uri(), err, "verify", "--chaos", "--topic", topic,
+          "--rate", "200", "--duration", "4", "--report-every", "1", "--settle", "10", "--json"));
+      Poll.until(Duration.ofSeconds(30), () -> stored(topic, 2) >= 100 || running.isDone(),
+          () -> "stored " + stored(topic, 2));
+      proxy.refuse(true);
+      try {
+        // Redis out of reach until the verifier has counted failed publishes in a progress line
+        Poll.until(Duration.ofSeconds(30), () -> err.toString().lines()
+            .anyMatch(l -> l.matches(".*failed-publishes [1-9]\\d*.*")) || running.isDone(), err::toString);
+      } finally {
+        proxy.refuse(false);
+      }
+      Run r = running.get(120, TimeUnit.SECONDS);
+      System.out.println("verify --chaos with Redis refused for a while: " + r.out());
+      assertThat(r.code()).as(r.err() + r.out()).isEqualTo(Cli.OK);
+      JsonObject report = r.json();
+      assertThat(report.getLong("publishFailures")).isPositive();
+      assertThat(report.getLong("confirmed")).isEqualTo(800);
+      assertThat(report.getLong("delivered")).isEqualTo(800);
+      assertThat(report.getLong("lost")).isZero();
+      // retried with the same idempotency key: each stored once
+      assertThat(stored(topic, 2)).isEqualTo(800);
+    }
   }
 
   /**
