@@ -102,6 +102,19 @@ class CliJarIT {
   }
 
   @Test
+  void theJarVerifiesTheBusAndSaysSoWithItsExitCode() throws Exception {
+    Map<String, String> env = Map.of("BUS_REDIS_URL", redis.uri(), "BUS_KEY_PREFIX", "verify");
+    Run verify = run(jar("verify", "--count", "500", "--keys", "10", "--json"), env, "");
+    System.out.println("jar verify: " + verify.out());
+    assertThat(verify.code()).as(verify.err()).isEqualTo(Cli.OK);
+    JsonObject report = new JsonObject(verify.out());
+    assertThat(report.getLong("delivered")).isEqualTo(500);
+    assertThat(report.getLong("lost")).isZero();
+    assertThat(report.getString("topic")).startsWith("verify-");
+    assertThat(verify.err()).contains("verify: topic " + report.getString("topic"));
+  }
+
+  @Test
   void aConfigurationFileNamesTheRedisAsForTheOtherJars() throws Exception {
     redis.command("HSET", "cfg:topics", "from-file", "1");
     File config = Files.createTempFile("streambus-cli", ".yaml").toFile();
