@@ -54,6 +54,11 @@ final class VerifyCommand extends BusCommand {
   private static final int RETRY_GRACE_S = 60;
   /** Longest wait for the group's members to own the partitions before publishing (key ordering). */
   private static final int OWNERS_WAIT_S = 15;
+  /** After Ctrl-C, the settle time (quiet seconds) before the report. */
+  private static final int STOP_SETTLE_S = 2;
+
+  private volatile boolean stopping;
+  private final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
 
   @Option(names = "--count", paramLabel = "<n>", description = "Messages to publish (default 1000; with --chaos: "
       + "--rate x --duration).")
@@ -132,8 +137,37 @@ final class VerifyCommand extends BusCommand {
     }
     long started = System.nanoTime();
     Progress progress = new Progress(tally, started);
-    publish(bus, scratch, run, tally, progress);
-    settle(tally, progress);
+    Thread onSignal = new Thread(this::stopAndAwaitReport, "verify-report-on-exit");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      publish(bus, scratch, run, tally, progress);
+      settle(tally, progress);
+      return closeAndReport(session, subscriptions, scratch, tally, started);
+    } finally {
+      reported.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting (Ctrl-C): the hook is running and has just been released
+      }
+    }
+  }
+
+  /**
+   * On Ctrl-C or SIGTERM (a drill stopped by hand): stops publishing, lets the run settle briefly and waits for its
+   * report, so that a long --chaos run still ends with its figures.
+   */
+  private void stopAndAwaitReport() {
+    stopping = true;
+    try {
+      reported.await(STOP_SETTLE_S + 10L, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int closeAndReport(BusSession session, List<Subscription> subscriptions, String scratch,
+                             VerifyTally tally, long started) {
     long elapsedMs = (System.nanoTime() - started) / 1_000_000;
     for (Subscription s : subscriptions) {
       try {
@@ -241,7 +275,7 @@ final class VerifyCommand extends BusCommand {
     int next = 0;
     long sentAny = 0;
     long lastNewNanos = System.nanoTime();
-    while (true) {
+    while (!stopping) {
       Integer seq = retries.poll();
       if (seq == null && next < tally.count()) {
         seq = next++;
@@ -300,7 +334,8 @@ final class VerifyCommand extends BusCommand {
   /** Waits until every confirmed message was delivered, or --settle seconds pass without any delivery. */
   private void settle(VerifyTally tally, Progress progress) {
     long quiet = TimeUnit.SECONDS.toNanos(settleS);
-    while (tally.missing() > 0 && tally.nanosSinceProgress() < quiet) {
+    long stopQuiet = TimeUnit.SECONDS.toNanos(Math.min(settleS, STOP_SETTLE_S));
+    while (tally.missing() > 0 && tally.nanosSinceProgress() < (stopping ? stopQuiet : quiet)) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       progress.maybePrint();
     }
@@ -320,7 +355,8 @@ final class VerifyCommand extends BusCommand {
     double[] latency = tally.latencyMs();
     if (json) {
       print(new JsonObject().put("topic", scratch).put("group", group).put("partitions", partitions)
-          .put("consumers", consumers).put("keys", keys).put("chaos", chaos).put("elapsedMs", elapsedMs)
+          .put("consumers", consumers).put("keys", keys).put("chaos", chaos).put("stoppedEarly", stopping)
+          .put("elapsedMs", elapsedMs)
           .put("published", tally.sent()).put("confirmed", tally.confirmedCount())
           .put("publishFailures", tally.publishFailures()).put("delivered", tally.deliveredCount())
           .put("deliveredUnconfirmed", tally.deliveredUnconfirmed()).put("lost", lost.size())
@@ -328,6 +364,7 @@ final class VerifyCommand extends BusCommand {
           .put("extraDeliveries", tally.extraDeliveries()).put("outOfOrder", unordered)
           .put("foreign", tally.foreignCount()).put("latencyMs", tally.latencyJson()).put("exitCode", code)
           .put("verdict", verdict));
+      out().flush();
       return code;
     }
     out().println("topic " + scratch + "  group " + group + "  partitions " + partitions + "  consumers "
@@ -350,7 +387,8 @@ final class VerifyCommand extends BusCommand {
       out().println("lost: " + lost.stream().limit(MAX_LISTED).map(String::valueOf)
           .collect(Collectors.joining(", ")) + (lost.size() > MAX_LISTED ? ", ..." : ""));
     }
-    out().println(verdict);
+    out().println(verdict + (stopping ? " (stopped early: the figures cover what was published until then)" : ""));
+    out().flush();
     return code;
   }
 
