@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /** {@code streambus verify}: publishes numbered messages to a scratch topic, consumes them, and counts what is lost. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -47,8 +47,6 @@ import java.util.stream.Collectors;
 final class VerifyCommand extends BusCommand {
   /** Most publishes awaiting their answer at once. */
   private static final int WINDOW = 256;
-  /** Longest list of lost sequence numbers printed. */
-  private static final int MAX_LISTED = 1_000;
   private static final String RUN_HEADER = "verify-run";
   /** With --chaos, how long past the settle time failed publishes are still retried (a failover may take this). */
   private static final int RETRY_GRACE_S = 60;
@@ -56,6 +54,8 @@ final class VerifyCommand extends BusCommand {
   private static final int OWNERS_WAIT_S = 15;
   /** After Ctrl-C, the settle time (quiet seconds) before the report. */
   private static final int STOP_SETTLE_S = 2;
+  /** Most messages one run publishes. */
+  private static final int MAX_COUNT = 2_000_000;
 
   private volatile boolean stopping;
   private final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
@@ -226,9 +226,10 @@ final class VerifyCommand extends BusCommand {
       }
     }
     long n = count != null ? count : chaos ? (long) rate * durationS : 1_000;
-    if (n < 1 || n > 10_000_000) {
-      throw new IllegalArgumentException((count != null ? "--count" : "--rate x --duration") + " must be 1..10000000,"
-          + " was " + n);
+    if (n < 1 || n > MAX_COUNT) {
+      // the tally keeps about 24 bytes a message, and the launcher's heap is 256 MB
+      throw new IllegalArgumentException((count != null ? "--count" : "--rate x --duration") + " must be 1.."
+          + MAX_COUNT + ", was " + n);
     }
     return (int) n;
   }
@@ -272,6 +273,7 @@ final class VerifyCommand extends BusCommand {
     ConcurrentLinkedQueue<Integer> retries = new ConcurrentLinkedQueue<>();
     long start = System.nanoTime();
     long intervalNanos = rate == null ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
+    AtomicLong lastFailureNanos = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(1));
     int next = 0;
     long sentAny = 0;
     long lastNewNanos = System.nanoTime();
@@ -317,14 +319,15 @@ final class VerifyCommand extends BusCommand {
           tally.confirmed(s);
         } else {
           tally.publishFailed();
+          lastFailureNanos.set(System.nanoTime());
           if (chaos) {
             retries.add(s);
           }
         }
         window.release();
       });
-      if (chaos && !retries.isEmpty()) {
-        // the bus is failing: give it a moment rather than spin through the retries
+      if (chaos && System.nanoTime() - lastFailureNanos.get() < TimeUnit.MILLISECONDS.toNanos(200)) {
+        // the bus is failing now: give it a moment rather than spin through the retries
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
       progress.maybePrint();
@@ -342,58 +345,15 @@ final class VerifyCommand extends BusCommand {
   }
 
   private int report(String scratch, VerifyTally tally, long elapsedMs) {
-    List<Integer> lost = tally.lost();
-    long unordered = tally.outOfOrder();
-    int code = !lost.isEmpty() ? Cli.LOST : unordered > 0 ? Cli.OUT_OF_ORDER
-        : !chaos && tally.publishFailures() > 0 ? Cli.FAILED : Cli.OK;
-    String verdict = switch (code) {
-      case Cli.OK -> "ok: nothing lost" + (keys > 0 ? ", nothing out of order" : "");
-      case Cli.LOST -> "LOST: " + lost.size() + " confirmed messages never delivered";
-      case Cli.OUT_OF_ORDER -> "OUT OF ORDER: " + unordered + " messages handled after a later one of their key";
-      default -> "FAILED: " + tally.publishFailures() + " publishes failed (the run is incomplete)";
-    };
-    double[] latency = tally.latencyMs();
+    VerifyReport report = new VerifyReport(scratch, group, partitions, consumers, keys, chaos, !chaos, stopping,
+        elapsedMs, tally);
     if (json) {
-      print(new JsonObject().put("topic", scratch).put("group", group).put("partitions", partitions)
-          .put("consumers", consumers).put("keys", keys).put("chaos", chaos).put("stoppedEarly", stopping)
-          .put("elapsedMs", elapsedMs)
-          .put("published", tally.sent()).put("confirmed", tally.confirmedCount())
-          .put("publishFailures", tally.publishFailures()).put("delivered", tally.deliveredCount())
-          .put("deliveredUnconfirmed", tally.deliveredUnconfirmed()).put("lost", lost.size())
-          .put("lostSeqs", tally.lostJson(MAX_LISTED)).put("duplicated", tally.duplicatedMessages())
-          .put("extraDeliveries", tally.extraDeliveries()).put("outOfOrder", unordered)
-          .put("foreign", tally.foreignCount()).put("latencyMs", tally.latencyJson()).put("exitCode", code)
-          .put("verdict", verdict));
-      out().flush();
-      return code;
+      print(report.toJson());
+    } else {
+      report.print(out());
     }
-    out().println("topic " + scratch + "  group " + group + "  partitions " + partitions + "  consumers "
-        + consumers + "  keys " + keys + "  " + Render.duration(elapsedMs));
-    Table t = new Table("PUBLISHED", "CONFIRMED", "FAILED-PUBLISHES", "DELIVERED", "LOST", "DUPLICATED",
-        "OUT-OF-ORDER");
-    t.row(tally.sent(), tally.confirmedCount(), tally.publishFailures(), tally.deliveredCount(), lost.size(),
-        tally.duplicatedMessages(), keys > 0 ? unordered : "-");
-    t.print(out());
-    if (latency.length > 0) {
-      out().println();
-      new Table("LATENCY", "P50", "P90", "P99", "MAX").row("publish-to-handler", ms(latency[0]), ms(latency[1]),
-          ms(latency[2]), ms(latency[3])).print(out());
-    }
-    if (tally.deliveredUnconfirmed() > 0) {
-      out().println(tally.deliveredUnconfirmed() + " delivered although their publish failed (stored, then the "
-          + "answer was lost): not counted as lost or duplicated");
-    }
-    if (!lost.isEmpty()) {
-      out().println("lost: " + lost.stream().limit(MAX_LISTED).map(String::valueOf)
-          .collect(Collectors.joining(", ")) + (lost.size() > MAX_LISTED ? ", ..." : ""));
-    }
-    out().println(verdict + (stopping ? " (stopped early: the figures cover what was published until then)" : ""));
     out().flush();
-    return code;
-  }
-
-  private static String ms(double value) {
-    return String.format(Locale.ROOT, "%.1fms", value);
+    return report.exitCode();
   }
 
   private static void acquire(Semaphore window) {

@@ -121,7 +121,7 @@ class VerifyTest {
     assertThat(again.err()).contains("--topic " + topic + " has 300 entries already");
     Run bad = run("verify", "--count", "0");
     assertThat(bad.code()).isEqualTo(Cli.USAGE);
-    assertThat(bad.err()).contains("--count must be 1..10000000, was 0");
+    assertThat(bad.err()).contains("--count must be 1..2000000, was 0");
   }
 
   @Test
