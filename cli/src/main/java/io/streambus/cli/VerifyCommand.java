@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
         + "latency (p50/p90/p99/max).",
         "--chaos runs longer at a steady --rate, prints a line every --report-every seconds, retries failed "
             + "publishes (counted) instead of giving up, and still reports lost and duplicated at the end: run it "
-            + "while you kill consumers or fail Redis over (docs/cli.md).",
+            + "while you fail Redis over or cut the network (docs/cli.md). Ctrl-C ends a run early with its report.",
         "Progress goes to standard error; the report to standard output (a table, or --json). The scratch topic "
             + "is left in place (use a scratch --key-prefix to keep it apart). Exit code 0: nothing lost (and, with "
             + "--keys, nothing out of order); 5: messages lost; 6: out of order; 1: publishing failed outside --chaos."},
@@ -133,7 +133,7 @@ final class VerifyCommand extends BusCommand {
           new ConsumerOptions(options).setConsumerName(group + "-" + run + "-" + i))));
     }
     if (keys > 0) {
-      awaitOwners(session, scratch);
+      awaitOwners(session, bus, scratch);
     }
     long started = System.nanoTime();
     Progress progress = new Progress(tally, started);
@@ -184,11 +184,11 @@ final class VerifyCommand extends BusCommand {
    * With key ordering, waits (up to {@link #OWNERS_WAIT_S} s) until the members have spread the partitions between
    * them, so that the latency measured is the bus's and not the group's start-up.
    */
-  private void awaitOwners(BusSession session, String scratch) {
+  private void awaitOwners(BusSession session, StreamBus bus, String scratch) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(OWNERS_WAIT_S);
     int spread = Math.min(consumers, partitions);
     while (System.nanoTime() < deadline) {
-      java.util.Map<Integer, String> owners = session.await(session.bus().admin().owners(scratch, group));
+      java.util.Map<Integer, String> owners = session.await(bus.admin().owners(scratch, group));
       if (!owners.containsValue(null) && new java.util.HashSet<>(owners.values()).size() == spread) {
         return;
       }
