@@ -80,6 +80,23 @@ final class BusSession implements AutoCloseable {
     return publisher;
   }
 
+  /**
+   * A bus that gives {@code topic} {@code partitions} partitions (for a topic this command creates, such as verify's
+   * scratch topic); closed with the session.
+   */
+  StreamBus busWithPartitions(String topic, int partitions) {
+    if (partitions == options.partitionsOf(topic)) {
+      return bus;
+    }
+    if (publisher != null) {
+      throw new IllegalStateException("one second bus per session");
+    }
+    Map<String, Integer> all = new java.util.HashMap<>(options.getTopicPartitions());
+    all.put(topic, partitions);
+    publisher = StreamBus.create(vertx, new BusOptions(options).setTopicPartitions(all));
+    return publisher;
+  }
+
   <T> T await(Future<T> future) {
     return wait(future, waitMs);
   }

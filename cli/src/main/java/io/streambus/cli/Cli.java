@@ -13,7 +13,9 @@ import java.lang.reflect.Constructor;
  * <p>Exit codes: {@value #OK} done; {@value #FAILED} the command could not do its work (Redis unreachable, a timeout,
  * an error reply); {@value #USAGE} bad arguments or settings (the message names which); {@value #NOT_FOUND} the topic,
  * group, entry or dead letter named does not exist; {@value #REFUSED} nothing was changed because the operation was
- * refused (a group with live members, without {@code --force}) or not confirmed.
+ * refused (a group with live members, without {@code --force}) or not confirmed; {@value #LOST} {@code verify} found
+ * messages the bus confirmed and never delivered; {@value #OUT_OF_ORDER} {@code verify --keys} found messages handled
+ * after a later one of their key (and none lost).
  */
 @Command(name = "streambus", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
     description = {"Operate a Streambus deployment: topics, groups, entries, dead letters, group positions.",
@@ -21,16 +23,20 @@ import java.lang.reflect.Constructor;
             + " command takes (--redis-url ...; see streambus <command> --help), as for the producers and consumers"
             + " jars."},
     subcommands = {TopicsCommand.class, GroupsCommand.class, ShowCommand.class, TailCommand.class,
-        PublishCommand.class, DlqCommand.class, GroupCommand.class, CommandLine.HelpCommand.class},
+        PublishCommand.class, DlqCommand.class, GroupCommand.class, VerifyCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {"  0  done", "  1  failed (Redis unreachable, timeout, error reply)", "  2  bad arguments or settings",
-        "  3  not found (topic, group, entry, dead letter)", "  4  refused or not confirmed (nothing changed)"})
+        "  3  not found (topic, group, entry, dead letter)", "  4  refused or not confirmed (nothing changed)",
+        "  5  verify: messages lost", "  6  verify: messages out of order (none lost)"})
 public final class Cli implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int NOT_FOUND = 3;
   public static final int REFUSED = 4;
+  public static final int LOST = 5;
+  public static final int OUT_OF_ORDER = 6;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.streambus.cli;
 
+import io.streambus.testsupport.Poll;
 import io.streambus.testsupport.RedisServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,57 @@ class CliJarIT {
     Run usage = run(jar("tail"), env, "");
     assertThat(usage.code()).isEqualTo(Cli.USAGE);
     assertThat(usage.err()).contains("Missing required parameter", "<topic>");
+  }
+
+  @Test
+  void theJarVerifiesTheBusAndSaysSoWithItsExitCode() throws Exception {
+    Map<String, String> env = Map.of("BUS_REDIS_URL", redis.uri(), "BUS_KEY_PREFIX", "verify");
+    Run verify = run(jar("verify", "--count", "500", "--keys", "10", "--json"), env, "");
+    System.out.println("jar verify: " + verify.out());
+    assertThat(verify.code()).as(verify.err()).isEqualTo(Cli.OK);
+    JsonObject report = new JsonObject(verify.out());
+    assertThat(report.getLong("delivered")).isEqualTo(500);
+    assertThat(report.getLong("lost")).isZero();
+    assertThat(report.getString("topic")).startsWith("verify-");
+    assertThat(verify.err()).contains("verify: topic " + report.getString("topic"));
+  }
+
+  @Test
+  void aChaosRunStoppedWithSigtermStillReportsItsFigures() throws Exception {
+    Path out = Files.createTempFile("streambus-verify-out", ".txt");
+    Path err = Files.createTempFile("streambus-verify-err", ".txt");
+    ProcessBuilder builder = new ProcessBuilder(jar("verify", "--chaos", "--rate", "100", "--duration", "600",
+        "--report-every", "1", "--json")).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("BUS_"));
+    builder.environment().putAll(Map.of("BUS_REDIS_URL", redis.uri(), "BUS_KEY_PREFIX", "drill"));
+    Process p = builder.start();
+    try {
+      Poll.until(Duration.ofSeconds(60), () -> progressLines(err) >= 2 || !p.isAlive(), () -> read(err));
+      assertThat(p.isAlive()).as(read(err)).isTrue();
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(read(err)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    JsonObject report = new JsonObject(Files.readString(out));
+    System.out.println("jar verify --chaos stopped by SIGTERM: " + report.encode());
+    assertThat(report.getBoolean("stoppedEarly")).isTrue();
+    assertThat(report.getLong("published")).isBetween(100L, 59_999L);
+    assertThat(report.getLong("confirmed")).isEqualTo(report.getLong("published"));
+    assertThat(report.getLong("delivered")).isEqualTo(report.getLong("confirmed"));
+    assertThat(report.getLong("lost")).isZero();
+  }
+
+  private static long progressLines(Path err) {
+    return read(err).lines().filter(l -> l.startsWith("verify: ") && l.contains("published")).count();
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
