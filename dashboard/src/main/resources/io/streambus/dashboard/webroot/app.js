@@ -20,7 +20,7 @@
     filter: emptyFilter(), // the dead-letter search applied (what the inputs held at the last Search)
     streamAbort: null,
     // the stream browser: the page's entries newest first, where older ones continue, what the live tail has seen
-    browser: {items: [], cursor: null, query: '', seen: new Set(), length: null, open: null, loading: false},
+    browser: newBrowser(),
   };
 
   const $ = (id) => document.getElementById(id);
@@ -31,6 +31,10 @@
 
   const PAGE = 50;
   const SEARCH_PAGES_PER_LOAD = 5;
+
+  function newBrowser() {
+    return {items: [], cursor: null, query: '', seen: new Set(), length: null, open: null, loading: false};
+  }
 
   function emptyFilter() {
     return {group: '', id: '', key: '', header: ''};
@@ -358,6 +362,8 @@
       r.dataset.topic === name));
     destroyCharts();
     state.series = null;
+    // at once, so that the previous topic's entries never show under this one's name
+    resetBrowser(state.sample && state.sample.topics.find((t) => t.topic === name));
     try {
       const history = await api(`api/history?topic=${enc(name)}&seconds=${HISTORY_SECONDS_SHOWN}`);
       if (state.selected !== name) return;
@@ -372,7 +378,6 @@
       renderGroupChoices(topic);
     }
     loadDeadLetters();
-    resetBrowser(topic);
   }
 
   function seriesFromHistory(h) {
@@ -752,12 +757,15 @@
   // ---- Stream browser: newest first, bounded pages, a live tail on the samples ------------------------------------
 
   function resetBrowser(topic) {
-    state.browser = {items: [], cursor: null, query: '', seen: new Set(), length: null, open: null, loading: false};
+    state.browser = newBrowser();
     const select = $('br-partition');
     while (select.options.length > 1) select.remove(1);
     const count = topic ? topic.partitionCount : 0;
     for (let p = 0; p < count; p++) select.append(el('option', {value: String(p)}, `partition ${p}`));
+    ['br-key', 'br-header', 'br-since', 'br-until'].forEach((id) => { $(id).value = ''; });
     $('entry').hidden = true;
+    renderEntries(new Set());
+    $('no-entries').hidden = true;
     browseQueryFromInputs();
     loadEntries(false);
   }
@@ -792,7 +800,8 @@
       // a filtered page reads at most scanLimit entries: fewer matches than asked for then say nothing about older ones
       const more = page.nextCursor && page.items.length < PAGE
         ? ` (at most ${formatInt(page.scanLimit)} a page): older entries may match` : '';
-      $('br-status').textContent = `${formatInt(b.items.length)} entries shown · the last page read `
+      const shown = b.items.length === 1 ? '1 entry' : `${formatInt(b.items.length)} entries`;
+      $('br-status').textContent = `${shown} shown · the last page read `
         + `${formatInt(page.scanned)} entries${more}`;
       renderEntries(new Set());
     } catch (e) {
@@ -903,8 +912,9 @@
   function applyBrowse(event) {
     if (event) event.preventDefault();
     document.querySelectorAll('#br-search [aria-invalid]').forEach((i) => i.removeAttribute('aria-invalid'));
+    // a fresh state: a page or tail still on its way for the old filter is then dropped, not mixed in
+    state.browser = newBrowser();
     browseQueryFromInputs();
-    state.browser.cursor = null;
     loadEntries(false);
   }
 
