@@ -156,6 +156,25 @@ class StreamBrowserApiTest extends DashboardTestBase {
     assertThat(get(ENTRIES + "/5/1-1").statusCode()).isEqualTo(400);
   }
 
+  @Test
+  void readingEntriesFollowsTheReadToken() {
+    StreamBus bus = bus(busOptions().setTopicPartitions(Map.of(TOPIC, 1)));
+    MessageId id = await(bus.publish(OutgoingMessage.text(TOPIC, "secret")));
+    startDashboard(new io.streambus.dashboard.DashboardOptions().setReadToken("reader-0123456789")
+        .setMutationToken("writer-0123456789"));
+    String one = ENTRIES + "/0/" + id.value();
+    for (String path : List.of(ENTRIES, one)) {
+      assertThat(send("GET", path, null).statusCode()).as(path).isEqualTo(401);
+      assertThat(send("GET", path, "wrong-0123456789").statusCode()).as(path).isEqualTo(403);
+      assertThat(send("GET", path, "reader-0123456789").statusCode()).as(path).isEqualTo(200);
+      assertThat(send("GET", path, "writer-0123456789").statusCode()).as(path).isEqualTo(200);
+      // reads only: no other method is routed
+      assertThat(send("DELETE", path, "writer-0123456789").statusCode()).as(path).isEqualTo(404);
+    }
+    assertThat(new JsonObject(send("GET", one, "reader-0123456789").body()).getJsonObject("payload")
+        .getString("text")).isEqualTo("secret");
+  }
+
   /**
    * A million entries in one partition: the first page and a filtered page read a bounded number of them. Figures
    * are printed, not asserted (no timed tests); the bound is asserted through the scanned count.
