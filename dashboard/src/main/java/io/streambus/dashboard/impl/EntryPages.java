@@ -78,10 +78,11 @@ final class EntryPages {
   private Future<Integer> scan(String topic, List<Reader> readers, EntryFilter filter, int chunk, int limit,
                                int scanned) {
     List<Reader> active = readers.stream().filter(r -> !r.done && r.matches.size() < limit).toList();
-    if (active.isEmpty() || scanned >= SCAN_LIMIT) {
+    // what is left of the limit, shared; less than one entry each ends the page (so it never reads more)
+    int each = active.isEmpty() ? 0 : Math.min(chunk, (SCAN_LIMIT - scanned) / active.size());
+    if (each == 0) {
       return Future.succeededFuture(scanned);
     }
-    int each = Math.max(1, Math.min(chunk, (SCAN_LIMIT - scanned) / active.size()));
     List<Future<Integer>> reads = new ArrayList<>();
     for (Reader r : active) {
       reads.add(admin.readBackward(topic, r.partition, r.before, each).map(entries -> take(r, entries, each,
