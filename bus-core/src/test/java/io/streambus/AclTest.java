@@ -43,9 +43,9 @@ class AclTest extends BusTestBase {
    */
   static final String REQUESTER = PRODUCER + " +xread +del";
   static final String DASHBOARD = COMMON + " +hkeys +hget +xinfo|stream +xinfo|groups +xinfo|consumers +xlen +zcard"
-      + " +xrange +xpending +get +evalsha +eval";
+      + " +xrange +xrevrange +xpending +get +evalsha +eval";
   /** What the dashboard's dead-letter actions (replay, delete, purge) add. */
-  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim +xrevrange";
+  static final String DEAD_LETTER_OPERATOR = DASHBOARD + " +xadd +xdel +xtrim";
   /** What a group reset ({@code BusAdmin.resetGroup}) adds to the dashboard's rules. */
   static final String GROUP_OPERATOR = DASHBOARD + " +hgetall +xgroup|setid +set +del";
 
@@ -129,6 +129,13 @@ class AclTest extends BusTestBase {
     assertThat(entries).hasSize(5);
     assertThat(await(as("dashboard").admin().entry(topic, 0, entries.get(2).id())).payload().toString())
         .isEqualTo("m2");
+    // the stream browser: newest first, and who holds an entry
+    assertThat(await(as("dashboard").admin().readBackward(topic, 0, null, 2))).extracting(e -> e.id())
+        .containsExactly(entries.get(4).id(), entries.get(3).id());
+    redis.command("XGROUP", "CREATE", stream(0), "h", "0");
+    redis.command("XREADGROUP", "GROUP", "h", "c1", "COUNT", "1", "STREAMS", stream(0), ">");
+    assertThat(await(as("dashboard").admin().deliveries(topic, 0, entries.get(0).id())))
+        .extracting(d -> d.consumer()).containsExactly("c1");
     io.streambus.admin.GroupReset reset = await(as("groups").admin().resetGroup(topic, "g",
         io.streambus.admin.ResetPosition.latest(), false));
     assertThat(reset.applied()).isTrue();
@@ -141,6 +148,8 @@ class AclTest extends BusTestBase {
           false))).as(user).hasMessageMatching("(?s).*(can't run this command|no permissions to run).*");
     }
     assertThat(redis.command("XINFO", "GROUPS", stream(0))).contains(entries.get(4).id());
+    // those refusals were the point; what follows must add none
+    redis.command("ACL", "LOG", "RESET");
     // pause and resume: the flag on each partition
     await(as("groups").admin().pauseGroup(topic, "g"));
     assertThat(await(as("dashboard").admin().topic(topic)).groups().get(0).paused()).isTrue();

@@ -97,6 +97,55 @@ class GroupResetAndReadTest extends BusTestBase {
   }
 
   @Test
+  void readBackwardPagesNewestFirstAndDeliveriesNameTheHolder() {
+    StreamBus bus = bus(options());
+    List<MessageId> ids = publish(bus, 30);
+    // the partition that holds most (the cluster variant has more partitions than one server)
+    int full = ids.stream().collect(java.util.stream.Collectors.groupingBy(MessageId::partition,
+        java.util.stream.Collectors.counting())).entrySet().stream().max(java.util.Map.Entry.comparingByValue())
+        .orElseThrow().getKey();
+    List<MessageId> ofFull = ids.stream().filter(id -> id.partition() == full).toList();
+    assertThat(ofFull).hasSizeGreaterThanOrEqualTo(3);
+    List<String> newestFirst = new ArrayList<>();
+    String before = null;
+    while (true) {
+      List<StreamEntry> page = await(bus.admin().readBackward(topic, full, before, 2));
+      assertThat(page.size()).isLessThanOrEqualTo(2);
+      if (page.isEmpty()) {
+        break;
+      }
+      page.forEach(e -> newestFirst.add(e.id()));
+      before = page.get(page.size() - 1).id();
+    }
+    List<String> expected = new ArrayList<>(ofFull.stream().map(MessageId::value).toList());
+    java.util.Collections.reverse(expected);
+    assertThat(newestFirst).containsExactlyElementsOf(expected);
+    assertThat(await(bus.admin().readBackward(topic, full, "0-0", 5))).isEmpty();
+    assertThat(await(bus.admin().readBackward(topic, full, ofFull.get(1).value(), 5))).extracting(StreamEntry::id)
+        .containsExactly(ofFull.get(0).value());
+    assertThat(awaitFailure(bus.admin().readBackward(topic, full, "soon", 5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before must be an entry id");
+    assertThat(awaitFailure(bus.admin().readBackward(topic, full, null, 0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be 1..1000");
+
+    String first = ofFull.get(0).value();
+    assertThat(await(bus.admin().deliveries(topic, full, first))).isEmpty();
+    on(stream(full), "XGROUP", "CREATE", stream(full), "g", "0");
+    on(stream(full), "XGROUP", "CREATE", stream(full), "idle", "$");
+    on(stream(full), "XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", stream(full), ">");
+    on(stream(full), "XCLAIM", stream(full), "g", "bob", "0", first);
+    List<io.streambus.admin.EntryDelivery> held = await(bus.admin().deliveries(topic, full, first));
+    assertThat(held).hasSize(1);
+    assertThat(held.get(0).group()).isEqualTo("g");
+    assertThat(held.get(0).consumer()).isEqualTo("bob");
+    assertThat(held.get(0).deliveries()).isEqualTo(2);
+    assertThat(held.get(0).idleMs()).isGreaterThanOrEqualTo(0);
+    assertThat(await(bus.admin().deliveries(topic, full, ofFull.get(1).value()))).isEmpty();
+    assertThat(awaitFailure(bus.admin().deliveries(topic, full, "x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id must be an entry id");
+  }
+
+  @Test
   void previewChangesNothingAndResetToEarliestDeliversEverythingAgain() {
     StreamBus bus = bus(options());
     List<MessageId> ids = publish(bus, 9);

@@ -93,6 +93,27 @@ public interface BusAdmin {
    */
   Future<List<StreamEntry>> read(String topic, int partition, String after, int limit);
 
+  /**
+   * Entries of one partition's stream before {@code before}, newest first, at most {@code limit}: {@link #read}
+   * backwards (an {@code XREVRANGE} with an exclusive end), which changes nothing in Redis. Page on towards older
+   * entries with the last id returned; an empty list means there is nothing older. Fails as {@link #read} does.
+   *
+   * @param before an entry id ({@code <millis>-<seq>}); entries before it are returned. Null: from the newest entry;
+   *     {@code 0-0}: nothing
+   * @param limit 1..{@value #MAX_READ}
+   */
+  Future<List<StreamEntry>> readBackward(String topic, int partition, String before, int limit);
+
+  /**
+   * Which consumer groups hold one entry pending (delivered, not yet acknowledged): per group of the partition that
+   * does, its holder, idle time and delivery count, as {@code XPENDING} bounded to that one id reports them, in the
+   * order of {@code XINFO GROUPS}. Empty when no group holds it, when the partition has no groups, or when there is
+   * no such entry (a pending entry that was trimmed is still reported: its id stays in the pending list). One
+   * {@code XINFO GROUPS} and one {@code XPENDING} per group with anything pending. Fails with an
+   * {@link IllegalArgumentException} for a partition the topic does not have or an id that is not one.
+   */
+  Future<List<EntryDelivery>> deliveries(String topic, int partition, String id);
+
   /** One entry of a partition's stream, or null when the stream has no entry with that id (trimmed, or never was). */
   Future<StreamEntry> entry(String topic, int partition, String id);
 

@@ -37,6 +37,7 @@ public final class DefaultBusAdmin implements BusAdmin {
   private final LagReader lagReader;
   private final StreamPages pages;
   private final GroupPositions positions;
+  private final EntryDeliveries deliveries;
 
   public DefaultBusAdmin(RedisChannel channel, Keys keys, BusOptions options, TopicRegistry topics) {
     this.channel = channel;
@@ -46,6 +47,7 @@ public final class DefaultBusAdmin implements BusAdmin {
     this.lagReader = new LagReader(channel, options.getPublishTimeoutMs());
     this.pages = new StreamPages(channel, keys, options, topics);
     this.positions = new GroupPositions(channel, keys, options, topics);
+    this.deliveries = new EntryDeliveries(channel, keys, options);
   }
 
   private long deadline() {
@@ -322,6 +324,16 @@ public final class DefaultBusAdmin implements BusAdmin {
   @Override
   public Future<List<StreamEntry>> read(String topic, int partition, String after, int limit) {
     return pages.read(topic, partition, after, limit);
+  }
+
+  @Override
+  public Future<List<StreamEntry>> readBackward(String topic, int partition, String before, int limit) {
+    return pages.readBackward(topic, partition, before, limit);
+  }
+
+  @Override
+  public Future<List<io.streambus.admin.EntryDelivery>> deliveries(String topic, int partition, String id) {
+    return pages.checkedEntry(topic, partition, id).compose(v -> deliveries.of(topic, partition, id));
   }
 
   @Override

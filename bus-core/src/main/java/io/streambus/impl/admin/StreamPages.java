@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Reads a partition's entries without a group (XRANGE), for browsing and following a stream. */
+/** Reads a partition's entries without a group (XRANGE, XREVRANGE), for browsing and following a stream. */
 final class StreamPages {
   private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,19}-\\d{1,20}");
 
@@ -45,6 +45,26 @@ final class StreamPages {
     return range(topic, partition, from, "+", limit);
   }
 
+  Future<List<StreamEntry>> readBackward(String topic, int partition, String before, int limit) {
+    if (limit < 1 || limit > BusAdmin.MAX_READ) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be 1.." + BusAdmin.MAX_READ + ", was "
+          + limit));
+    }
+    if (before != null && !ENTRY_ID.matcher(before).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("before must be an entry id <millis>-<seq>, was '"
+          + before + "'"));
+    }
+    if ("0-0".equals(before)) {
+      return checked(topic, partition).map(v -> List.of());
+    }
+    String to = before == null ? "+" : "(" + before;
+    return checked(topic, partition).compose(v -> {
+      Request r = Request.cmd(Command.XREVRANGE).arg(keys.stream(topic, partition)).arg(to).arg("-").arg("COUNT")
+          .arg(limit);
+      return channel.send(r, System.currentTimeMillis() + options.getPublishTimeoutMs());
+    }).map(reply -> entries(topic, partition, reply));
+  }
+
   Future<StreamEntry> entry(String topic, int partition, String id) {
     if (id == null || !ENTRY_ID.matcher(id).matches()) {
       return Future.failedFuture(new IllegalArgumentException("id must be an entry id <millis>-<seq>, was '"
@@ -58,13 +78,24 @@ final class StreamPages {
       Request r = Request.cmd(Command.XRANGE).arg(keys.stream(topic, partition)).arg(from).arg(to).arg("COUNT")
           .arg(limit);
       return channel.send(r, System.currentTimeMillis() + options.getPublishTimeoutMs());
-    }).map(reply -> {
-      List<StreamEntry> out = new ArrayList<>();
-      for (Replies.Entry e : Replies.range(reply)) {
-        out.add(new StreamEntry(topic, partition, e.id(), e.fields()));
-      }
-      return out;
-    });
+    }).map(reply -> entries(topic, partition, reply));
+  }
+
+  private static List<StreamEntry> entries(String topic, int partition, io.vertx.redis.client.Response reply) {
+    List<StreamEntry> out = new ArrayList<>();
+    for (Replies.Entry e : Replies.range(reply)) {
+      out.add(new StreamEntry(topic, partition, e.id(), e.fields()));
+    }
+    return out;
+  }
+
+  /** Checks what {@link #entry} checks, for callers that read about one entry otherwise. */
+  Future<Void> checkedEntry(String topic, int partition, String id) {
+    if (id == null || !ENTRY_ID.matcher(id).matches()) {
+      return Future.failedFuture(new IllegalArgumentException("id must be an entry id <millis>-<seq>, was '"
+          + id + "'"));
+    }
+    return checked(topic, partition);
   }
 
   private Future<Void> checked(String topic, int partition) {

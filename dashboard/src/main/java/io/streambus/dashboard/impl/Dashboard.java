@@ -37,6 +37,7 @@ public final class Dashboard {
     router.get("/api/stream").handler(live::handle);
     new StatsRoutes(sampler, options.getHistorySeconds()).mount(router);
     new DeadLetterRoutes(bus, access).mount(router);
+    new EntryRoutes(bus).mount(router);
     router.route("/api/*").handler(Dashboard::noSuchEndpoint);
     Pages.mount(router);
     sampler.start();

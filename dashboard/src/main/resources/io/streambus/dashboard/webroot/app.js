@@ -19,6 +19,8 @@
     deadLetters: {items: [], cursor: null, open: null, count: -1},
     filter: emptyFilter(), // the dead-letter search applied (what the inputs held at the last Search)
     streamAbort: null,
+    // the stream browser: the page's entries newest first, where older ones continue, what the live tail has seen
+    browser: newBrowser(),
   };
 
   const $ = (id) => document.getElementById(id);
@@ -29,6 +31,10 @@
 
   const PAGE = 50;
   const SEARCH_PAGES_PER_LOAD = 5;
+
+  function newBrowser() {
+    return {items: [], cursor: null, query: '', seen: new Set(), length: null, open: null, loading: false};
+  }
 
   function emptyFilter() {
     return {group: '', id: '', key: '', header: ''};
@@ -229,6 +235,7 @@
       renderConsumers(topic);
       renderGroupChoices(topic);
       if (topic.deadLetters !== state.deadLetters.count) loadDeadLetters();
+      if ($('br-live').checked && topic.length !== state.browser.length) tailEntries(topic.length);
     }
   }
 
@@ -355,6 +362,8 @@
       r.dataset.topic === name));
     destroyCharts();
     state.series = null;
+    // at once, so that the previous topic's entries never show under this one's name
+    resetBrowser(state.sample && state.sample.topics.find((t) => t.topic === name));
     try {
       const history = await api(`api/history?topic=${enc(name)}&seconds=${HISTORY_SECONDS_SHOWN}`);
       if (state.selected !== name) return;
@@ -744,6 +753,171 @@
     });
   }
 
+
+  // ---- Stream browser: newest first, bounded pages, a live tail on the samples ------------------------------------
+
+  function resetBrowser(topic) {
+    state.browser = newBrowser();
+    const select = $('br-partition');
+    while (select.options.length > 1) select.remove(1);
+    const count = topic ? topic.partitionCount : 0;
+    for (let p = 0; p < count; p++) select.append(el('option', {value: String(p)}, `partition ${p}`));
+    ['br-key', 'br-header', 'br-since', 'br-until'].forEach((id) => { $(id).value = ''; });
+    $('entry').hidden = true;
+    renderEntries(new Set());
+    $('no-entries').hidden = true;
+    browseQueryFromInputs();
+    loadEntries(false);
+  }
+
+  function localToIso(value) {
+    return value ? new Date(value).toISOString() : '';
+  }
+
+  function browseQueryFromInputs() {
+    const q = [['partition', $('br-partition').value], ['key', $('br-key').value.trim()],
+      ['header', $('br-header').value.trim()], ['since', localToIso($('br-since').value)],
+      ['until', localToIso($('br-until').value)]].filter(([, v]) => v);
+    state.browser.query = q.map(([k, v]) => `&${k}=${enc(v)}`).join('');
+  }
+
+  function entryRef(e) { return `${e.partition}/${e.id}`; }
+
+  async function loadEntries(append) {
+    const b = state.browser;
+    const topic = state.selected;
+    if (!topic || b.loading) return;
+    b.loading = true;
+    try {
+      const cursor = append && b.cursor ? `&cursor=${enc(b.cursor)}` : '';
+      const page = await api(`api/topics/${enc(topic)}/entries?limit=${PAGE}${b.query}${cursor}`);
+      if (state.selected !== topic || state.browser !== b) return;
+      if (!append) { b.items = []; b.seen = new Set(); }
+      for (const e of page.items) {
+        if (!b.seen.has(entryRef(e))) { b.seen.add(entryRef(e)); b.items.push(e); }
+      }
+      b.cursor = page.nextCursor;
+      // a filtered page reads at most scanLimit entries: fewer matches than asked for then say nothing about older ones
+      const more = page.nextCursor && page.items.length < PAGE
+        ? ` (at most ${formatInt(page.scanLimit)} a page): older entries may match` : '';
+      const shown = b.items.length === 1 ? '1 entry' : `${formatInt(b.items.length)} entries`;
+      $('br-status').textContent = `${shown} shown · the last page read `
+        + `${formatInt(page.scanned)} entries${more}`;
+      renderEntries(new Set());
+    } catch (e) {
+      $('br-status').textContent = `Cannot browse: ${e.message}`;
+      if (e.parameter) markBrowseInvalid(e.parameter);
+    } finally {
+      b.loading = false;
+    }
+  }
+
+  function markBrowseInvalid(parameter) {
+    const input = $(`br-${parameter}`);
+    if (input) input.setAttribute('aria-invalid', 'true');
+  }
+
+  /** The newest page again, with the same filter: what it holds that the list has not is prepended. */
+  async function tailEntries(length) {
+    const b = state.browser;
+    const topic = state.selected;
+    if (!topic || b.loading) return;
+    b.loading = true;
+    try {
+      const page = await api(`api/topics/${enc(topic)}/entries?limit=${PAGE}${b.query}`);
+      if (state.selected !== topic || state.browser !== b) return;
+      const fresh = page.items.filter((e) => !b.seen.has(entryRef(e)));
+      fresh.forEach((e) => b.seen.add(entryRef(e)));
+      b.items = fresh.concat(b.items);
+      b.length = length;
+      renderEntries(new Set(fresh.map(entryRef)));
+    } catch (e) {
+      $('br-status').textContent = `Live tail interrupted: ${e.message}`;
+    } finally {
+      b.loading = false;
+    }
+  }
+
+  function renderEntries(fresh) {
+    const b = state.browser;
+    const tbody = $('entries').tBodies[0];
+    clear(tbody);
+    for (const e of b.items) {
+      const headers = Object.entries(e.headers || {}).map(([k, v]) => `${k}: ${v}`).join(', ');
+      tbody.append(el('tr', {class: 'selectable' + (fresh.has(entryRef(e)) ? ' fresh' : ''),
+        data: {entry: entryRef(e)}, on: {click: () => openEntry(e)}},
+      el('td', {}, formatTime(e.timestamp)),
+      el('td', {class: 'mono', data: {field: 'ref'}}, entryRef(e)),
+      el('td', {class: 'mono', data: {field: 'key'}}, e.key === null || e.key === undefined ? '–' : e.key),
+      el('td', {class: 'mono', data: {field: 'headers'}}, headers || '–'),
+      el('td', {class: 'num'}, e.size === null || e.size === undefined ? '–' : formatInt(e.size)),
+      el('td', {class: 'mono', data: {field: 'preview'}}, e.preview === null ? '(no payload)' : e.preview)));
+    }
+    $('no-entries').hidden = b.items.length > 0;
+    $('br-more').hidden = !b.cursor;
+  }
+
+  async function openEntry(e) {
+    const topic = state.selected;
+    try {
+      const d = await api(`api/topics/${enc(topic)}/entries/${e.partition}/${enc(e.id)}`);
+      if (state.selected !== topic) return;
+      state.browser.open = entryRef(d);
+      renderEntry(d);
+    } catch (err) {
+      flash(`Cannot open ${entryRef(e)}: ${err.message}`, 'error');
+    }
+  }
+
+  function valueBlock(v, field) {
+    if (!v) return [el('p', {class: 'empty'}, 'none')];
+    const note = v.kind === 'binary' ? `binary, ${formatInt(v.size)} bytes, shown as hex`
+      : `${v.kind}, ${formatInt(v.size)} bytes`;
+    return [el('span', {class: 'kind', data: {kind: v.kind}}, note + (v.truncated ? ' (first 64 KiB shown)' : '')),
+      el('pre', {data: {field}}, v.text)];
+  }
+
+  function renderEntry(d) {
+    const box = $('entry');
+    clear(box);
+    box.dataset.entry = entryRef(d);
+    const meta = [['Entry', entryRef(d)], ['Stored', formatTime(d.timestamp)], ['Key', d.key],
+      ['Content type', d.contentType], ['Size', d.size === null ? null : `${formatInt(d.size)} bytes`]];
+    const headerRows = Object.entries(d.headers || {}).map(([k, v]) => el('tr', {},
+      el('td', {class: 'mono'}, k), el('td', {class: 'mono'}, v)));
+    const pendingRows = (d.pending || []).map((p) => el('tr', {},
+      el('td', {class: 'mono'}, p.group), el('td', {class: 'mono'}, p.consumer),
+      el('td', {class: 'num'}, formatInt(p.deliveries)), el('td', {class: 'num'}, formatDuration(p.idleMs))));
+    const fieldRows = (d.fields || []).map((f) => el('tr', {},
+      el('td', {class: 'mono'}, f.name), el('td', {}, valueBlock(f.value, 'value'))));
+    box.append(
+      el('div', {class: 'dl-head'}, el('h3', {}, 'Entry ', el('span', {class: 'mono'}, entryRef(d))),
+        el('button', {type: 'button', on: {click: () => { box.hidden = true; }}}, 'Close')),
+      el('dl', {class: 'dl-meta'}, meta.flatMap(([k, v]) => [el('dt', {}, k),
+        el('dd', {}, v === null || v === undefined ? '–' : v)])),
+      el('h4', {}, 'Payload'), ...valueBlock(d.payload, 'entry-payload'),
+      el('h4', {}, 'Pending'), pendingRows.length
+        ? el('table', {class: 'grid', data: {field: 'pending'}}, el('thead', {}, el('tr', {}, el('th', {}, 'Group'),
+          el('th', {}, 'Consumer'), el('th', {class: 'num'}, 'Deliveries'), el('th', {class: 'num'}, 'Idle'))),
+        el('tbody', {}, pendingRows))
+        : el('p', {class: 'empty', data: {field: 'pending'}}, 'not pending in any group'),
+      el('h4', {}, 'Headers'), headerRows.length
+        ? el('table', {class: 'grid', data: {field: 'entry-headers'}}, el('tbody', {}, headerRows))
+        : el('p', {class: 'empty'}, 'none'),
+      el('h4', {}, 'Fields'), el('table', {class: 'grid', data: {field: 'fields'}}, el('tbody', {}, fieldRows)));
+    box.hidden = false;
+    box.scrollIntoView({block: 'nearest'});
+  }
+
+  function applyBrowse(event) {
+    if (event) event.preventDefault();
+    document.querySelectorAll('#br-search [aria-invalid]').forEach((i) => i.removeAttribute('aria-invalid'));
+    // a fresh state: a page or tail still on its way for the old filter is then dropped, not mixed in
+    state.browser = newBrowser();
+    browseQueryFromInputs();
+    loadEntries(false);
+  }
+
   async function start() {
     setupToken();
     $('dl-more').addEventListener('click', () => loadDeadLetters(true));
@@ -752,6 +926,9 @@
     $('dl-search').addEventListener('submit', applySearch);
     $('dl-search-clear').addEventListener('click', clearSearch);
     $('dl-group').addEventListener('change', () => applySearch());
+    $('br-search').addEventListener('submit', applyBrowse);
+    $('br-partition').addEventListener('change', () => applyBrowse());
+    $('br-more').addEventListener('click', () => loadEntries(true));
     try {
       state.config = await api('api/config');
     } catch (e) {
