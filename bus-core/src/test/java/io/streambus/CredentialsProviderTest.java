@@ -68,6 +68,19 @@ class CredentialsProviderTest extends BusTestBase {
   }
 
   @Test
+  void aProviderThatFailsFailsTheOperationAndTheBusRecoversWhenItAnswersAgain() {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>(new IllegalStateException("signer down"));
+    StreamBus bus = bus(withProvider(() -> failure.get() != null ? Future.failedFuture(failure.get())
+        : provider.credentials()).setPublishTimeoutMs(1_000));
+    Throwable refused = awaitFailure(bus.publish(topic, "m"));
+    // the timeout says why: the connect attempt, the address tried, and the provider's error
+    assertThat(refused).isInstanceOf(BusException.class).hasMessageContaining("signer down")
+        .hasMessageContaining("connect to " + redis.host() + ":" + redis.port());
+    failure.set(null);
+    assertThat(await(bus.publish(topic, "m"))).isNotNull();
+  }
+
+  @Test
   void aConnectionStringWithAPasswordAndAProviderAreRefusedTogether() {
     BusOptions options = busOptions();
     options.getConnection().setConnectionString("redis://app:secret@" + redis.host() + ":" + redis.port())

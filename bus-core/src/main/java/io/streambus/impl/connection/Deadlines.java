@@ -32,12 +32,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class Deadlines {
   private final String name;
+  /** Why the channel cannot reach Redis now, for the timeout's message; null while it is connected. */
+  private volatile String unreachable;
   private final ThreadLocal<Watch> perEventLoop = new ThreadLocal<>();
   private final Watch shared;
 
   Deadlines(Vertx vertx, String name) {
     this.name = name;
     this.shared = new Watch(true, ((VertxInternal) vertx).nettyEventLoopGroup().next());
+  }
+
+  /**
+   * Tells why the channel cannot reach Redis (a failed connect: the address tried and its error), or null once it is
+   * connected again: a command that times out meanwhile says so, instead of only that Redis did not answer.
+   */
+  void unreachable(String why) {
+    unreachable = why;
   }
 
   void watch(Promise<?> promise, long deadline) {
@@ -114,8 +124,9 @@ final class Deadlines {
         expired = expire();
       }
       for (Deadline d : expired) {
-        Runnable fail = () -> d.promise().tryFail(
-            new BusException.Timeout("Redis did not answer within the deadline (" + name + ")"));
+        String why = unreachable;
+        Runnable fail = () -> d.promise().tryFail(new BusException.Timeout("Redis did not answer within the deadline ("
+            + name + ")" + (why == null ? "" : "; " + why)));
         if (d.context() == null) {
           fail.run();
         } else {

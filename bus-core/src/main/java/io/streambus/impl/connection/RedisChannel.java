@@ -98,10 +98,14 @@ public final class RedisChannel {
           failures = 0;
           backoff.reset();
           watch(c);
+          deadlines.unreachable(null);
         } else {
           failures++;
           if (ar.succeeded()) {
             ar.result().close();
+          } else {
+            deadlines.unreachable("the last attempt to connect to " + addresses + " failed: "
+                + RedisErrors.describe(ar.cause()));
           }
         }
       }

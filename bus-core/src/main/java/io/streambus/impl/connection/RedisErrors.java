@@ -25,6 +25,15 @@ public final class RedisErrors {
   private RedisErrors() {
   }
 
+  /**
+   * {@code t} for a message: its type and text, any password in a connection string it names replaced by {@code ***}
+   * (the cluster client's connect failures list the nodes' URLs).
+   */
+  public static String describe(Throwable t) {
+    String m = t.getMessage() == null ? "" : ": " + io.streambus.BusOptions.redact(t.getMessage());
+    return t.getClass().getSimpleName() + m;
+  }
+
   /** The error code of a Redis error reply, or null when {@code t} is not one. */
   public static String code(Throwable t) {
     if (t == null || t.getMessage() == null) {
