@@ -1,11 +1,5 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,22 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ack.lua and the claims that feed its moved hash, on their own: the acknowledgement checks ids one by one only where
  * a claim moved them (or the membership lapsed), and must still never acknowledge an entry a peer took.
  */
-class AckScriptTest extends BusTestBase {
-  private final Keys keys = new Keys("test");
-  private Redis client;
-  private RedisChannel channel;
+class AckScriptTest extends ScriptTestBase {
 
   @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("ack test");
+  void createTheGroup() {
     redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
   }
 
   /** A live member "a" (its membership runs a minute more) that read three entries. */

@@ -1,11 +1,6 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answers what its first run took and counts no second delivery; the reader's 'lost' mode takes back only what a
  * lost read handed over, without counting; a due claim leaves alone what the claiming subscription holds.
  */
-class ClaimScriptTest extends BusTestBase {
-  private final Keys keys = new Keys("test");
-  private Redis client;
-  private RedisChannel channel;
+class ClaimScriptTest extends ScriptTestBase {
 
   @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("claim test");
+  void createTheGroup() {
     redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
   }
 
   private List<String> add(int n) {

@@ -1,13 +1,6 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -21,21 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The prelude every script runs after (prelude.lua), each function once, on a real server, through scripts of a few
  * lines; and the one decoding of the replies' outcomes, which refuses a reply of any other shape.
  */
-class PreludeTest extends BusTestBase {
-  private Redis client;
-  private RedisChannel channel;
-
-  @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("prelude test");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
-  }
+class PreludeTest extends ScriptTestBase {
 
   /** Runs {@code body} after the prelude with these keys and arguments. */
   private Response run(String body, List<String> keys, String... args) {

@@ -1,11 +1,6 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,25 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for a consumer that does not hold the entry; and every check fails before the first write, so a refused step leaves
  * the model as it was and the entry pending.
  */
-class ProjectScriptTest extends BusTestBase {
-  private Redis client;
-  private RedisChannel channel;
+class ProjectScriptTest extends ScriptTestBase {
   private String id;
 
   @BeforeEach
   void entryPendingOnC() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("project test");
     redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
     id = redis.command("XADD", stream(0), "*", "payload", "x");
     redis.command("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", stream(0), ">");
     redis.command("HSET", members(), "c", "token-c|3000|" + (System.currentTimeMillis() + 60_000));
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
   }
 
   private String members() {

@@ -1,11 +1,5 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,22 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * redeliver.lua on its own, one test per outcome: an ordered subscription delivers a failed message again in place
  * only while it holds the consumer name, owns the partition and still has the entry pending; the delivery is counted.
  */
-class RedeliverScriptTest extends BusTestBase {
-  private final Keys keys = new Keys("test");
-  private Redis client;
-  private RedisChannel channel;
+class RedeliverScriptTest extends ScriptTestBase {
 
   @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("redeliver test");
+  void createTheGroup() {
     redis.command("XGROUP", "CREATE", stream(0), "g", "$", "MKSTREAM");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
   }
 
   /** Member {@code name} (its token {@code tok-<name>}) read one entry and owns the partition; the entry's id. */

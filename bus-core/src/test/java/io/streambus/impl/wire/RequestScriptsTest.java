@@ -1,14 +1,7 @@
 package io.streambus.impl.wire;
 
-import io.streambus.BusTestBase;
 import io.streambus.OutgoingMessage;
 import io.streambus.OutgoingReply;
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,21 +10,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The scripts of requests on their own, one test per outcome: request.lua, reply.lua, inbox.lua, presence.lua. */
-class RequestScriptsTest extends BusTestBase {
-  private Redis client;
-  private RedisChannel channel;
-
-  @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("request scripts test");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
-  }
+class RequestScriptsTest extends ScriptTestBase {
 
   private static long deadline() {
     return System.currentTimeMillis() + 5_000;

@@ -1,12 +1,5 @@
 package io.streambus.impl.wire;
 
-import io.streambus.impl.connection.Channels;
-import io.streambus.impl.connection.RedisChannel;
-import io.streambus.BusTestBase;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,21 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trim.lua on its own: where it cuts, that a stream nobody has a group on is never trimmed, and that what it removes
  * is counted.
  */
-class TrimScriptTest extends BusTestBase {
-  private Redis client;
-  private RedisChannel channel;
-
-  @BeforeEach
-  void connect() {
-    client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redis.uri()));
-    channel = new Channels(vertx, client, busOptions()).create("trim test");
-  }
-
-  @AfterEach
-  void disconnect() {
-    await(channel.close());
-    client.close();
-  }
+class TrimScriptTest extends ScriptTestBase {
 
   private List<Long> trim(String mode, long maxLen) {
     TrimScript.Reply r = await(new TrimScript(stream(0), stream(0) + ":trimmed",
