@@ -1,6 +1,7 @@
 package io.streambus.dashboard;
 
 import io.streambus.BusOptions;
+import io.streambus.OptionException;
 import io.streambus.app.AppRunner;
 import io.streambus.app.BusConfig;
 import io.streambus.app.ConfigException;
@@ -54,7 +55,7 @@ public record DashboardConfig(BusOptions bus, DashboardOptions dashboard, HttpCo
       "DASHBOARD_HOST", HttpConfig.HOST, "DASHBOARD_PORT", HttpConfig.PORT, "DASHBOARD_TOKEN", TOKEN,
       "DASHBOARD_READ_TOKEN", READ_TOKEN, "DASHBOARD_SAMPLE_MS", SAMPLE_MS));
 
-  /** DashboardOptions field names (as its validation messages start) → the setting that feeds them. */
+  /** DashboardOptions' fields ({@link OptionException#field()}) → the setting that feeds each. */
   private static final Map<String, String> FIELD_TO_SETTING = Map.of("sampleIntervalMs", SAMPLE_MS,
       "historySeconds", SAMPLE_MS, "mutationToken", TOKEN, "readToken", READ_TOKEN);
 
@@ -94,15 +95,14 @@ public record DashboardConfig(BusOptions bus, DashboardOptions dashboard, HttpCo
     HttpConfig http = new HttpConfig(s.string(HttpConfig.HOST, DEFAULT_HOST), defaults.port(),
         defaults.requestHeadTimeoutMs());
     DashboardOptions dashboard = new DashboardOptions()
-        .setSampleIntervalMs(s.longValue(SAMPLE_MS, DashboardOptions.DEFAULT_SAMPLE_INTERVAL_MS, 100, 60_000))
+        .setSampleIntervalMs(s.longValue(SAMPLE_MS, DashboardOptions.DEFAULT_SAMPLE_INTERVAL_MS,
+            DashboardOptions.SAMPLE_INTERVAL_MS))
         .setMutationToken(s.string(TOKEN, null))
         .setReadToken(s.string(READ_TOKEN, null));
     try {
       dashboard.validate();
-    } catch (IllegalArgumentException e) {
-      String setting = FIELD_TO_SETTING.entrySet().stream().filter(f -> e.getMessage().startsWith(f.getKey()))
-          .map(Map.Entry::getValue).findFirst().orElse("BUS_DASHBOARD_*");
-      throw new ConfigException(setting, setting + ": " + e.getMessage(), e);
+    } catch (OptionException e) {
+      throw ConfigException.ofOption(e, FIELD_TO_SETTING);
     }
     return new DashboardConfig(bus, dashboard, http);
   }

@@ -1,5 +1,7 @@
 package io.streambus.dashboard;
 
+import io.streambus.OptionException;
+import io.streambus.OptionRange;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Objects;
@@ -20,6 +22,12 @@ public class DashboardOptions {
   public static final int DEFAULT_HISTORY_SECONDS = 900;
   /** Default number of samples over which a group's lag trend is judged: {@value}. */
   public static final int DEFAULT_TREND_SAMPLES = 5;
+  /** The sampling interval: 100 ms to a minute. */
+  public static final OptionRange SAMPLE_INTERVAL_MS = OptionRange.of(100, 60_000);
+  /** The history kept: 10 s to a day. */
+  public static final OptionRange HISTORY_SECONDS = OptionRange.of(10, 86_400);
+  /** The samples a group's state is judged over: 2 to 600. */
+  public static final OptionRange TREND_SAMPLES = OptionRange.of(2, 600);
   /** Shortest accepted token: {@value} characters. */
   public static final int MIN_TOKEN_LENGTH = 8;
 
@@ -61,29 +69,24 @@ public class DashboardOptions {
 
   /**
    * @return this
-   * @throws IllegalArgumentException naming the first invalid field
+   * @throws OptionException naming the first invalid field ({@link OptionException#field()})
    */
   public DashboardOptions validate() {
-    require(sampleIntervalMs >= 100 && sampleIntervalMs <= 60_000,
-        "sampleIntervalMs must be in 100..60000, was " + sampleIntervalMs);
-    require(historySeconds >= 10 && historySeconds <= 86_400,
-        "historySeconds must be in 10..86400, was " + historySeconds);
-    require(historySeconds * 1000L >= 2 * sampleIntervalMs,
-        "historySeconds must cover at least two samples of sampleIntervalMs");
-    require(trendSamples >= 2 && trendSamples <= 600, "trendSamples must be in 2..600, was " + trendSamples);
+    SAMPLE_INTERVAL_MS.check("sampleIntervalMs", sampleIntervalMs);
+    HISTORY_SECONDS.check("historySeconds", historySeconds);
+    if (historySeconds * 1000L < 2 * sampleIntervalMs) {
+      throw new OptionException("historySeconds", "historySeconds must cover at least two samples of sampleIntervalMs");
+    }
+    TREND_SAMPLES.check("trendSamples", trendSamples);
     requireToken("mutationToken", mutationToken);
     requireToken("readToken", readToken);
     return this;
   }
 
   private static void requireToken(String field, String token) {
-    require(token == null || (token.length() >= MIN_TOKEN_LENGTH && token.strip().equals(token)),
-        field + " must be at least " + MIN_TOKEN_LENGTH + " characters without surrounding blanks");
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
+    if (token != null && (token.length() < MIN_TOKEN_LENGTH || !token.strip().equals(token))) {
+      throw new OptionException(field, field + " must be at least " + MIN_TOKEN_LENGTH
+          + " characters without surrounding blanks");
     }
   }
 
@@ -92,6 +95,11 @@ public class DashboardOptions {
     return sampleIntervalMs;
   }
 
+  /**
+   * Sets {@link #getSampleIntervalMs()}, in {@link #SAMPLE_INTERVAL_MS}.
+   *
+   * @return this
+   */
   public DashboardOptions setSampleIntervalMs(long sampleIntervalMs) {
     this.sampleIntervalMs = sampleIntervalMs;
     return this;
@@ -102,6 +110,11 @@ public class DashboardOptions {
     return historySeconds;
   }
 
+  /**
+   * Sets {@link #getHistorySeconds()}, in {@link #HISTORY_SECONDS} and at least two samples.
+   *
+   * @return this
+   */
   public DashboardOptions setHistorySeconds(int historySeconds) {
     this.historySeconds = historySeconds;
     return this;
@@ -115,6 +128,11 @@ public class DashboardOptions {
     return trendSamples;
   }
 
+  /**
+   * Sets {@link #getTrendSamples()}, in {@link #TREND_SAMPLES}.
+   *
+   * @return this
+   */
   public DashboardOptions setTrendSamples(int trendSamples) {
     this.trendSamples = trendSamples;
     return this;
@@ -128,6 +146,11 @@ public class DashboardOptions {
     return mutationToken;
   }
 
+  /**
+   * Sets {@link #getMutationToken()}: null, or at least {@value #MIN_TOKEN_LENGTH} characters without surrounding blanks.
+   *
+   * @return this
+   */
   public DashboardOptions setMutationToken(String mutationToken) {
     this.mutationToken = mutationToken;
     return this;
@@ -141,6 +164,11 @@ public class DashboardOptions {
     return readToken;
   }
 
+  /**
+   * Sets {@link #getReadToken()}: null, or at least {@value #MIN_TOKEN_LENGTH} characters without surrounding blanks.
+   *
+   * @return this
+   */
   public DashboardOptions setReadToken(String readToken) {
     this.readToken = readToken;
     return this;

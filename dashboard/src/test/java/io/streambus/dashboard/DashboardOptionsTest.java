@@ -48,6 +48,7 @@ class DashboardOptionsTest {
   }
 
   private static void assertInvalid(DashboardOptions o, String field) {
-    assertThatThrownBy(o::validate).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(field);
+    assertThatThrownBy(o::validate).isInstanceOf(io.streambus.OptionException.class).hasMessageStartingWith(field)
+        .extracting(e -> ((io.streambus.OptionException) e).field()).isEqualTo(field);
   }
 }
