@@ -200,7 +200,7 @@ class KubernetesManifestsTest {
     closeVertx(dashboard.vertx());
     JsonObject watched = ((DashboardApp) dashboard.application()).config().bus().toJson();
     assertThat(watched).isEqualTo(producers).isEqualTo(consumers);
-    assertThat(watched.getString("topology")).isEqualToIgnoringCase("cluster");
+    assertThat(watched.getJsonObject("connection").getString("topology")).isEqualToIgnoringCase("cluster");
   }
 
   @Test
